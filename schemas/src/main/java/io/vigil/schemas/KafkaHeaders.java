@@ -1,0 +1,19 @@
+package io.vigil.schemas;
+
+/** Names of the Kafka record headers the bridge writes and the streaming jobs read. */
+public final class KafkaHeaders {
+  private KafkaHeaders() {}
+
+  public static final String MQTT_TOPIC = "vigil.mqtt.topic";
+  public static final String MQTT_QOS = "vigil.mqtt.qos";
+  public static final String MQTT_RETAIN = "vigil.mqtt.retain";
+  public static final String MQTT_DUP = "vigil.mqtt.dup";
+  public static final String MQTT_MESSAGE_ID = "vigil.mqtt.message-id";
+  public static final String ARRIVAL_MILLIS = "vigil.arrival-ms";
+  public static final String BRIDGE_INSTANCE = "vigil.bridge.instance";
+  public static final String REJECT_REASON = "vigil.reject.reason";
+  public static final String REJECT_FIELD = "vigil.reject.field";
+  public static final String REJECT_MESSAGE = "vigil.reject.message";
+  /** On anomaly events: the deterministic event id, so consumers can deduplicate without parsing. */
+  public static final String EVENT_ID = "vigil.event-id";
+}

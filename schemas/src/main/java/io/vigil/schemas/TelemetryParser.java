@@ -1,0 +1,256 @@
+package io.vigil.schemas;
+
+import com.fasterxml.jackson.core.JsonParser;
+import com.fasterxml.jackson.core.StreamReadConstraints;
+import com.fasterxml.jackson.core.json.JsonReadFeature;
+import com.fasterxml.jackson.databind.DeserializationFeature;
+import com.fasterxml.jackson.databind.JsonNode;
+import com.fasterxml.jackson.databind.ObjectMapper;
+import com.fasterxml.jackson.databind.json.JsonMapper;
+import io.vigil.schemas.internal.Rejections;
+import io.vigil.schemas.internal.TimestampParser;
+import java.io.IOException;
+import java.io.Serializable;
+import java.nio.ByteBuffer;
+import java.nio.charset.CharacterCodingException;
+import java.nio.charset.CodingErrorAction;
+import java.nio.charset.StandardCharsets;
+import java.util.ArrayList;
+import java.util.Iterator;
+import java.util.List;
+import java.util.Map;
+import java.util.Optional;
+import java.util.Set;
+import java.util.regex.Pattern;
+
+/**
+ * Turns one telemetry message (MQTT topic + payload) into narrow {@link Measurement}s, or a typed
+ * {@link Rejection}. The bridge's edge checks and the streaming jobs both use this class, so a
+ * message is judged the same way everywhere.
+ *
+ * <p>Accepted payloads are JSON objects, flat ({@code {"ts": ..., "temperature": 21.5}}) or nested
+ * ({@code {"ts": ..., "metrics": {"temperature": 21.5}}}); {@code ts} is epoch milliseconds or an
+ * ISO-8601 instant; {@code msgId}/{@code messageId} (string) or {@code seq} (integer) is an optional
+ * message id. Instances are immutable and thread-safe.
+ */
+public final class TelemetryParser implements Serializable {
+  private static final long serialVersionUID = 1L;
+
+  public static final String METRICS_FIELD = "metrics";
+  public static final List<String> TIMESTAMP_FIELDS = List.of("ts", "timestamp");
+  public static final List<String> MESSAGE_ID_FIELDS = List.of("msgId", "messageId", "seq");
+  private static final Pattern METRIC_NAME = Pattern.compile("[A-Za-z_][A-Za-z0-9_.:-]{0,127}");
+
+  // Jackson is not Serializable; rebuilt lazily after a Spark task deserialises the parser.
+  private transient ObjectMapper mapper;
+  private final ParserOptions options;
+
+  public TelemetryParser(ParserOptions options) {
+    this.options = options;
+  }
+
+  public ParserOptions options() {
+    return options;
+  }
+
+  private ObjectMapper mapper() {
+    if (mapper == null) {
+      JsonMapper m = JsonMapper.builder()
+          .enable(JsonReadFeature.ALLOW_NON_NUMERIC_NUMBERS) // so NaN gets its own reason, not NOT_JSON
+          .enable(JsonParser.Feature.STRICT_DUPLICATE_DETECTION)
+          .enable(DeserializationFeature.FAIL_ON_TRAILING_TOKENS)
+          .build();
+      m.getFactory().setStreamReadConstraints(StreamReadConstraints.builder().maxNestingDepth(32).build());
+      mapper = m;
+    }
+    return mapper;
+  }
+
+  /**
+   * Parses one message.
+   *
+   * @param topic the MQTT topic it was published on (null when unknown: the payload must name the device)
+   * @param payload the raw bytes
+   * @param arrivalMillis when it arrived, to judge event times from the future
+   */
+  public ParseResult parse(String topic, byte[] payload, long arrivalMillis) {
+    String topicDevice = null;
+    if (topic != null && options.deviceIdSource() != ParserOptions.DeviceIdSource.PAYLOAD) {
+      if (!options.topicLayout().matches(topic)) {
+        if (options.deviceIdSource() == ParserOptions.DeviceIdSource.TOPIC) {
+          return ParseResult.rejected(null, Rejections.topicMismatch(topic, options.topicLayout()));
+        }
+      } else {
+        topicDevice = options.topicLayout().deviceIdOf(topic).orElse(null);
+      }
+    }
+    if (payload == null || payload.length == 0) {
+      return ParseResult.rejected(topicDevice, Rejections.emptyPayload());
+    }
+    if (payload.length > options.maxPayloadBytes()) {
+      return ParseResult.rejected(topicDevice, Rejections.oversized(payload.length, options.maxPayloadBytes()));
+    }
+    if (!isUtf8(payload)) {
+      return ParseResult.rejected(topicDevice, Rejections.invalidEncoding());
+    }
+    JsonNode root;
+    try {
+      root = mapper().readTree(payload);
+    } catch (IOException e) {
+      String detail = e.getMessage() == null ? "" : e.getMessage().lines().findFirst().orElse("");
+      if (detail.contains("Duplicate field")) {
+        return ParseResult.rejected(topicDevice, Rejections.duplicateField(detail));
+      }
+      return ParseResult.rejected(topicDevice, Rejections.notJson(detail));
+    }
+    if (root == null || !root.isObject()) {
+      return ParseResult.rejected(topicDevice, Rejections.notAnObject(root == null ? "nothing" : root.getNodeType().name().toLowerCase()));
+    }
+
+    String deviceId;
+    Optional<Rejection> deviceProblem;
+    JsonNode deviceNode = options.deviceIdField() == null ? null : root.get(options.deviceIdField());
+    String payloadDevice = deviceNode != null && deviceNode.isTextual() ? deviceNode.asText() : null;
+    if (deviceNode != null && !deviceNode.isTextual()) {
+      return ParseResult.rejected(topicDevice, Rejections.invalidDeviceId(options.deviceIdField(), deviceNode.toString(), options.deviceIdPattern()));
+    }
+    switch (options.deviceIdSource()) {
+      case TOPIC -> deviceId = topicDevice;
+      case PAYLOAD -> deviceId = payloadDevice;
+      default -> {
+        if (topicDevice != null && payloadDevice != null && !topicDevice.equals(payloadDevice)) {
+          return ParseResult.rejected(topicDevice, Rejections.deviceIdConflict(topicDevice, payloadDevice, options.deviceIdField()));
+        }
+        deviceId = topicDevice != null ? topicDevice : payloadDevice;
+      }
+    }
+    if (deviceId == null) {
+      return ParseResult.rejected(null, Rejections.missingDeviceId(topic, options));
+    }
+    deviceProblem = options.deviceIdPattern().matcher(deviceId).matches() ? Optional.empty()
+        : Optional.of(Rejections.invalidDeviceId(topicDevice != null ? "topic" : options.deviceIdField(), deviceId, options.deviceIdPattern()));
+    if (deviceProblem.isPresent()) {
+      return ParseResult.rejected(null, deviceProblem.get());
+    }
+
+    String tsField = null;
+    for (String candidate : TIMESTAMP_FIELDS) {
+      if (root.has(candidate)) {
+        if (tsField != null) {
+          return ParseResult.rejected(deviceId, Rejections.duplicateField("both 'ts' and 'timestamp' are present"));
+        }
+        tsField = candidate;
+      }
+    }
+    if (tsField == null) {
+      return ParseResult.rejected(deviceId, Rejections.missingTimestamp());
+    }
+    TimestampParser.Outcome ts = TimestampParser.parse(tsField, root.get(tsField), options, arrivalMillis);
+    if (ts.rejection() != null) {
+      return ParseResult.rejected(deviceId, ts.rejection());
+    }
+
+    String messageId = null;
+    for (String candidate : MESSAGE_ID_FIELDS) {
+      JsonNode idNode = root.get(candidate);
+      if (idNode == null || idNode.isNull()) {
+        continue;
+      }
+      if (messageId != null) {
+        return ParseResult.rejected(deviceId, Rejections.invalidMessageId(candidate, "a message carries at most one of msgId, messageId and seq"));
+      }
+      if (candidate.equals("seq")) {
+        if (!idNode.isIntegralNumber() || idNode.asLong() < 0) {
+          return ParseResult.rejected(deviceId, Rejections.invalidMessageId(candidate, "seq must be a non-negative integer, was " + idNode));
+        }
+        messageId = Long.toString(idNode.asLong());
+      } else {
+        if (!idNode.isTextual() || idNode.asText().isEmpty() || idNode.asText().length() > 256) {
+          return ParseResult.rejected(deviceId, Rejections.invalidMessageId(candidate, candidate + " must be a string of 1 to 256 characters, was " + abbreviate(idNode.toString())));
+        }
+        messageId = idNode.asText();
+      }
+    }
+
+    JsonNode metricsNode = root.get(METRICS_FIELD);
+    boolean nested = metricsNode != null;
+    if (nested && !metricsNode.isObject()) {
+      return ParseResult.rejected(deviceId, Rejections.nonNumeric(METRICS_FIELD, "an object of metric name to number", metricsNode.getNodeType().name().toLowerCase()));
+    }
+    Iterator<Map.Entry<String, JsonNode>> fields = nested ? metricsNode.fields() : root.fields();
+    List<Measurement> measurements = new ArrayList<>();
+    List<Rejection> fieldRejections = new ArrayList<>();
+    int count = 0;
+    while (fields.hasNext()) {
+      Map.Entry<String, JsonNode> field = fields.next();
+      String name = field.getKey();
+      if (!nested && isReserved(name)) {
+        continue;
+      }
+      if (++count > options.maxMetrics()) {
+        return ParseResult.rejected(deviceId, Rejections.tooManyMetrics(options.maxMetrics()));
+      }
+      String path = nested ? METRICS_FIELD + "." + name : name;
+      Rejection problem = checkMetric(path, name, field.getValue());
+      if (problem != null) {
+        if (options.strict()) {
+          return ParseResult.rejected(deviceId, problem);
+        }
+        fieldRejections.add(problem);
+        continue;
+      }
+      measurements.add(new Measurement(deviceId, name, ts.millis(), field.getValue().doubleValue(), messageId));
+    }
+    if (measurements.isEmpty()) {
+      if (!fieldRejections.isEmpty()) {
+        return ParseResult.rejected(deviceId, fieldRejections.get(0));
+      }
+      return ParseResult.rejected(deviceId, Rejections.noMetrics(nested));
+    }
+    return ParseResult.accepted(deviceId, measurements, fieldRejections);
+  }
+
+  private boolean isReserved(String name) {
+    return TIMESTAMP_FIELDS.contains(name) || MESSAGE_ID_FIELDS.contains(name)
+        || name.equals(options.deviceIdField()) || options.ignoredFields().contains(name);
+  }
+
+  private static Rejection checkMetric(String path, String name, JsonNode value) {
+    if (!METRIC_NAME.matcher(name).matches()) {
+      return Rejections.invalidMetricName(path, name);
+    }
+    if (value == null || value.isNull()) {
+      return Rejections.missingMetricValue(path);
+    }
+    if (value.isNumber()) {
+      double d = value.doubleValue();
+      if (Double.isNaN(d) || Double.isInfinite(d)) {
+        return Rejections.nonFinite(path, value.asText());
+      }
+      return null;
+    }
+    if (value.isTextual()) {
+      String t = value.asText().trim();
+      if (t.equalsIgnoreCase("nan") || t.matches("[+-]?(?i)inf(inity)?")) {
+        return Rejections.nonFinite(path, t);
+      }
+    }
+    return Rejections.nonNumeric(path, "a JSON number", value.getNodeType().name().toLowerCase() + " " + abbreviate(value.toString()));
+  }
+
+  private static boolean isUtf8(byte[] payload) {
+    try {
+      StandardCharsets.UTF_8.newDecoder()
+          .onMalformedInput(CodingErrorAction.REPORT)
+          .onUnmappableCharacter(CodingErrorAction.REPORT)
+          .decode(ByteBuffer.wrap(payload));
+      return true;
+    } catch (CharacterCodingException e) {
+      return false;
+    }
+  }
+
+  static String abbreviate(String s) {
+    return s.length() <= 60 ? s : s.substring(0, 57) + "...";
+  }
+}

@@ -1,0 +1,96 @@
+package io.vigil.schemas;
+
+import io.vigil.common.VigilErrors;
+import java.io.Serializable;
+import java.util.Optional;
+
+/**
+ * Where the device id sits in an MQTT topic, written as a template such as
+ * {@code devices/{deviceId}/telemetry}. Other segments must match literally; {@code +} matches any
+ * one segment. The same template gives the MQTT subscription filter.
+ */
+public final class TopicLayout implements Serializable {
+  private static final long serialVersionUID = 1L;
+  public static final String DEVICE_PLACEHOLDER = "{deviceId}";
+  public static final TopicLayout DEFAULT = TopicLayout.of("devices/{deviceId}/telemetry");
+
+  private final String template;
+  private final String[] segments;
+  private final int deviceSegment;
+
+  private TopicLayout(String template, String[] segments, int deviceSegment) {
+    this.template = template;
+    this.segments = segments;
+    this.deviceSegment = deviceSegment;
+  }
+
+  public static TopicLayout of(String template) {
+    if (template == null || template.isBlank()) {
+      throw VigilErrors.invalidTopicLayout(String.valueOf(template), "it is empty");
+    }
+    String[] segments = template.split("/", -1);
+    int device = -1;
+    for (int i = 0; i < segments.length; i++) {
+      String s = segments[i];
+      if (s.equals(DEVICE_PLACEHOLDER)) {
+        if (device >= 0) {
+          throw VigilErrors.invalidTopicLayout(template, DEVICE_PLACEHOLDER + " appears twice");
+        }
+        device = i;
+      } else if (s.equals("#") || (s.contains("+") && !s.equals("+")) || s.contains("{") || s.contains("}")) {
+        throw VigilErrors.invalidTopicLayout(template, "segment '" + s + "' is neither literal, + nor " + DEVICE_PLACEHOLDER);
+      }
+    }
+    return new TopicLayout(template, segments, device);
+  }
+
+  public String template() {
+    return template;
+  }
+
+  /** Whether the device id comes from the topic at all. */
+  public boolean carriesDeviceId() {
+    return deviceSegment >= 0;
+  }
+
+  /** The MQTT subscription filter: the template with the device segment as {@code +}. */
+  public String subscriptionFilter() {
+    return template.replace(DEVICE_PLACEHOLDER, "+");
+  }
+
+  /** The topic a device publishes on. */
+  public String topicFor(String deviceId) {
+    return template.replace(DEVICE_PLACEHOLDER, deviceId);
+  }
+
+  public boolean matches(String topic) {
+    return topic != null && split(topic) != null;
+  }
+
+  /** The device id this topic names, or empty when the topic does not fit the layout. */
+  public Optional<String> deviceIdOf(String topic) {
+    String[] parts = topic == null ? null : split(topic);
+    if (parts == null || deviceSegment < 0) {
+      return Optional.empty();
+    }
+    return Optional.of(parts[deviceSegment]);
+  }
+
+  private String[] split(String topic) {
+    String[] parts = topic.split("/", -1);
+    if (parts.length != segments.length) {
+      return null;
+    }
+    for (int i = 0; i < parts.length; i++) {
+      if (i != deviceSegment && !segments[i].equals("+") && !segments[i].equals(parts[i])) {
+        return null;
+      }
+    }
+    return parts;
+  }
+
+  @Override
+  public String toString() {
+    return template;
+  }
+}

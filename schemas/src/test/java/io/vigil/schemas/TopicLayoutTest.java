@@ -1,0 +1,38 @@
+package io.vigil.schemas;
+
+import static org.assertj.core.api.Assertions.assertThat;
+import static org.assertj.core.api.Assertions.assertThatThrownBy;
+
+import io.vigil.common.VigilException;
+import org.junit.jupiter.params.ParameterizedTest;
+import org.junit.jupiter.params.provider.CsvSource;
+import org.junit.jupiter.params.provider.ValueSource;
+
+class TopicLayoutTest {
+  @ParameterizedTest(name = "{0} on {1} -> {2}")
+  @CsvSource(nullValues = "NONE", value = {
+      "devices/{deviceId}/telemetry, devices/d1/telemetry, d1",
+      "devices/{deviceId}/telemetry, devices/d1/status, NONE",
+      "devices/{deviceId}/telemetry, devices/d1/telemetry/x, NONE",
+      "devices/{deviceId}/telemetry, devices//telemetry, ''",
+      "site/+/{deviceId}, site/a/b, b",
+      "site/+/{deviceId}, other/a/b, NONE",
+      "{deviceId}, d9, d9",
+  })
+  void extractsDeviceId(String template, String topic, String expected) {
+    assertThat(TopicLayout.of(template).deviceIdOf(topic).orElse(null)).isEqualTo(expected);
+  }
+
+  @ParameterizedTest(name = "layout ''{0}'' is refused")
+  @ValueSource(strings = {"", "devices/#", "devices/{deviceId}/{deviceId}", "devices/x+/{deviceId}", "devices/{device}/t"})
+  void refusesBadTemplates(String template) {
+    assertThatThrownBy(() -> TopicLayout.of(template)).isInstanceOf(VigilException.class)
+        .hasMessageContaining("topic layout").hasMessageContaining("Fix:");
+  }
+
+  @ParameterizedTest
+  @CsvSource({"devices/{deviceId}/telemetry, devices/+/telemetry", "a/+/{deviceId}/b, a/+/+/b"})
+  void subscriptionFilterReplacesDeviceSegment(String template, String filter) {
+    assertThat(TopicLayout.of(template).subscriptionFilter()).isEqualTo(filter);
+  }
+}
