@@ -74,6 +74,24 @@ public final class VigilErrors {
         "See its log at " + logFile + "; a port already in use or a leftover data directory are the usual causes.");
   }
 
+  public static VigilException bridgeCannotStart(String mqttUrl, Exception cause) {
+    return new VigilException("The bridge cannot set up its MQTT client for " + mqttUrl + ".", cause.getMessage(),
+        "Check mqtt.url and that mqtt.persistence.dir is a writable directory.", cause);
+  }
+
+  public static VigilException mqttLoginRefused(String mqttUrl, String username, Exception cause) {
+    return new VigilException("The MQTT broker at " + mqttUrl + " refused the login"
+        + (username == null ? " (no user name was given)." : " of user '" + username + "'."),
+        "The user name or password is wrong, or this client is not authorised.",
+        "Check mqtt.username and mqtt.password (env:NAME or file:/path); the password itself is never logged.", cause);
+  }
+
+  public static VigilException mqttSubscriptionRefused(String mqttUrl, String filter) {
+    return new VigilException("The MQTT broker at " + mqttUrl + " did not grant the subscription to '" + filter + "'.",
+        "The filter is malformed, or the broker's ACL does not allow this client to read it.",
+        "Check mqtt.filters and the broker's access rules for the bridge's user.");
+  }
+
   public static VigilException toolMissing(String tool, String fix) {
     return new VigilException(tool + " is needed but was not found.", null, fix);
   }
@@ -107,5 +125,57 @@ public final class VigilErrors {
         server + " (pid " + pid + ") did not exit after SIGTERM and SIGKILL.",
         "The process may be stuck in uninterruptible I/O or owned by another user.",
         "Check it with `ps -p " + pid + " -o pid,stat,user,cmd` and end it by hand.");
+  }
+
+  // ---- simulator ----------------------------------------------------------------------------
+
+  /** The endpoints file exists but lacks the key a command needs. */
+  public static VigilException endpointMissing(Path endpointsFile, String key, String option) {
+    return new VigilException(
+        "The endpoints file " + endpointsFile + " has no '" + key + "' entry.",
+        "Commands read the endpoint from there when " + option + " is not given; the stack that wrote it may be incomplete.",
+        "Run `vigil stack up` again, or pass " + option + " explicitly.");
+  }
+
+  /** The MQTT broker could not be reached or refused the connection. */
+  public static VigilException mqttConnectFailed(String url, Throwable cause) {
+    return new RetriableVigilException(
+        "Cannot connect to the MQTT broker at " + url + ".",
+        cause == null ? "The connection was refused or timed out." : cause.getMessage() + ".",
+        "Check the broker is running (`vigil stack up` starts one) and the URL, or pass --mqtt-url.", cause);
+  }
+
+  /** Publishing ended with messages the broker never acknowledged. */
+  public static VigilException mqttDeliveryIncomplete(String url, long unacknowledged, java.time.Duration waited) {
+    return new VigilException(
+        unacknowledged + " message(s) to " + url + " were not acknowledged within " + waited.toSeconds() + "s.",
+        "The broker is slow, overloaded or the connection dropped while they were in flight.",
+        "Check the broker, or raise mqtt.drain.timeout; the summary's failed count says how many are missing.");
+  }
+
+  /** An output file (labels, messages) cannot be written. */
+  public static VigilException outputNotWritable(Path file, Exception cause) {
+    return new VigilException(
+        "Cannot write " + file + ".",
+        cause.getMessage(),
+        "Check the directory exists and is writable, or choose another path.", cause);
+  }
+
+  // ---- batch forecasting (added by batch-ml) -----------------------------------------------
+
+  /** A Delta table a batch job reads or writes is missing or is not a Delta table. */
+  public static VigilException tableNotFound(String role, String path, String fix) {
+    return new VigilException(
+        "The " + role + " table at " + path + " does not exist or is not a Delta table.",
+        "The batch jobs read and write Delta tables by path.",
+        fix);
+  }
+
+  /** A Delta table's columns do not match the contract in TableSchemas. */
+  public static VigilException tableSchemaMismatch(String role, String path, String problem) {
+    return new VigilException(
+        "The " + role + " table at " + path + " does not have the expected schema: " + problem + ".",
+        "Its columns must match io.vigil.schemas.TableSchemas; another job or version may have written it.",
+        "Point the job at the right table, or move the old table away so the job creates a new one.");
   }
 }

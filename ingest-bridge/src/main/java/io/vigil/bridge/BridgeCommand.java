@@ -1,0 +1,74 @@
+package io.vigil.bridge;
+
+import io.vigil.common.VigilHome;
+import io.vigil.common.config.ConfigSources;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.util.ArrayList;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Map;
+import java.util.concurrent.Callable;
+import java.util.concurrent.CountDownLatch;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+import picocli.CommandLine.Command;
+import picocli.CommandLine.Option;
+
+/** {@code vigil bridge}: runs the MQTT-to-Kafka bridge until SIGTERM or Ctrl-C. */
+@Command(name = "bridge", mixinStandardHelpOptions = true,
+    description = {
+        "Bridges MQTT topics into Kafka, acknowledging each MQTT message only once Kafka holds it (acks=all).",
+        "With no options it connects the local stack's brokers (see `vigil stack up`)."})
+public final class BridgeCommand implements Callable<Integer> {
+  private static final Logger log = LoggerFactory.getLogger(BridgeCommand.class);
+
+  @Option(names = "--config", paramLabel = "FILE", description = "Properties file with bridge settings.")
+  Path configFile;
+
+  @Option(names = "--set", paramLabel = "KEY=VALUE", description = "Override one setting; repeatable.")
+  List<String> overrides = new ArrayList<>();
+
+  @Option(names = "--endpoints", paramLabel = "FILE",
+      description = "Endpoints file of a running local stack, used for mqtt.url and kafka.bootstrap.servers unless set otherwise (default: ${DEFAULT-VALUE}).")
+  Path endpoints = VigilHome.endpointsFile();
+
+  @Option(names = "--validate", description = "Check the configuration and exit without connecting.")
+  boolean validateOnly;
+
+  @Override
+  public Integer call() throws InterruptedException {
+    BridgeConfig config = new BridgeConfig(resolve());
+    if (validateOnly) {
+      System.out.println("Configuration is valid: " + config);
+      return 0;
+    }
+    log.info("Starting bridge: {}", config);
+    CountDownLatch stopped = new CountDownLatch(1);
+    MqttKafkaBridge bridge = new MqttKafkaBridge(config);
+    Thread hook = new Thread(() -> {
+      bridge.close();
+      stopped.countDown();
+    }, "vigil-bridge-shutdown");
+    Runtime.getRuntime().addShutdownHook(hook);
+    bridge.start();
+    log.info("Bridge running; stop it with Ctrl-C or SIGTERM");
+    stopped.await();
+    return 0;
+  }
+
+  /** Stack endpoints first, then the config file, then --set: later wins. */
+  Map<String, String> resolve() {
+    Map<String, String> raw = new LinkedHashMap<>();
+    if (endpoints != null && Files.isRegularFile(endpoints)) {
+      Map<String, String> stack = ConfigSources.readProperties(endpoints);
+      for (String key : List.of(BridgeConfig.MQTT_URL, BridgeConfig.KAFKA_BOOTSTRAP)) {
+        if (stack.containsKey(key)) {
+          raw.put(key, stack.get(key));
+        }
+      }
+    }
+    raw.putAll(ConfigSources.load(configFile, overrides));
+    return raw;
+  }
+}

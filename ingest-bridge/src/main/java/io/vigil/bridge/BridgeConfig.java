@@ -1,0 +1,137 @@
+package io.vigil.bridge;
+
+import io.vigil.common.config.AbstractConfig;
+import io.vigil.common.config.ConfigDef;
+import io.vigil.common.config.ConfigDef.Type;
+import io.vigil.common.config.Password;
+import io.vigil.common.config.Validator;
+import io.vigil.schemas.ParserOptions;
+import io.vigil.schemas.TopicLayout;
+import io.vigil.schemas.Topics;
+import java.nio.file.Path;
+import java.time.Duration;
+import java.util.List;
+import java.util.Map;
+import java.util.Set;
+
+/**
+ * Every setting of the MQTT-to-Kafka bridge. Keys under {@code kafka.producer.} are passed to the
+ * Kafka producer as they are (security settings, say), except those the bridge's guarantees depend on.
+ */
+public final class BridgeConfig extends AbstractConfig {
+  public static final String MQTT_URL = "mqtt.url";
+  public static final String MQTT_CLIENT_ID = "mqtt.client.id";
+  public static final String MQTT_FILTERS = "mqtt.filters";
+  public static final String MQTT_QOS = "mqtt.qos";
+  public static final String MQTT_USERNAME = "mqtt.username";
+  public static final String MQTT_PASSWORD = "mqtt.password";
+  public static final String MQTT_PERSISTENCE_DIR = "mqtt.persistence.dir";
+  public static final String MQTT_KEEPALIVE = "mqtt.keepalive";
+  public static final String MQTT_RECONNECT_MAX_DELAY = "mqtt.reconnect.max.delay";
+  public static final String KAFKA_BOOTSTRAP = "kafka.bootstrap.servers";
+  public static final String KAFKA_TOPIC = "kafka.topic";
+  public static final String KAFKA_DEADLETTER_TOPIC = "kafka.deadletter.topic";
+  public static final String TOPIC_LAYOUT = "topic.layout";
+  public static final String PARSER_STRICT = "parser.strict";
+  public static final String PARSER_MAX_PAYLOAD_BYTES = "parser.max.payload.bytes";
+  public static final String INFLIGHT_MAX_MESSAGES = "inflight.max.messages";
+  public static final String INFLIGHT_MAX_BYTES = "inflight.max.bytes";
+  public static final String SEND_RETRY_BACKOFF = "send.retry.backoff";
+  public static final String SHUTDOWN_TIMEOUT = "shutdown.timeout";
+  public static final String INSTANCE_ID = "instance.id";
+  public static final String PRODUCER_PREFIX = "kafka.producer.";
+
+  public static final ConfigDef DEFINITION = new ConfigDef()
+      .define(MQTT_URL, Type.STRING, "tcp://127.0.0.1:11883", Validator.matches("(tcp|ssl|ws|wss)://.+", "a tcp://, ssl://, ws:// or wss:// URL"),
+          "MQTT broker to subscribe to. Defaults to the local stack's broker.")
+      .define(MQTT_CLIENT_ID, Type.STRING, "vigil-bridge-1", Validator.matches("[A-Za-z0-9._-]{1,64}", "1 to 64 letters, digits, . _ -"),
+          "Stable MQTT client id. The broker keeps this id's persistent session (and queued messages) across restarts, so keep it fixed per instance.")
+      .define(MQTT_FILTERS, Type.LIST, List.of("devices/+/telemetry"), Validator.nonEmpty(),
+          "Comma-separated MQTT topic filters to bridge. Use $share/<group>/<filter> to share the load across instances.")
+      .define(MQTT_QOS, Type.INT, 1, Validator.between(0, 2), "Subscription QoS. 1 gives at-least-once end to end.")
+      .define(MQTT_USERNAME, Type.STRING, null, "MQTT user name, if the broker requires one.")
+      .define(MQTT_PASSWORD, Type.PASSWORD, null, "MQTT password: env:NAME or file:/path (never logged).")
+      .define(MQTT_PERSISTENCE_DIR, Type.PATH, Path.of(System.getProperty("java.io.tmpdir"), "vigil-bridge"),
+          "Directory for Paho's file persistence of in-flight MQTT state.")
+      .define(MQTT_KEEPALIVE, Type.DURATION, Duration.ofSeconds(30), Validator.positiveDuration(), "MQTT keep-alive interval.")
+      .define(MQTT_RECONNECT_MAX_DELAY, Type.DURATION, Duration.ofSeconds(30), Validator.positiveDuration(),
+          "Longest wait between reconnect attempts (the backoff doubles up to this, with jitter).")
+      .define(KAFKA_BOOTSTRAP, Type.STRING, "127.0.0.1:19092", Validator.nonEmpty(), "Kafka bootstrap servers. Defaults to the local stack's broker.")
+      .define(KAFKA_TOPIC, Type.STRING, Topics.TELEMETRY, Validator.nonEmpty(), "Kafka topic for accepted telemetry.")
+      .define(KAFKA_DEADLETTER_TOPIC, Type.STRING, Topics.DEAD_LETTER, Validator.nonEmpty(),
+          "Kafka topic for messages the edge checks refuse; the reason travels in headers.")
+      .define(TOPIC_LAYOUT, Type.STRING, TopicLayout.DEFAULT.template(), Validator.nonEmpty(),
+          "Where the device id sits in the MQTT topic, such as devices/{deviceId}/telemetry.")
+      .define(PARSER_STRICT, Type.BOOLEAN, true, "Refuse a whole message when one metric is bad (true) or keep its good metrics (false).")
+      .define(PARSER_MAX_PAYLOAD_BYTES, Type.INT, ParserOptions.DEFAULT_MAX_PAYLOAD_BYTES, Validator.between(64, 16 * 1024 * 1024),
+          "Larger payloads go to the dead-letter topic.")
+      .define(INFLIGHT_MAX_MESSAGES, Type.INT, 20_000, Validator.between(1, 10_000_000),
+          "Most messages received but not yet acknowledged. At the limit the bridge stops taking messages and the broker holds them.")
+      .define(INFLIGHT_MAX_BYTES, Type.LONG, 64L * 1024 * 1024, Validator.between(1024, Long.MAX_VALUE),
+          "Most payload bytes received but not yet acknowledged.")
+      .define(SEND_RETRY_BACKOFF, Type.DURATION, Duration.ofSeconds(1), Validator.positiveDuration(),
+          "Wait before re-sending a record Kafka failed to take. Failed records are retried, never dropped.")
+      .define(SHUTDOWN_TIMEOUT, Type.DURATION, Duration.ofSeconds(30), Validator.positiveDuration(),
+          "How long a graceful stop waits for in-flight messages to reach Kafka and be acknowledged.")
+      .define(INSTANCE_ID, Type.STRING, null, "Name of this bridge instance in record headers; defaults to the MQTT client id.");
+
+  /** Producer settings the at-least-once guarantee rests on; user overrides of these are refused. */
+  static final Set<String> PINNED_PRODUCER_KEYS = Set.of("acks", "enable.idempotence", "key.serializer", "value.serializer");
+
+  public BridgeConfig(Map<String, String> raw) {
+    super(DEFINITION, raw, List.of(PRODUCER_PREFIX));
+    for (String key : originalsWithPrefix(PRODUCER_PREFIX).keySet()) {
+      if (PINNED_PRODUCER_KEYS.contains(key)) {
+        throw io.vigil.common.VigilErrors.invalidConfigValue(PRODUCER_PREFIX + key, originalsWithPrefix(PRODUCER_PREFIX).get(key),
+            "no override: the bridge sets " + key + " itself (acks=all, idempotence on) so nothing acknowledged is lost");
+      }
+    }
+    TopicLayout.of(getString(TOPIC_LAYOUT));
+  }
+
+  public String mqttUrl() { return getString(MQTT_URL); }
+  public String clientId() { return getString(MQTT_CLIENT_ID); }
+  public List<String> filters() { return getList(MQTT_FILTERS); }
+  public int qos() { return getInt(MQTT_QOS); }
+  public String username() { return getString(MQTT_USERNAME); }
+  public Password password() { return getPassword(MQTT_PASSWORD); }
+  public Path persistenceDir() { return getPath(MQTT_PERSISTENCE_DIR); }
+  public Duration keepAlive() { return getDuration(MQTT_KEEPALIVE); }
+  public Duration reconnectMaxDelay() { return getDuration(MQTT_RECONNECT_MAX_DELAY); }
+  public String bootstrapServers() { return getString(KAFKA_BOOTSTRAP); }
+  public String telemetryTopic() { return getString(KAFKA_TOPIC); }
+  public String deadLetterTopic() { return getString(KAFKA_DEADLETTER_TOPIC); }
+  public int maxInFlightMessages() { return getInt(INFLIGHT_MAX_MESSAGES); }
+  public long maxInFlightBytes() { return getLong(INFLIGHT_MAX_BYTES); }
+  public Duration sendRetryBackoff() { return getDuration(SEND_RETRY_BACKOFF); }
+  public Duration shutdownTimeout() { return getDuration(SHUTDOWN_TIMEOUT); }
+
+  public String instanceId() {
+    String id = getString(INSTANCE_ID);
+    return id == null ? clientId() : id;
+  }
+
+  public ParserOptions parserOptions() {
+    return ParserOptions.defaults()
+        .withTopicLayout(TopicLayout.of(getString(TOPIC_LAYOUT)))
+        .withStrict(getBoolean(PARSER_STRICT))
+        .withMaxPayloadBytes(getInt(PARSER_MAX_PAYLOAD_BYTES));
+  }
+
+  /** Producer settings: the user's pass-through keys, then the ones the guarantee needs. */
+  public Map<String, Object> producerProperties() {
+    Map<String, Object> props = new java.util.HashMap<>();
+    props.put("linger.ms", "5");
+    props.put("batch.size", String.valueOf(256 * 1024));
+    props.put("compression.type", "lz4");
+    props.put("delivery.timeout.ms", "120000");
+    props.putAll(originalsWithPrefix(PRODUCER_PREFIX));
+    props.put("bootstrap.servers", bootstrapServers());
+    props.put("acks", "all");
+    props.put("enable.idempotence", "true");
+    props.put("key.serializer", "org.apache.kafka.common.serialization.ByteArraySerializer");
+    props.put("value.serializer", "org.apache.kafka.common.serialization.ByteArraySerializer");
+    props.putIfAbsent("client.id", "vigil-bridge-" + instanceId());
+    return props;
+  }
+}

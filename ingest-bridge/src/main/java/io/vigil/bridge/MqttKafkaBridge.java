@@ -1,0 +1,303 @@
+package io.vigil.bridge;
+
+import io.vigil.bridge.internal.InFlightLimiter;
+import io.vigil.bridge.internal.OrderedAcks;
+import io.vigil.bridge.internal.RecordFactory;
+import io.vigil.common.VigilErrors;
+import io.vigil.common.VigilException;
+import io.vigil.schemas.TelemetryParser;
+import java.io.IOException;
+import java.nio.file.Files;
+import java.time.Clock;
+import java.time.Duration;
+import java.util.concurrent.ExecutorService;
+import java.util.concurrent.Executors;
+import java.util.concurrent.ScheduledExecutorService;
+import java.util.concurrent.ThreadLocalRandom;
+import java.util.concurrent.TimeUnit;
+import java.util.concurrent.atomic.AtomicInteger;
+import org.apache.kafka.clients.producer.KafkaProducer;
+import org.apache.kafka.clients.producer.Producer;
+import org.apache.kafka.clients.producer.ProducerRecord;
+import org.eclipse.paho.client.mqttv3.IMqttActionListener;
+import org.eclipse.paho.client.mqttv3.IMqttDeliveryToken;
+import org.eclipse.paho.client.mqttv3.IMqttToken;
+import org.eclipse.paho.client.mqttv3.MqttAsyncClient;
+import org.eclipse.paho.client.mqttv3.MqttCallbackExtended;
+import org.eclipse.paho.client.mqttv3.MqttConnectOptions;
+import org.eclipse.paho.client.mqttv3.MqttException;
+import org.eclipse.paho.client.mqttv3.MqttMessage;
+import org.eclipse.paho.client.mqttv3.persist.MqttDefaultFilePersistence;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+
+/**
+ * Bridges MQTT topic filters into Kafka, at least once end to end: every MQTT message is
+ * acknowledged to the broker only after Kafka has confirmed its record with {@code acks=all}, in
+ * the order the messages arrived. Until then the broker keeps the message in the bridge's persistent
+ * session, so a crash of the bridge or an outage of Kafka loses nothing; it may deliver twice.
+ */
+public final class MqttKafkaBridge implements AutoCloseable {
+  private static final Logger log = LoggerFactory.getLogger(MqttKafkaBridge.class);
+
+  /** A received message and the connection it arrived on: acks for an older connection are void. */
+  private record Received(MqttMessage message, int connection) {}
+
+  private final BridgeConfig config;
+  private final Clock clock;
+  private final Producer<byte[], byte[]> producer;
+  private final RecordFactory records;
+  private final InFlightLimiter limiter;
+  private final OrderedAcks<Received> acks;
+  private final BridgeMetrics metrics = new BridgeMetrics();
+  private final AtomicInteger connection = new AtomicInteger();
+  // Kafka's send() may block (metadata, full buffer); Paho's callback thread must never block long.
+  private final ExecutorService sender = Executors.newSingleThreadExecutor(r -> daemon(r, "vigil-bridge-sender"));
+  private final ScheduledExecutorService retries = Executors.newSingleThreadScheduledExecutor(r -> daemon(r, "vigil-bridge-retry"));
+  private volatile MqttAsyncClient client;
+  private volatile boolean closing;
+  private final java.util.concurrent.CompletableFuture<Void> subscribed = new java.util.concurrent.CompletableFuture<>();
+
+  public MqttKafkaBridge(BridgeConfig config) {
+    this(config, Clock.systemUTC(), new KafkaProducer<>(config.producerProperties()));
+  }
+
+  MqttKafkaBridge(BridgeConfig config, Clock clock, Producer<byte[], byte[]> producer) {
+    this.config = config;
+    this.clock = clock;
+    this.producer = producer;
+    this.records = new RecordFactory(new TelemetryParser(config.parserOptions()), config.telemetryTopic(),
+        config.deadLetterTopic(), config.instanceId());
+    this.limiter = new InFlightLimiter(config.maxInFlightMessages(), config.maxInFlightBytes());
+    this.acks = new OrderedAcks<>(this::acknowledge);
+  }
+
+  public BridgeMetrics metrics() {
+    return metrics;
+  }
+
+  /**
+   * Connects and subscribes, retrying with backoff until the broker answers. Returns once
+   * subscribed; a refused login is fatal and thrown.
+   */
+  public void start() {
+    try {
+      Files.createDirectories(config.persistenceDir());
+      client = new MqttAsyncClient(config.mqttUrl(), config.clientId(),
+          new MqttDefaultFilePersistence(config.persistenceDir().toString()));
+    } catch (IOException | MqttException e) {
+      throw VigilErrors.bridgeCannotStart(config.mqttUrl(), e);
+    }
+    client.setManualAcks(true);
+    client.setCallback(new Callback());
+    MqttConnectOptions options = connectOptions();
+    long backoffMs = 250;
+    while (!closing) {
+      try {
+        client.connect(options).waitForCompletion(Duration.ofSeconds(30).toMillis());
+        awaitSubscribed();
+        return;
+      } catch (MqttException e) {
+        if (e.getReasonCode() == MqttException.REASON_CODE_FAILED_AUTHENTICATION
+            || e.getReasonCode() == MqttException.REASON_CODE_NOT_AUTHORIZED) {
+          throw VigilErrors.mqttLoginRefused(config.mqttUrl(), config.username(), e);
+        }
+        long wait = backoffMs + ThreadLocalRandom.current().nextLong(backoffMs / 2 + 1);
+        log.warn("Cannot connect to MQTT broker {} yet ({}); retrying in {} ms", config.mqttUrl(), e.getMessage(), wait);
+        sleepQuietly(wait);
+        backoffMs = Math.min(backoffMs * 2, config.reconnectMaxDelay().toMillis());
+      }
+    }
+  }
+
+  private void awaitSubscribed() {
+    try {
+      subscribed.get(60, TimeUnit.SECONDS);
+    } catch (java.util.concurrent.ExecutionException e) {
+      throw (RuntimeException) e.getCause();
+    } catch (java.util.concurrent.TimeoutException e) {
+      throw VigilErrors.mqttSubscriptionRefused(config.mqttUrl(), String.join(",", config.filters()));
+    } catch (InterruptedException e) {
+      Thread.currentThread().interrupt();
+      throw new VigilException("Interrupted while subscribing.", null, null, e);
+    }
+  }
+
+  private MqttConnectOptions connectOptions() {
+    MqttConnectOptions o = new MqttConnectOptions();
+    // The broker keeps our subscription and every unacknowledged message while we are away.
+    o.setCleanSession(false);
+    o.setAutomaticReconnect(true);
+    o.setMaxReconnectDelay((int) config.reconnectMaxDelay().toMillis());
+    o.setKeepAliveInterval((int) config.keepAlive().toSeconds());
+    o.setConnectionTimeout(30);
+    o.setMqttVersion(MqttConnectOptions.MQTT_VERSION_3_1_1);
+    if (config.username() != null) {
+      o.setUserName(config.username());
+    }
+    if (config.password() != null) {
+      o.setPassword(config.password().chars());
+    }
+    return o;
+  }
+
+  private final class Callback implements MqttCallbackExtended {
+    @Override
+    public void connectComplete(boolean reconnect, String serverUri) {
+      int epoch = connection.incrementAndGet();
+      if (reconnect) {
+        metrics.reconnects.increment();
+      }
+      log.info("Connected to {} (connection {}); subscribing to {} at QoS {}", serverUri, epoch, config.filters(), config.qos());
+      subscribe();
+    }
+
+    @Override
+    public void connectionLost(Throwable cause) {
+      log.warn("Lost the MQTT connection ({}); reconnecting. Unacknowledged messages will be redelivered.", String.valueOf(cause));
+    }
+
+    @Override
+    public void messageArrived(String topic, MqttMessage message) throws InterruptedException {
+      long arrival = clock.millis();
+      metrics.received.increment();
+      if (message.isDuplicate()) {
+        metrics.duplicatesFlagged.increment();
+      }
+      int size = message.getPayload().length;
+      limiter.acquire(size);
+      metrics.inFlight.incrementAndGet();
+      OrderedAcks.Slot<Received> slot = acks.arrived(new Received(message, connection.get()));
+      sender.execute(() -> send(records.route(topic, message, arrival), slot, size));
+    }
+
+    @Override
+    public void deliveryComplete(IMqttDeliveryToken token) {
+      // The bridge never publishes to MQTT.
+    }
+  }
+
+  /**
+   * Subscribes without waiting: this runs on Paho's callback thread, which is the thread that would
+   * deliver the SUBACK, so blocking here would deadlock.
+   */
+  private void subscribe() {
+    String[] filters = config.filters().toArray(String[]::new);
+    int[] qos = new int[filters.length];
+    java.util.Arrays.fill(qos, config.qos());
+    try {
+      client.subscribe(filters, qos, null, new IMqttActionListener() {
+        @Override
+        public void onSuccess(IMqttToken token) {
+          int[] granted = token.getGrantedQos();
+          for (int i = 0; i < granted.length; i++) {
+            if (granted[i] == 0x80) {
+              subscribed.completeExceptionally(VigilErrors.mqttSubscriptionRefused(config.mqttUrl(), filters[Math.min(i, filters.length - 1)]));
+              return;
+            }
+          }
+          log.info("Subscribed to {}", config.filters());
+          subscribed.complete(null);
+        }
+
+        @Override
+        public void onFailure(IMqttToken token, Throwable error) {
+          log.error("Subscribing to {} failed ({}); retrying on the next reconnect", config.filters(), String.valueOf(error));
+        }
+      });
+    } catch (MqttException e) {
+      log.error("Subscribing to {} failed ({}); retrying on the next reconnect", config.filters(), e.getMessage());
+    }
+  }
+
+  private void send(RecordFactory.Routed routed, OrderedAcks.Slot<Received> slot, int size) {
+    ProducerRecord<byte[], byte[]> record = routed.record();
+    try {
+      producer.send(record, (metadata, error) -> {
+        if (error == null) {
+          if (routed.rejection() != null) {
+            metrics.deadLettered.increment();
+            metrics.rejected(routed.rejection().reason().name());
+          } else {
+            metrics.produced.increment();
+          }
+          limiter.release(size);
+          metrics.inFlight.decrementAndGet();
+          acks.confirmed(slot);
+        } else {
+          retryLater(routed, slot, size, error);
+        }
+      });
+    } catch (RuntimeException error) {
+      retryLater(routed, slot, size, error);
+    }
+  }
+
+  private void retryLater(RecordFactory.Routed routed, OrderedAcks.Slot<Received> slot, int size, Throwable error) {
+    metrics.sendFailures.increment();
+    log.warn("Kafka did not take a record for topic {} ({}); retrying in {}. The MQTT message stays unacknowledged.",
+        routed.record().topic(), error.toString(), config.sendRetryBackoff());
+    if (!retries.isShutdown()) {
+      retries.schedule(() -> sender.execute(() -> send(routed, slot, size)), config.sendRetryBackoff().toMillis(), TimeUnit.MILLISECONDS);
+    }
+  }
+
+  private void acknowledge(Received received) {
+    metrics.acked.increment();
+    MqttAsyncClient c = client;
+    if (c == null || received.connection() != connection.get()) {
+      // The broker has already queued this message for redelivery on the new connection, where its
+      // packet id may now name a different message: acknowledging it here could lose that one.
+      return;
+    }
+    try {
+      c.messageArrivedComplete(received.message().getId(), received.message().getQos());
+    } catch (MqttException e) {
+      log.debug("Could not acknowledge message {} ({}); the broker will redeliver it", received.message().getId(), e.getMessage());
+    }
+  }
+
+  /** Stops taking work, lets in-flight messages reach Kafka and be acknowledged, then disconnects. */
+  @Override
+  public void close() {
+    closing = true;
+    long deadline = System.nanoTime() + config.shutdownTimeout().toNanos();
+    producer.flush();
+    while (acks.pending() > 0 && System.nanoTime() < deadline) {
+      sleepQuietly(20);
+    }
+    if (acks.pending() > 0) {
+      log.warn("{} messages were still in flight at shutdown; the broker will redeliver them", acks.pending());
+    }
+    MqttAsyncClient c = client;
+    if (c != null) {
+      try {
+        if (c.isConnected()) {
+          c.disconnect(5_000).waitForCompletion(10_000);
+        }
+        c.close();
+      } catch (MqttException e) {
+        log.debug("MQTT disconnect: {}", e.getMessage());
+      }
+    }
+    retries.shutdownNow();
+    sender.shutdown();
+    producer.close(Duration.ofSeconds(10));
+    log.info("Bridge stopped: {}", metrics);
+  }
+
+  private static void sleepQuietly(long millis) {
+    try {
+      Thread.sleep(millis);
+    } catch (InterruptedException e) {
+      Thread.currentThread().interrupt();
+      throw new VigilException("Interrupted while waiting.", null, null, e);
+    }
+  }
+
+  private static Thread daemon(Runnable r, String name) {
+    Thread t = new Thread(r, name);
+    t.setDaemon(true);
+    return t;
+  }
+}

@@ -1,0 +1,41 @@
+package io.vigil.bridge.internal;
+
+/**
+ * Bounds what the bridge holds between receiving a message and acknowledging it, by count and by
+ * bytes. When full, {@link #acquire} blocks the MQTT receive path, so the broker keeps the messages
+ * instead of the bridge's heap; nothing is dropped to make room.
+ */
+public final class InFlightLimiter {
+  private final int maxMessages;
+  private final long maxBytes;
+  private int messages;
+  private long bytes;
+
+  public InFlightLimiter(int maxMessages, long maxBytes) {
+    this.maxMessages = maxMessages;
+    this.maxBytes = maxBytes;
+  }
+
+  /** Waits for room. A message larger than the byte limit is admitted alone, so it cannot wedge the bridge. */
+  public synchronized void acquire(int size) throws InterruptedException {
+    while (messages > 0 && (messages + 1 > maxMessages || bytes + size > maxBytes)) {
+      wait();
+    }
+    messages++;
+    bytes += size;
+  }
+
+  public synchronized void release(int size) {
+    messages--;
+    bytes -= size;
+    notifyAll();
+  }
+
+  public synchronized int messages() {
+    return messages;
+  }
+
+  public synchronized long bytes() {
+    return bytes;
+  }
+}

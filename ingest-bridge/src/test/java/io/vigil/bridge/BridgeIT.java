@@ -1,0 +1,125 @@
+package io.vigil.bridge;
+
+import static org.assertj.core.api.Assertions.assertThat;
+import static org.awaitility.Awaitility.await;
+
+import io.vigil.schemas.KafkaHeaders;
+import io.vigil.testsupport.KafkaServerExtension;
+import io.vigil.testsupport.MosquittoExtension;
+import java.nio.charset.StandardCharsets;
+import java.nio.file.Path;
+import java.time.Duration;
+import java.util.ArrayList;
+import java.util.HashMap;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Map;
+import java.util.Set;
+import java.util.stream.Collectors;
+import org.apache.kafka.clients.consumer.ConsumerRecord;
+import org.eclipse.paho.client.mqttv3.MqttClient;
+import org.eclipse.paho.client.mqttv3.MqttMessage;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.extension.RegisterExtension;
+import org.junit.jupiter.api.io.TempDir;
+
+/** The bridge against real Mosquitto and real Kafka: everything published lands, in order per device. */
+class BridgeIT {
+  @RegisterExtension static final KafkaServerExtension kafka = new KafkaServerExtension();
+  @RegisterExtension static final MosquittoExtension mosquitto = new MosquittoExtension();
+
+  @TempDir Path persistence;
+
+  private BridgeConfig config(String clientId) {
+    Map<String, String> raw = new HashMap<>();
+    raw.put(BridgeConfig.MQTT_URL, mosquitto.url());
+    raw.put(BridgeConfig.MQTT_CLIENT_ID, clientId);
+    raw.put(BridgeConfig.KAFKA_BOOTSTRAP, kafka.bootstrapServers());
+    raw.put(BridgeConfig.KAFKA_TOPIC, "it.telemetry." + clientId);
+    raw.put(BridgeConfig.KAFKA_DEADLETTER_TOPIC, "it.deadletter." + clientId);
+    raw.put(BridgeConfig.MQTT_PERSISTENCE_DIR, persistence.toString());
+    return new BridgeConfig(raw);
+  }
+
+  @Test
+  void everyPublishedMessageLandsInKafkaInPublishOrderPerDevice() throws Exception {
+    BridgeConfig config = config("bridge-order");
+    kafka.createTopic(config.telemetryTopic(), 4);
+    kafka.createTopic(config.deadLetterTopic(), 1);
+    int devices = 40;
+    int perDevice = 75;
+    long now = System.currentTimeMillis();
+    Map<String, List<String>> published = new LinkedHashMap<>();
+    try (MqttKafkaBridge bridge = new MqttKafkaBridge(config)) {
+      bridge.start();
+      MqttClient publisher = mosquitto.connect("it-publisher", true);
+      for (int i = 0; i < perDevice; i++) {
+        for (int d = 0; d < devices; d++) {
+          String device = "dev-" + d;
+          String payload = "{\"ts\":" + (now + i) + ",\"seq\":" + i + ",\"t\":" + (i * 0.5) + "}";
+          MqttMessage m = new MqttMessage(payload.getBytes(StandardCharsets.UTF_8));
+          m.setQos(1);
+          publisher.publish("devices/" + device + "/telemetry", m);
+          published.computeIfAbsent(device, k -> new ArrayList<>()).add(payload);
+        }
+      }
+      MqttMessage bad = new MqttMessage("{\"ts\": \"soon\", \"t\": 1}".getBytes(StandardCharsets.UTF_8));
+      bad.setQos(1);
+      publisher.publish("devices/dev-0/telemetry", bad);
+      publisher.disconnect();
+      publisher.close();
+
+      int total = devices * perDevice;
+      List<ConsumerRecord<byte[], byte[]>> records = kafka.readAll(config.telemetryTopic(), total, Duration.ofSeconds(60));
+      Set<String> landed = records.stream().map(r -> new String(r.value(), StandardCharsets.UTF_8)).collect(Collectors.toSet());
+      assertThat(landed).containsAll(published.values().stream().flatMap(List::stream).toList());
+
+      // Nothing failed, so each device's records are in publish order on its partition.
+      Map<String, List<String>> inKafka = new LinkedHashMap<>();
+      for (ConsumerRecord<byte[], byte[]> r : records) {
+        inKafka.computeIfAbsent(new String(r.key(), StandardCharsets.UTF_8), k -> new ArrayList<>())
+            .add(new String(r.value(), StandardCharsets.UTF_8));
+      }
+      assertThat(inKafka).isEqualTo(published);
+      ConsumerRecord<byte[], byte[]> first = records.get(0);
+      assertThat(new String(first.headers().lastHeader(KafkaHeaders.MQTT_TOPIC).value(), StandardCharsets.UTF_8))
+          .startsWith("devices/dev-").endsWith("/telemetry");
+
+      List<ConsumerRecord<byte[], byte[]>> dead = kafka.readAll(config.deadLetterTopic(), 1, Duration.ofSeconds(30));
+      assertThat(new String(dead.get(0).headers().lastHeader(KafkaHeaders.REJECT_REASON).value(), StandardCharsets.UTF_8))
+          .isEqualTo("INVALID_TIMESTAMP");
+      await().atMost(Duration.ofSeconds(20)).untilAsserted(() -> {
+        assertThat(bridge.metrics().acked()).isEqualTo(total + 1L);
+        assertThat(bridge.metrics().inFlight()).isZero();
+      });
+      assertThat(bridge.metrics().produced()).isEqualTo(total);
+      assertThat(bridge.metrics().deadLettered()).isEqualTo(1);
+      assertThat(bridge.metrics().rejectedByReason()).containsEntry("INVALID_TIMESTAMP", 1L);
+    }
+  }
+
+  @Test
+  void messagesPublishedWhileTheBridgeIsDownArriveWhenItReturns() throws Exception {
+    BridgeConfig config = config("bridge-offline");
+    kafka.createTopic(config.telemetryTopic(), 2);
+    kafka.createTopic(config.deadLetterTopic(), 1);
+    long now = System.currentTimeMillis();
+    // First run registers the persistent session and its subscription.
+    try (MqttKafkaBridge bridge = new MqttKafkaBridge(config)) {
+      bridge.start();
+    }
+    MqttClient publisher = mosquitto.connect("it-publisher-2", true);
+    for (int i = 0; i < 500; i++) {
+      MqttMessage m = new MqttMessage(("{\"ts\":" + now + ",\"seq\":" + i + ",\"t\":1}").getBytes(StandardCharsets.UTF_8));
+      m.setQos(1);
+      publisher.publish("devices/dev-x/telemetry", m);
+    }
+    publisher.disconnect();
+    publisher.close();
+    try (MqttKafkaBridge bridge = new MqttKafkaBridge(config)) {
+      bridge.start();
+      List<ConsumerRecord<byte[], byte[]>> records = kafka.readAll(config.telemetryTopic(), 500, Duration.ofSeconds(60));
+      assertThat(records.stream().map(r -> new String(r.value(), StandardCharsets.UTF_8)).distinct()).hasSize(500);
+    }
+  }
+}
