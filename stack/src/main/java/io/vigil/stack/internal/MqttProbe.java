@@ -1,0 +1,32 @@
+package io.vigil.stack.internal;
+
+import java.util.UUID;
+import org.eclipse.paho.client.mqttv3.MqttClient;
+import org.eclipse.paho.client.mqttv3.MqttConnectOptions;
+import org.eclipse.paho.client.mqttv3.MqttException;
+import org.eclipse.paho.client.mqttv3.persist.MemoryPersistence;
+
+/** An MQTT broker is ready when a client can connect to it. */
+public final class MqttProbe {
+  private MqttProbe() {}
+
+  public static boolean canConnect(String url) {
+    try {
+      MqttClient client = new MqttClient(url, "vigil-probe-" + UUID.randomUUID().toString().substring(0, 8),
+          new MemoryPersistence());
+      try {
+        MqttConnectOptions opts = new MqttConnectOptions();
+        opts.setCleanSession(true);
+        opts.setConnectionTimeout(2);
+        opts.setAutomaticReconnect(false);
+        client.connect(opts);
+        client.disconnect(1000);
+        return true;
+      } finally {
+        client.close(true);
+      }
+    } catch (MqttException e) {
+      return false;
+    }
+  }
+}

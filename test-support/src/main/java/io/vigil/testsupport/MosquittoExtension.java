@@ -1,0 +1,115 @@
+package io.vigil.testsupport;
+
+import io.vigil.stack.MosquittoBroker;
+import java.nio.file.Path;
+import org.eclipse.paho.client.mqttv3.MqttCallback;
+import org.eclipse.paho.client.mqttv3.MqttClient;
+import org.eclipse.paho.client.mqttv3.MqttConnectOptions;
+import org.eclipse.paho.client.mqttv3.MqttException;
+import org.eclipse.paho.client.mqttv3.persist.MemoryPersistence;
+import org.junit.jupiter.api.extension.AfterAllCallback;
+import org.junit.jupiter.api.extension.BeforeAllCallback;
+import org.junit.jupiter.api.extension.ExtensionContext;
+
+/**
+ * A real Mosquitto on a free loopback port in a temp directory, with the stack's no-drop
+ * configuration (unlimited queues for persistent sessions, persistence on disk):
+ *
+ * <pre>{@code @RegisterExtension static final MosquittoExtension mqtt = new MosquittoExtension();}</pre>
+ *
+ * Fails (never skips) when the mosquitto binary is missing: {@code apt-get install mosquitto}.
+ */
+public final class MosquittoExtension implements BeforeAllCallback, AfterAllCallback {
+  private Path dir;
+  private MosquittoBroker broker;
+
+  @Override
+  public void beforeAll(ExtensionContext context) {
+    if (!MosquittoBroker.isInstalled()) {
+      throw MosquittoBroker.notInstalled();
+    }
+    dir = TempDirs.create("vigil-mosquitto-");
+    broker = new MosquittoBroker(dir, FreePorts.next());
+    ServerCleanup.register(broker);
+    broker.start();
+  }
+
+  @Override
+  public void afterAll(ExtensionContext context) {
+    try {
+      if (broker != null) {
+        broker.stop();
+        ServerCleanup.unregister(broker);
+      }
+    } finally {
+      TempDirs.deleteRecursively(dir);
+    }
+  }
+
+  private MosquittoBroker started() {
+    if (broker == null) {
+      throw new IllegalStateException("MosquittoExtension is not started: register it as a static @RegisterExtension field");
+    }
+    return broker;
+  }
+
+  /** e.g. {@code tcp://127.0.0.1:34567}. */
+  public String url() {
+    return started().url();
+  }
+
+  public int port() {
+    return started().port();
+  }
+
+  public MosquittoBroker broker() {
+    return started();
+  }
+
+  /** Stops and starts Mosquitto on the same port; persistent sessions and queued messages survive. */
+  public void restart() {
+    started().restart();
+  }
+
+  public void stop() {
+    started().stop();
+  }
+
+  public void start() {
+    started().start();
+  }
+
+  public boolean isRunning() {
+    return started().isRunning();
+  }
+
+  /**
+   * A connected Paho client (in-memory client persistence). {@code cleanSession=false} gives a
+   * persistent session the broker queues QoS 1/2 messages for while the client is away.
+   */
+  public MqttClient connect(String clientId, boolean cleanSession) {
+    return connect(clientId, cleanSession, null);
+  }
+
+  /**
+   * As {@link #connect(String, boolean)}, with {@code callback} set before connecting, so messages
+   * queued for a persistent session are not missed when they arrive right after CONNACK.
+   */
+  public MqttClient connect(String clientId, boolean cleanSession, MqttCallback callback) {
+    try {
+      MqttClient client = new MqttClient(url(), clientId, new MemoryPersistence());
+      if (callback != null) {
+        client.setCallback(callback);
+      }
+      MqttConnectOptions opts = new MqttConnectOptions();
+      opts.setCleanSession(cleanSession);
+      opts.setAutomaticReconnect(false);
+      opts.setConnectionTimeout(10);
+      opts.setMaxInflight(1000);
+      client.connect(opts);
+      return client;
+    } catch (MqttException e) {
+      throw new IllegalStateException("Cannot connect " + clientId + " to " + url() + ": " + e, e);
+    }
+  }
+}
