@@ -1,0 +1,114 @@
+package io.vigil.streaming;
+
+import io.vigil.common.VigilException;
+import java.io.PrintStream;
+import java.nio.file.Path;
+import java.util.ArrayList;
+import java.util.List;
+import org.apache.spark.sql.SparkSession;
+import org.apache.spark.sql.streaming.StreamingQueryException;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+
+/**
+ * Entry point for spark-submit:
+ * <pre>
+ * spark-submit --class io.vigil.streaming.StreamingMain vigil-streaming-jobs-VERSION-spark.jar \
+ *     --config streaming.properties --set kafka.bootstrap.servers=broker:9092
+ * </pre>
+ * Exit codes: 0 stopped cleanly, 1 a query failed, 2 bad arguments or configuration.
+ */
+public final class StreamingMain {
+  private static final Logger LOG = LoggerFactory.getLogger(StreamingMain.class);
+  static final String USAGE = """
+      Usage: StreamingMain [--config FILE] [--set KEY=VALUE]... [--help]
+        --config FILE      properties file with streaming job settings
+        --set KEY=VALUE    override one setting (repeatable; wins over the file)
+        --help             print this and every setting with its default
+      """;
+
+  private StreamingMain() {}
+
+  public static void main(String[] args) {
+    System.exit(run(args, System.out, System.err));
+  }
+
+  /** Everything main does except exiting, so it can be called (and tested) without ending the JVM. */
+  static int run(String[] args, PrintStream out, PrintStream err) {
+    StreamingJobConfig config;
+    try {
+      Arguments parsed = Arguments.parse(args);
+      if (parsed.help) {
+        out.print(USAGE);
+        out.println();
+        out.print(StreamingJobConfig.DEFINITION.toMarkdownTable());
+        return 0;
+      }
+      config = StreamingJobConfig.load(parsed.configFile, parsed.overrides);
+    } catch (IllegalArgumentException | VigilException e) {
+      err.println(e.getMessage());
+      err.print(USAGE);
+      return 2;
+    }
+    LOG.info("Starting Vigil streaming job with {}", config);
+    SparkSession spark = SparkSessions.forJob("vigil-streaming");
+    StreamingJob job = StreamingJob.start(spark, config);
+    // SIGTERM (spark-submit kill, a container stop) runs shutdown hooks: stop at a batch boundary
+    // so the next start resumes from a clean checkpoint instead of redoing a half-written batch.
+    Thread hook = new Thread(() -> {
+      LOG.info("Shutdown requested: stopping streaming queries");
+      job.stop();
+    }, "vigil-streaming-shutdown");
+    Runtime.getRuntime().addShutdownHook(hook);
+    try {
+      job.awaitTermination();
+      LOG.info("Streaming job stopped");
+      return 0;
+    } catch (StreamingQueryException e) {
+      LOG.error("Streaming query failed; all queries stopped. Fix the cause and restart: the job resumes from its checkpoints.", e);
+      return 1;
+    } finally {
+      try {
+        Runtime.getRuntime().removeShutdownHook(hook);
+      } catch (IllegalStateException shuttingDown) {
+        // the hook is running already
+      }
+    }
+  }
+
+  /** The few options main understands; plain parsing keeps picocli out of the Spark job jar. */
+  static final class Arguments {
+    Path configFile;
+    final List<String> overrides = new ArrayList<>();
+    boolean help;
+
+    static Arguments parse(String[] args) {
+      Arguments a = new Arguments();
+      for (int i = 0; i < args.length; i++) {
+        String arg = args[i];
+        switch (arg) {
+          case "--help", "-h" -> a.help = true;
+          case "--config" -> a.configFile = Path.of(value(args, ++i, arg));
+          case "--set" -> a.overrides.add(value(args, ++i, arg));
+          default -> {
+            if (arg.startsWith("--config=")) {
+              a.configFile = Path.of(arg.substring("--config=".length()));
+            } else if (arg.startsWith("--set=")) {
+              a.overrides.add(arg.substring("--set=".length()));
+            } else {
+              throw new IllegalArgumentException("Unknown argument '" + arg + "'.");
+            }
+          }
+        }
+      }
+      return a;
+    }
+
+    private static String value(String[] args, int i, String option) {
+      if (i >= args.length) {
+        throw new IllegalArgumentException("Option " + option + " needs a value.");
+      }
+      return args[i];
+    }
+  }
+}

@@ -1,0 +1,71 @@
+package io.vigil.streaming;
+
+import static org.assertj.core.api.Assertions.assertThat;
+import static org.assertj.core.api.Assertions.assertThatThrownBy;
+
+import io.vigil.common.config.ConfigException;
+import java.time.Duration;
+import java.util.List;
+import java.util.Map;
+import org.junit.jupiter.params.ParameterizedTest;
+import org.junit.jupiter.params.provider.CsvSource;
+import org.junit.jupiter.api.Test;
+
+class StreamingJobConfigTest {
+  @Test
+  void defaultsTargetTheLocalStack() {
+    StreamingJobConfig c = StreamingJobConfig.defaults();
+    assertThat(c.bootstrapServers()).isEqualTo("127.0.0.1:19092");
+    assertThat(c.telemetryTopic()).isEqualTo("vigil.telemetry");
+    assertThat(c.anomaliesTopic()).isEqualTo("vigil.anomalies");
+    assertThat(c.queries()).containsExactly("silver", "quarantine", "device-watch");
+    assertThat(c.deviceWatchSettings().gapFactor()).isEqualTo(3.0);
+    assertThat(c.kafkaSourceOptions()).containsEntry("includeHeaders", "true").containsEntry("failOnDataLoss", "true");
+    assertThat(c.kafkaSinkOptions()).containsEntry("kafka.acks", "all").containsEntry("topic", "vigil.anomalies");
+  }
+
+  @Test
+  void pathsDeriveFromRootsUnlessOverridden() {
+    StreamingJobConfig c = new StreamingJobConfig(Map.of("tables.root", "s3a://lake/vigil/", "checkpoints.root", "/cp",
+        "tables.quarantine.path", "/elsewhere/q"));
+    assertThat(c.silverPath()).isEqualTo("s3a://lake/vigil/silver");
+    assertThat(c.anomalyEventsPath()).isEqualTo("s3a://lake/vigil/anomaly_events");
+    assertThat(c.quarantinePath()).isEqualTo("/elsewhere/q");
+    assertThat(c.checkpointPath("silver")).isEqualTo("/cp/silver/v1");
+    assertThat(c.checkpointPath("device-watch")).isEqualTo("/cp/device-watch/v1");
+  }
+
+  @Test
+  void overridesAndPassThroughKafkaOptions() {
+    StreamingJobConfig c = StreamingJobConfig.load(null, List.of("trigger.interval=2s", "device-watch.gap-factor=4",
+        "kafka.source.kafka.security.protocol=SSL", "parser.strict=false", "job.queries=silver,device-watch"));
+    assertThat(c.triggerInterval()).isEqualTo(Duration.ofSeconds(2));
+    assertThat(c.deviceWatchSettings().gapFactor()).isEqualTo(4.0);
+    assertThat(c.kafkaSourceOptions()).containsEntry("kafka.security.protocol", "SSL");
+    assertThat(c.kafkaSinkOptions()).doesNotContainKey("kafka.security.protocol");
+    assertThat(c.parserOptions().strict()).isFalse();
+    assertThat(c.queries()).containsExactly("silver", "device-watch");
+  }
+
+  @ParameterizedTest(name = "{0}={1} is refused")
+  @CsvSource({
+      "device-watch.gap-factor, 0.5",
+      "device-watch.state-expiry, 30m",
+      "trigger.interval, 0s",
+      "kafka.max-offsets-per-trigger, 0",
+      "parser.topic-layout, devices/#",
+      "job.queries, silver;gold",
+      "device-watch.min-samples, 0",
+      "trigger.intervall, 5s",
+  })
+  void invalidSettingsAreRefusedNamingTheKey(String key, String value) {
+    assertThatThrownBy(() -> new StreamingJobConfig(Map.of(key, value.replace(';', ','))))
+        .hasMessageContaining(key.equals("parser.topic-layout") ? "devices/#" : key);
+  }
+
+  @Test
+  void unknownKeyErrorSuggestsTheRightOne() {
+    assertThatThrownBy(() -> new StreamingJobConfig(Map.of("trigger.intervall", "5s")))
+        .isInstanceOf(ConfigException.class).hasMessageContaining("trigger.interval'?");
+  }
+}

@@ -1,0 +1,145 @@
+package io.vigil.streaming;
+
+import static org.assertj.core.api.Assertions.assertThat;
+import static org.awaitility.Awaitility.await;
+
+import io.vigil.schemas.AnomalyEvent;
+import io.vigil.schemas.AnomalyEventJson;
+import io.vigil.schemas.AnomalyKind;
+import io.vigil.schemas.AnomalySource;
+import io.vigil.schemas.KafkaHeaders;
+import io.vigil.testsupport.KafkaServerExtension;
+import java.nio.charset.StandardCharsets;
+import java.nio.file.Path;
+import java.time.Duration;
+import java.util.List;
+import java.util.Set;
+import java.util.concurrent.ConcurrentHashMap;
+import java.util.concurrent.Executors;
+import java.util.concurrent.ScheduledExecutorService;
+import java.util.concurrent.TimeUnit;
+import java.util.concurrent.atomic.AtomicLong;
+import org.apache.kafka.clients.consumer.ConsumerRecord;
+import org.apache.kafka.clients.producer.KafkaProducer;
+import org.apache.kafka.clients.producer.ProducerRecord;
+import org.apache.spark.sql.Row;
+import org.apache.spark.sql.SparkSession;
+import org.junit.jupiter.api.AfterAll;
+import org.junit.jupiter.api.BeforeAll;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.extension.RegisterExtension;
+import org.junit.jupiter.api.io.TempDir;
+
+/** The whole job against a real Kafka broker: telemetry in, Delta tables and anomaly events out. */
+class StreamingJobIT {
+  @RegisterExtension static final KafkaServerExtension kafka = new KafkaServerExtension();
+  private static final Duration TIMEOUT = Duration.ofSeconds(180);
+  private static final String TELEMETRY = "it.telemetry";
+  private static final String ANOMALIES = "it.anomalies";
+  private static SparkSession spark;
+
+  @TempDir Path dir;
+
+  @BeforeAll
+  static void startSpark() {
+    spark = SparkSessions.local("StreamingJobIT", 2);
+  }
+
+  @AfterAll
+  static void stopSpark() {
+    spark.stop();
+  }
+
+  @Test
+  void devicesLandInSilverAndAStoppedDeviceRaisesOneGap() throws Exception {
+    kafka.createTopic(TELEMETRY, 2);
+    kafka.createTopic(ANOMALIES, 1);
+    StreamingJobConfig config = StreamingJobConfig.load(null, List.of(
+        "kafka.bootstrap.servers=" + kafka.bootstrapServers(),
+        "topics.telemetry=" + TELEMETRY,
+        "topics.anomalies=" + ANOMALIES,
+        "tables.root=" + dir.resolve("tables"),
+        "checkpoints.root=" + dir.resolve("checkpoints"),
+        "trigger.interval=1s",
+        "device-watch.default-interval=300ms",
+        "device-watch.min-samples=3",
+        "device-watch.min-gap=6s",
+        "device-watch.inactive-after=1h",
+        "device-watch.state-expiry=2h"));
+
+    Set<String> sending = ConcurrentHashMap.newKeySet();
+    sending.addAll(List.of("dev-1", "dev-2", "dev-3"));
+    AtomicLong seq = new AtomicLong();
+    ScheduledExecutorService devices = Executors.newSingleThreadScheduledExecutor();
+    try (KafkaProducer<byte[], byte[]> producer = kafka.producer();
+        StreamingJob job = StreamingJob.start(spark, config)) {
+      devices.scheduleAtFixedRate(() -> {
+        long now = System.currentTimeMillis();
+        for (String device : sending) {
+          producer.send(telemetry(device, now, seq.incrementAndGet()));
+        }
+        producer.send(new ProducerRecord<>(TELEMETRY, "dev-9".getBytes(StandardCharsets.UTF_8),
+            "garbage".getBytes(StandardCharsets.UTF_8)));
+      }, 0, 300, TimeUnit.MILLISECONDS);
+
+      String silver = config.silverPath();
+      await("silver rows for all three devices").atMost(TIMEOUT).pollInterval(Duration.ofSeconds(1)).until(() ->
+          spark.read().format("delta").load(silver).select("device_id").distinct().count() == 3);
+      await("quarantined garbage").atMost(TIMEOUT).pollInterval(Duration.ofSeconds(1)).until(() ->
+          spark.read().format("delta").load(config.quarantinePath()).where("reason = 'NOT_JSON'").count() > 0);
+
+      sending.remove("dev-2");
+
+      List<ConsumerRecord<byte[], byte[]>> records = kafka.awaitRecords(ANOMALIES,
+          rs -> rs.stream().map(StreamingJobIT::event).anyMatch(e -> e.kind() == AnomalyKind.GAP), TIMEOUT);
+      AnomalyEvent gap = records.stream().map(StreamingJobIT::event).filter(e -> e.kind() == AnomalyKind.GAP)
+          .findFirst().orElseThrow();
+      ConsumerRecord<byte[], byte[]> gapRecord = records.stream()
+          .filter(r -> event(r).eventId().equals(gap.eventId())).findFirst().orElseThrow();
+      assertThat(gap.deviceId()).isEqualTo("dev-2");
+      assertThat(gap.source()).isEqualTo(AnomalySource.STREAM);
+      assertThat(gap.value()).isGreaterThanOrEqualTo(6.0);
+      assertThat(new String(gapRecord.key(), StandardCharsets.UTF_8)).isEqualTo("dev-2");
+      assertThat(new String(gapRecord.headers().lastHeader(KafkaHeaders.EVENT_ID).value(), StandardCharsets.UTF_8))
+          .isEqualTo(gap.eventId());
+      // The GAP starts at dev-2's last reading: that reading is in silver with that event time.
+      Row lastReading = spark.read().format("delta").load(silver).where("device_id = 'dev-2'")
+          .orderBy(org.apache.spark.sql.functions.col("event_time").desc()).first();
+      assertThat(lastReading.<java.sql.Timestamp>getAs("event_time").toInstant()).isEqualTo(gap.start());
+
+      String events = config.anomalyEventsPath();
+      // Once, not once per trigger: the table holds exactly one GAP while several more batches run.
+      await("one GAP row in the anomaly_events table").atMost(TIMEOUT).pollInterval(Duration.ofSeconds(1))
+          .until(() -> spark.read().format("delta").load(events).where("kind = 'GAP'").count() == 1);
+      await("still exactly one GAP after more batches").during(Duration.ofSeconds(5)).atMost(Duration.ofSeconds(30))
+          .pollInterval(Duration.ofSeconds(1))
+          .until(() -> spark.read().format("delta").load(events).where("kind = 'GAP'").count() == 1);
+      Row gapRow = spark.read().format("delta").load(events).where("kind = 'GAP'").first();
+      assertThat(gapRow.<String>getAs("event_id")).isEqualTo(gap.eventId());
+      assertThat(gapRow.<String>getAs("device_id")).isEqualTo("dev-2");
+      assertThat(gapRow.<String, String>getJavaMap(gapRow.fieldIndex("attributes"))).containsKey("gap_threshold_ms");
+
+      // dev-2 resumes: GAP_CLOSED follows; the devices that kept sending never had a gap.
+      sending.add("dev-2");
+      await("GAP_CLOSED for dev-2").atMost(TIMEOUT).pollInterval(Duration.ofSeconds(1)).until(() ->
+          spark.read().format("delta").load(events).where("kind = 'GAP_CLOSED' and device_id = 'dev-2'").count() == 1);
+      assertThat(spark.read().format("delta").load(events).where("device_id != 'dev-2'").count()).isZero();
+      assertThat(job.queries().values()).allMatch(q -> q.isActive() && q.exception().isEmpty());
+    } finally {
+      devices.shutdownNow();
+    }
+  }
+
+  private static ProducerRecord<byte[], byte[]> telemetry(String device, long now, long seq) {
+    String payload = "{\"ts\": " + now + ", \"seq\": " + seq + ", \"temperature\": " + (20 + seq % 5) + "}";
+    ProducerRecord<byte[], byte[]> r = new ProducerRecord<>(TELEMETRY, device.getBytes(StandardCharsets.UTF_8),
+        payload.getBytes(StandardCharsets.UTF_8));
+    r.headers().add(KafkaHeaders.MQTT_TOPIC, ("devices/" + device + "/telemetry").getBytes(StandardCharsets.UTF_8));
+    r.headers().add(KafkaHeaders.ARRIVAL_MILLIS, Long.toString(now).getBytes(StandardCharsets.UTF_8));
+    return r;
+  }
+
+  private static AnomalyEvent event(ConsumerRecord<byte[], byte[]> r) {
+    return AnomalyEventJson.fromBytes(r.value());
+  }
+}
