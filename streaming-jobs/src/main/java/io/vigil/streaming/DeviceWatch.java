@@ -89,7 +89,7 @@ public final class DeviceWatch {
       }
       if (silenceEnded) {
         events.addAll(resume(s, r, now));
-      } else if (delta > 0) {
+      } else if (onSchedule(delta, r.eventTimeMs() - s.getLastEventMs())) {
         s.addInterval(delta, settings.intervalWindow());
       }
       s.setLastArrivalMs(r.arrivalMs());
@@ -99,6 +99,16 @@ public final class DeviceWatch {
       throw new IllegalArgumentException("no readings and no state for device " + deviceId);
     }
     return new Outcome(s, events, nextCheck(s));
+  }
+
+  /**
+   * Whether an arrival interval says something about the device's cadence: only when it agrees
+   * (within a factor of two) with the interval between the readings' own event times. A backfill, a
+   * device flushing its buffer after an outage, or a burst of late data arrives milliseconds apart
+   * for readings minutes apart; learning from those would make every later pause look like a gap.
+   */
+  static boolean onSchedule(long arrivalDeltaMs, long eventDeltaMs) {
+    return arrivalDeltaMs > 0 && eventDeltaMs > 0 && arrivalDeltaMs <= 2 * eventDeltaMs && eventDeltaMs <= 2 * arrivalDeltaMs;
   }
 
   /** Nothing arrived for the device before its check time. */

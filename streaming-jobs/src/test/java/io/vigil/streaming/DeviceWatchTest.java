@@ -166,6 +166,32 @@ class DeviceWatchTest {
         .containsExactly(AnomalyKind.GAP, AnomalyKind.INACTIVE);
   }
 
+  @Test
+  void aBackfillBurstTeachesNoIntervalSoTheLiveCadenceRaisesNoGap() {
+    // Three days of 10-minute history delivered within a second, then live readings every 20 s.
+    long now = clock.millis();
+    List<DeviceWatch.Reading> history = new ArrayList<>();
+    for (int i = 432; i > 0; i--) {
+      history.add(new DeviceWatch.Reading(now - i * 600_000L, now - i));
+    }
+    DeviceWatch.Outcome outcome = watch.onReadings(DEVICE, null, history);
+    state = outcome.state();
+    events.addAll(outcome.events());
+    assertThat(watch.expectedInterval(state)).isEqualTo(settings.defaultInterval());
+
+    steady(30, 20_000);
+    assertThat(events).isEmpty();
+    assertThat(watch.expectedInterval(state)).isEqualTo(Duration.ofSeconds(20));
+  }
+
+  @org.junit.jupiter.params.ParameterizedTest(name = "arrival {0} ms, event {1} ms -> {2}")
+  @org.junit.jupiter.params.provider.CsvSource({
+      "10000, 10000, true", "10000, 6000, true", "10000, 19000, true",
+      "4, 600000, false", "30000, 10000, false", "0, 10000, false", "10000, -5000, false"})
+  void onlyIntervalsThatMatchTheDeviceScheduleAreLearned(long arrivalDelta, long eventDelta, boolean learned) {
+    assertThat(DeviceWatch.onSchedule(arrivalDelta, eventDelta)).isEqualTo(learned);
+  }
+
   // ---- driving the watch like the Spark wiring does ----------------------------------------
 
   private void steady(int n, long intervalMs) {

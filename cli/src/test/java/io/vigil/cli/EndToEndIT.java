@@ -1,0 +1,66 @@
+package io.vigil.cli;
+
+import static org.assertj.core.api.Assertions.assertThat;
+
+import io.vigil.schemas.AnomalyEvent;
+import io.vigil.schemas.AnomalyKind;
+import io.vigil.schemas.AnomalySource;
+import io.vigil.stack.DefaultTopics;
+import io.vigil.testsupport.KafkaServerExtension;
+import io.vigil.testsupport.MosquittoExtension;
+import java.nio.file.Path;
+import java.time.Clock;
+import java.time.Duration;
+import java.util.List;
+import org.junit.jupiter.api.BeforeAll;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.extension.RegisterExtension;
+import org.junit.jupiter.api.io.TempDir;
+
+/**
+ * The whole first path against real Mosquitto and real Kafka: simulator -> MQTT -> bridge -> Kafka
+ * -> streaming job -> silver Delta table + GAP events on the anomalies topic -> forecasts table.
+ */
+class EndToEndIT {
+  @RegisterExtension static final KafkaServerExtension kafka = new KafkaServerExtension();
+  @RegisterExtension static final MosquittoExtension mosquitto = new MosquittoExtension();
+
+  @TempDir static Path work;
+
+  @BeforeAll
+  static void topics() {
+    DefaultTopics.partitions().forEach(kafka::createTopic);
+  }
+
+  @Test
+  void simulatedFleetLandsInSilverSilencedDevicesAreFlaggedAndSeriesAreForecast() throws Exception {
+    EndToEndRun.Settings settings = new EndToEndRun.Settings(kafka.bootstrapServers(), mosquitto.url(), work,
+        8, Duration.ofDays(3), Duration.ofMinutes(15), Duration.ofSeconds(60), Duration.ofSeconds(2),
+        "dead=0.25,gap=0.25", 11L, Duration.ofSeconds(90));
+    EndToEndRun.Result r = new EndToEndRun(settings, line -> System.out.println("[e2e] " + line), Clock.systemUTC()).run();
+
+    // Nothing published was lost on the way: every message reached Kafka and was acknowledged.
+    long published = r.history().delivered() + r.live().delivered();
+    assertThat(r.history().failed() + r.live().failed()).isZero();
+    assertThat(r.bridge().get("produced") + r.bridge().get("dead_lettered")).isGreaterThanOrEqualTo(published);
+    assertThat(r.bridge().get("in_flight")).isZero();
+    // Faults "dead" and "gap" publish only well-formed payloads, each with at least one metric.
+    assertThat(r.quarantineRows()).isZero();
+    assertThat(r.silverRows()).isGreaterThanOrEqualTo(published);
+
+    // Every device silenced on purpose got a GAP, on Kafka and in the Delta table, and no other device did.
+    assertThat(r.mustDetect()).as("the seed must kill some devices").isNotEmpty();
+    assertThat(r.missed()).isEmpty();
+    assertThat(r.falseAlarms()).isEmpty();
+    List<AnomalyEvent> gaps = r.anomalies().stream().filter(e -> e.kind() == AnomalyKind.GAP).toList();
+    assertThat(gaps).allSatisfy(e -> {
+      assertThat(e.source()).isEqualTo(AnomalySource.STREAM);
+      assertThat(e.eventId()).isEqualTo(AnomalyEvent.idFor(e.kind(), e.source(), e.deviceId(), e.metric(), e.start()));
+    });
+    assertThat(r.anomalyRows()).isGreaterThanOrEqualTo(gaps.stream().map(AnomalyEvent::eventId).distinct().count());
+
+    // The batch job forecast every series with enough history: 8 devices, 24 steps each metric.
+    assertThat(r.forecast().seriesForecast()).isGreaterThanOrEqualTo(8);
+    assertThat(r.forecastRows()).isEqualTo(r.forecast().seriesForecast() * 24);
+  }
+}
