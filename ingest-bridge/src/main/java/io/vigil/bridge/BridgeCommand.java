@@ -62,7 +62,8 @@ public final class BridgeCommand implements Callable<Integer> {
     Map<String, String> raw = new LinkedHashMap<>();
     if (endpoints != null && Files.isRegularFile(endpoints)) {
       Map<String, String> stack = ConfigSources.readProperties(endpoints);
-      for (String key : List.of(BridgeConfig.MQTT_URL, BridgeConfig.KAFKA_BOOTSTRAP)) {
+      for (String key : List.of(BridgeConfig.MQTT_URL, BridgeConfig.KAFKA_BOOTSTRAP, BridgeConfig.KAFKA_TOPIC,
+          BridgeConfig.KAFKA_DEADLETTER_TOPIC)) {
         if (stack.containsKey(key)) {
           raw.put(key, stack.get(key));
         }

@@ -29,9 +29,9 @@ public final class BridgeConfig extends AbstractConfig {
   public static final String MQTT_KEEPALIVE = "mqtt.keepalive";
   public static final String MQTT_RECONNECT_MAX_DELAY = "mqtt.reconnect.max.delay";
   public static final String KAFKA_BOOTSTRAP = "kafka.bootstrap.servers";
-  public static final String KAFKA_TOPIC = "kafka.topic";
-  public static final String KAFKA_DEADLETTER_TOPIC = "kafka.deadletter.topic";
-  public static final String TOPIC_LAYOUT = "topic.layout";
+  public static final String KAFKA_TOPIC = "topics.telemetry";
+  public static final String KAFKA_DEADLETTER_TOPIC = "topics.deadletter";
+  public static final String TOPIC_LAYOUT = "parser.topic.layout";
   public static final String PARSER_STRICT = "parser.strict";
   public static final String PARSER_MAX_PAYLOAD_BYTES = "parser.max.payload.bytes";
   public static final String INFLIGHT_MAX_MESSAGES = "inflight.max.messages";

@@ -261,13 +261,13 @@ public final class MqttKafkaBridge implements AutoCloseable {
   @Override
   public void close() {
     closing = true;
-    long deadline = System.nanoTime() + config.shutdownTimeout().toNanos();
     producer.flush();
-    while (acks.pending() > 0 && System.nanoTime() < deadline) {
-      sleepQuietly(20);
-    }
-    if (acks.pending() > 0) {
-      log.warn("{} messages were still in flight at shutdown; the broker will redeliver them", acks.pending());
+    try {
+      if (!acks.awaitDrained(config.shutdownTimeout())) {
+        log.warn("{} messages were still in flight at shutdown; the broker will redeliver them", acks.pending());
+      }
+    } catch (InterruptedException e) {
+      Thread.currentThread().interrupt();
     }
     MqttAsyncClient c = client;
     if (c != null) {

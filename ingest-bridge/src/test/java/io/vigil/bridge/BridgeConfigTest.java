@@ -38,7 +38,7 @@ class BridgeConfigTest {
 
   @Test
   void badTopicLayoutIsRefused() {
-    assertThatThrownBy(() -> new BridgeConfig(Map.of("topic.layout", "devices/#")))
+    assertThatThrownBy(() -> new BridgeConfig(Map.of("parser.topic.layout", "devices/#")))
         .isInstanceOf(VigilException.class).hasMessageContaining("devices/#");
   }
 

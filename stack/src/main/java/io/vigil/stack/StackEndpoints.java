@@ -22,10 +22,10 @@ public final class StackEndpoints {
   public static final String KAFKA_BOOTSTRAP_SERVERS = "kafka.bootstrap.servers";
   public static final String MQTT_URL = "mqtt.url";
   public static final String MQTT_BROKER = "mqtt.broker";
-  public static final String TOPIC_TELEMETRY = "topic.telemetry";
-  public static final String TOPIC_ANOMALIES = "topic.anomalies";
-  public static final String TOPIC_DEADLETTER = "topic.deadletter";
-  public static final String TOPIC_DEVICE_STATUS = "topic.device-status";
+  public static final String TOPIC_TELEMETRY = "topics.telemetry";
+  public static final String TOPIC_ANOMALIES = "topics.anomalies";
+  public static final String TOPIC_DEADLETTER = "topics.deadletter";
+  public static final String TOPIC_DEVICE_STATUS = "topics.device.status";
 
   private final Path file;
   private final Properties props;

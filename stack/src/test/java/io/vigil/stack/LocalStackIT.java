@@ -55,10 +55,10 @@ class LocalStackIT {
       }
       assertThat(file).containsEntry("kafka.bootstrap.servers", "127.0.0.1:" + ports[1])
           .containsEntry("mqtt.url", "tcp://127.0.0.1:" + ports[0])
-          .containsEntry("topic.telemetry", "vigil.telemetry")
-          .containsEntry("topic.anomalies", "vigil.anomalies")
-          .containsEntry("topic.deadletter", "vigil.deadletter")
-          .containsEntry("topic.device-status", "vigil.device-status");
+          .containsEntry("topics.telemetry", "vigil.telemetry")
+          .containsEntry("topics.anomalies", "vigil.anomalies")
+          .containsEntry("topics.deadletter", "vigil.deadletter")
+          .containsEntry("topics.device.status", "vigil.device-status");
       assertThat(partitions(endpoints.kafkaBootstrapServers())).isEqualTo(DefaultTopics.partitions());
 
       List<ComponentStatus> status = stack.status();

@@ -5,7 +5,7 @@ import java.time.Duration;
 import java.util.Objects;
 
 /**
- * How the device watch judges silence. See the {@code device-watch.*} keys of
+ * How the device watch judges silence. See the {@code device.watch.*} keys of
  * {@link StreamingJobConfig} for what each means.
  *
  * @param defaultInterval expected interval until {@code minSamples} intervals were seen

@@ -27,9 +27,9 @@ public final class StreamingJobConfig extends AbstractConfig {
   public static final String KAFKA_BOOTSTRAP_SERVERS = "kafka.bootstrap.servers";
   public static final String TELEMETRY_TOPIC = "topics.telemetry";
   public static final String ANOMALIES_TOPIC = "topics.anomalies";
-  public static final String STARTING_OFFSETS = "kafka.starting-offsets";
-  public static final String MAX_OFFSETS_PER_TRIGGER = "kafka.max-offsets-per-trigger";
-  public static final String FAIL_ON_DATA_LOSS = "kafka.fail-on-data-loss";
+  public static final String STARTING_OFFSETS = "kafka.starting.offsets";
+  public static final String MAX_OFFSETS_PER_TRIGGER = "kafka.max.offsets.per.trigger";
+  public static final String FAIL_ON_DATA_LOSS = "kafka.fail.on.data.loss";
   public static final String KAFKA_SOURCE_PREFIX = "kafka.source.";
   public static final String KAFKA_SINK_PREFIX = "kafka.sink.";
 
@@ -37,24 +37,24 @@ public final class StreamingJobConfig extends AbstractConfig {
   public static final String TABLES_ROOT = "tables.root";
   public static final String SILVER_PATH = "tables.silver.path";
   public static final String QUARANTINE_PATH = "tables.quarantine.path";
-  public static final String ANOMALY_EVENTS_PATH = "tables.anomaly-events.path";
+  public static final String ANOMALY_EVENTS_PATH = "tables.anomaly.events.path";
   public static final String CHECKPOINT_ROOT = "checkpoints.root";
   public static final String TRIGGER_INTERVAL = "trigger.interval";
-  public static final String DEDUP_WATERMARK = "silver.dedup-watermark";
+  public static final String DEDUP_WATERMARK = "silver.dedup.watermark";
 
-  public static final String WATCH_DEFAULT_INTERVAL = "device-watch.default-interval";
-  public static final String WATCH_GAP_FACTOR = "device-watch.gap-factor";
-  public static final String WATCH_MIN_GAP = "device-watch.min-gap";
-  public static final String WATCH_INACTIVE_AFTER = "device-watch.inactive-after";
-  public static final String WATCH_MIN_SAMPLES = "device-watch.min-samples";
-  public static final String WATCH_INTERVAL_WINDOW = "device-watch.interval-window";
-  public static final String WATCH_STATE_EXPIRY = "device-watch.state-expiry";
+  public static final String WATCH_DEFAULT_INTERVAL = "device.watch.default.interval";
+  public static final String WATCH_GAP_FACTOR = "device.watch.gap.factor";
+  public static final String WATCH_MIN_GAP = "device.watch.min.gap";
+  public static final String WATCH_INACTIVE_AFTER = "device.watch.inactive.after";
+  public static final String WATCH_MIN_SAMPLES = "device.watch.min.samples";
+  public static final String WATCH_INTERVAL_WINDOW = "device.watch.interval.window";
+  public static final String WATCH_STATE_EXPIRY = "device.watch.state.expiry";
 
-  public static final String PARSER_TOPIC_LAYOUT = "parser.topic-layout";
+  public static final String PARSER_TOPIC_LAYOUT = "parser.topic.layout";
   public static final String PARSER_STRICT = "parser.strict";
-  public static final String PARSER_MAX_PAYLOAD_BYTES = "parser.max-payload-bytes";
+  public static final String PARSER_MAX_PAYLOAD_BYTES = "parser.max.payload.bytes";
 
-  public static final String STATE_STORE_MAX_MEMORY_MB = "state-store.rocksdb.max-memory-mb";
+  public static final String STATE_STORE_MAX_MEMORY_MB = "state.store.rocksdb.max.memory.mb";
 
   /** The queries {@link StreamingJob} can start, by name. */
   public static final String QUERY_SILVER = "silver";

@@ -37,7 +37,7 @@ class StreamingJobConfigTest {
 
   @Test
   void overridesAndPassThroughKafkaOptions() {
-    StreamingJobConfig c = StreamingJobConfig.load(null, List.of("trigger.interval=2s", "device-watch.gap-factor=4",
+    StreamingJobConfig c = StreamingJobConfig.load(null, List.of("trigger.interval=2s", "device.watch.gap.factor=4",
         "kafka.source.kafka.security.protocol=SSL", "parser.strict=false", "job.queries=silver,device-watch"));
     assertThat(c.triggerInterval()).isEqualTo(Duration.ofSeconds(2));
     assertThat(c.deviceWatchSettings().gapFactor()).isEqualTo(4.0);
@@ -49,18 +49,18 @@ class StreamingJobConfigTest {
 
   @ParameterizedTest(name = "{0}={1} is refused")
   @CsvSource({
-      "device-watch.gap-factor, 0.5",
-      "device-watch.state-expiry, 30m",
+      "device.watch.gap.factor, 0.5",
+      "device.watch.state.expiry, 30m",
       "trigger.interval, 0s",
-      "kafka.max-offsets-per-trigger, 0",
-      "parser.topic-layout, devices/#",
+      "kafka.max.offsets.per.trigger, 0",
+      "parser.topic.layout, devices/#",
       "job.queries, silver;gold",
-      "device-watch.min-samples, 0",
+      "device.watch.min.samples, 0",
       "trigger.intervall, 5s",
   })
   void invalidSettingsAreRefusedNamingTheKey(String key, String value) {
     assertThatThrownBy(() -> new StreamingJobConfig(Map.of(key, value.replace(';', ','))))
-        .hasMessageContaining(key.equals("parser.topic-layout") ? "devices/#" : key);
+        .hasMessageContaining(key.equals("parser.topic.layout") ? "devices/#" : key);
   }
 
   @Test

@@ -61,11 +61,11 @@ class StreamingJobIT {
         "tables.root=" + dir.resolve("tables"),
         "checkpoints.root=" + dir.resolve("checkpoints"),
         "trigger.interval=1s",
-        "device-watch.default-interval=300ms",
-        "device-watch.min-samples=3",
-        "device-watch.min-gap=6s",
-        "device-watch.inactive-after=1h",
-        "device-watch.state-expiry=2h"));
+        "device.watch.default.interval=300ms",
+        "device.watch.min.samples=3",
+        "device.watch.min.gap=6s",
+        "device.watch.inactive.after=1h",
+        "device.watch.state.expiry=2h"));
 
     Set<String> sending = ConcurrentHashMap.newKeySet();
     sending.addAll(List.of("dev-1", "dev-2", "dev-3"));

@@ -20,13 +20,13 @@ class StreamingMainTest {
   void helpListsEverySettingWithItsDefault() {
     assertThat(run("--help")).isZero();
     assertThat(out.toString(StandardCharsets.UTF_8)).contains("--config FILE")
-        .contains("`kafka.bootstrap.servers` | string | `127.0.0.1:19092`").contains("device-watch.gap-factor");
+        .contains("`kafka.bootstrap.servers` | string | `127.0.0.1:19092`").contains("device.watch.gap.factor");
   }
 
   @Test
   void badConfigurationExitsWithTwoAndSaysWhy() {
-    assertThat(run("--set", "device-watch.gap-factor=0")).isEqualTo(2);
-    assertThat(err.toString(StandardCharsets.UTF_8)).contains("device-watch.gap-factor").contains("Usage:");
+    assertThat(run("--set", "device.watch.gap.factor=0")).isEqualTo(2);
+    assertThat(err.toString(StandardCharsets.UTF_8)).contains("device.watch.gap.factor").contains("Usage:");
   }
 
   @Test

@@ -48,7 +48,23 @@ public final class OrderedAcks<T> {
       acknowledge.accept(slots.pollFirst().message);
       acked++;
     }
+    if (slots.isEmpty()) {
+      notifyAll();
+    }
     return acked;
+  }
+
+  /** Waits until every registered message is acknowledged, or the timeout passes; true when drained. */
+  public synchronized boolean awaitDrained(java.time.Duration timeout) throws InterruptedException {
+    long deadline = System.nanoTime() + timeout.toNanos();
+    while (!slots.isEmpty()) {
+      long left = deadline - System.nanoTime();
+      if (left <= 0) {
+        return false;
+      }
+      java.util.concurrent.TimeUnit.NANOSECONDS.timedWait(this, left);
+    }
+    return true;
   }
 
   public synchronized int pending() {

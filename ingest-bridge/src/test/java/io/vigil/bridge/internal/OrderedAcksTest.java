@@ -37,4 +37,15 @@ class OrderedAcksTest {
     assertThat(acked).containsExactly(1, 2);
     assertThat(acks.pending()).isEqualTo(1);
   }
+
+  @Test
+  void awaitDrainedReturnsOnceTheLastMessageIsAcknowledged() throws Exception {
+    OrderedAcks<Integer> acks = new OrderedAcks<>(m -> { });
+    var s1 = acks.arrived(1);
+    assertThat(acks.awaitDrained(java.time.Duration.ofMillis(50))).isFalse();
+    var confirmer = java.util.concurrent.CompletableFuture.runAsync(() -> acks.confirmed(s1));
+    assertThat(acks.awaitDrained(java.time.Duration.ofSeconds(5))).isTrue();
+    confirmer.join();
+    assertThat(acks.pending()).isZero();
+  }
 }

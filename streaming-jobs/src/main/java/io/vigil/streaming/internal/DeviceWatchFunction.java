@@ -36,7 +36,7 @@ public final class DeviceWatchFunction implements FlatMapGroupsWithStateFunction
     if (state.hasTimedOut()) {
       outcome = watch.onTimeout(state.get());
     } else {
-      // Bounded by kafka.max-offsets-per-trigger: at most one batch of one device's records.
+      // Bounded by kafka.max.offsets.per.trigger: at most one batch of one device's records.
       List<DeviceWatch.Reading> readings = new ArrayList<>();
       while (heartbeats.hasNext()) {
         Row r = heartbeats.next();
