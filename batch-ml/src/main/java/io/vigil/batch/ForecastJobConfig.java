@@ -26,9 +26,10 @@ public final class ForecastJobConfig extends AbstractConfig {
 
   // Paths are strings, not java.nio Paths: they may be URIs such as s3a://bucket/silver.
   public static final ConfigDef DEFINITION = new ConfigDef()
-      .define(SILVER_PATH, Type.STRING, ConfigDef.NO_DEFAULT, Validator.nonEmpty(),
-          "Path or URI of the silver Delta table (TableSchemas.SILVER) to read measurements from.")
-      .define(FORECASTS_PATH, Type.STRING, ConfigDef.NO_DEFAULT, Validator.nonEmpty(),
+      .define(SILVER_PATH, Type.STRING, io.vigil.common.VigilHome.table("silver").toString(), Validator.nonEmpty(),
+          "Path or URI of the silver Delta table (TableSchemas.SILVER) to read measurements from."
+              + " The default is where the streaming job writes it when run locally.")
+      .define(FORECASTS_PATH, Type.STRING, io.vigil.common.VigilHome.table("forecasts").toString(), Validator.nonEmpty(),
           "Path or URI of the forecasts Delta table (TableSchemas.FORECASTS); created on the first run.")
       .define(RESOLUTION, Type.STRING, "hourly", Validator.oneOf(Resolution.names()),
           "Grid each series is resampled to (mean per UTC-aligned bucket) before forecasting.")

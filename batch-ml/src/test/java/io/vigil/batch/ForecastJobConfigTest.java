@@ -68,11 +68,9 @@ class ForecastJobConfigTest {
   }
 
   @Test
-  void forecastsPathIsRequired() {
-    Map<String, String> m = required();
-    m.remove(ForecastJobConfig.FORECASTS_PATH);
-
-    assertThatThrownBy(() -> new ForecastJobConfig(m)).isInstanceOf(ConfigException.class)
-        .hasMessageContaining(ForecastJobConfig.FORECASTS_PATH);
+  void pathsDefaultToWhereTheLocalStreamingJobWritesSilver() {
+    ForecastJobConfig c = new ForecastJobConfig(Map.of());
+    assertThat(c.silverPath()).isEqualTo(io.vigil.common.VigilHome.table("silver").toString());
+    assertThat(c.forecastsPath()).isEqualTo(io.vigil.common.VigilHome.table("forecasts").toString());
   }
 }

@@ -36,9 +36,9 @@ class ForecastMainTest {
     CommandLine cmd = ForecastMain.commandLine(new ForecastMain(clock));
     cmd.setErr(new PrintWriter(err));
 
-    int code = cmd.execute("--set", "silver.path=/s");
+    int code = cmd.execute("--set", "forecast.horizon=0");
 
     assertThat(code).isEqualTo(ForecastMain.EXIT_USER_ERROR);
-    assertThat(err.toString()).contains("forecasts.path");
+    assertThat(err.toString()).contains("forecast.horizon");
   }
 }

@@ -14,6 +14,16 @@ public final class VigilHome {
     return env != null && !env.isBlank() ? Path.of(env) : Path.of(System.getProperty("user.home"), ".vigil");
   }
 
+  /** Default root of local tables and checkpoints: {@code <home>/data}. */
+  public static Path dataDir() {
+    return dir().toAbsolutePath().resolve("data");
+  }
+
+  /** Default location of a Delta table when a job runs locally: {@code <home>/data/delta/<name>}. */
+  public static Path table(String name) {
+    return dataDir().resolve("delta").resolve(name);
+  }
+
   public static Path stackDir() {
     return dir().resolve("stack");
   }

@@ -249,8 +249,6 @@ public final class StreamingJobConfig extends AbstractConfig {
   }
 
   private static Path defaultHome() {
-    String home = System.getenv("VIGIL_HOME");
-    Path base = home != null && !home.isBlank() ? Path.of(home) : Path.of(System.getProperty("user.home"), ".vigil");
-    return base.toAbsolutePath().resolve("data");
+    return io.vigil.common.VigilHome.dataDir();
   }
 }

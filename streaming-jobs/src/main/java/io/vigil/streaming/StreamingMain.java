@@ -34,7 +34,7 @@ public final class StreamingMain {
   }
 
   /** Everything main does except exiting, so it can be called (and tested) without ending the JVM. */
-  static int run(String[] args, PrintStream out, PrintStream err) {
+  public static int run(String[] args, PrintStream out, PrintStream err) {
     StreamingJobConfig config;
     try {
       Arguments parsed = Arguments.parse(args);
