@@ -22,15 +22,14 @@ import picocli.CommandLine.Option;
 
 /** {@code vigil demo}: Vigil's main job end to end on embedded defaults, then a summary. */
 @Command(name = "demo", mixinStandardHelpOptions = true,
-    description = {
-        "Runs Vigil end to end on this machine: starts the local stack (Kafka + MQTT broker) unless one is running,",
-        "the bridge, the streaming job and a simulated fleet with injected gaps and dead devices, then forecasts",
-        "every series, prints what was detected against what was injected, and stops everything it started."})
+    description = "Runs Vigil end to end on this machine: starts the local stack (Kafka + MQTT broker) unless one is"
+        + " running, the bridge, the streaming job and a simulated fleet with injected gaps and dead devices, then"
+        + " forecasts every series, prints what was detected against what was injected, and stops everything it started.")
 public final class DemoCommand implements Callable<Integer> {
   @Option(names = "--devices", paramLabel = "N", defaultValue = "12", description = "Simulated devices (default: ${DEFAULT-VALUE}).")
   int devices;
 
-  @Option(names = "--live", paramLabel = "DURATION", defaultValue = "90", description = "Seconds of live traffic with faults (default: ${DEFAULT-VALUE}).")
+  @Option(names = "--live", paramLabel = "SECONDS", defaultValue = "90", description = "Seconds of live traffic with faults (default: ${DEFAULT-VALUE}).")
   int liveSeconds;
 
   @Option(names = "--seed", defaultValue = "7", description = "Simulator seed; the same seed gives the same fleet and faults (default: ${DEFAULT-VALUE}).")

@@ -25,7 +25,9 @@ public final class VigilMain implements Runnable {
   /** Builds the command line with Vigil's error handling: user errors print their message, not a stack trace. */
   public static CommandLine commandLine() {
     CommandLine cl = new CommandLine(new VigilMain());
-    cl.addSubcommand("forecast", new ForecastMain());
+    CommandLine forecast = new CommandLine(new ForecastMain());
+    forecast.getCommandSpec().name("forecast");
+    cl.addSubcommand("forecast", forecast);
     cl.setExecutionExceptionHandler((ex, line, parsed) -> {
       Throwable t = ex;
       while (t != null && !(t instanceof VigilException)) {
