@@ -1,14 +1,13 @@
 package io.vigil.simulator;
 
+import io.vigil.testsupport.ManualClock;
+
 import static org.assertj.core.api.Assertions.assertThat;
 
 import java.nio.file.Files;
 import java.nio.file.Path;
-import java.time.Clock;
 import java.time.Duration;
 import java.time.Instant;
-import java.time.ZoneId;
-import java.time.ZoneOffset;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Map;
@@ -16,30 +15,6 @@ import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
 
 class SimulatorTest {
-
-  /** A clock the runner's sleeper moves forward: pacing runs instantly and exactly. */
-  static final class ManualClock extends Clock {
-    long millis;
-
-    ManualClock(Instant start) {
-      millis = start.toEpochMilli();
-    }
-
-    @Override
-    public ZoneId getZone() {
-      return ZoneOffset.UTC;
-    }
-
-    @Override
-    public Clock withZone(ZoneId zone) {
-      return this;
-    }
-
-    @Override
-    public Instant instant() {
-      return Instant.ofEpochMilli(millis);
-    }
-  }
 
   /** Records each message with the wall time it was handed over. */
   static final class RecordingSink implements MessageSink {
@@ -83,7 +58,7 @@ class SimulatorTest {
   private SimulationSummary run(Map<String, String> settings, ManualClock clock, RecordingSink sink, Path labels) {
     SimulatorConfig cfg = new SimulatorConfig(settings);
     FleetGenerator g = new FleetGenerator(cfg, clock);
-    return new Simulator(cfg, clock, ms -> clock.millis += ms).run(g, sink, labels);
+    return new Simulator(cfg, clock, ms -> clock.advance(ms)).run(g, sink, labels);
   }
 
   @Test
@@ -143,8 +118,8 @@ class SimulatorTest {
     FleetGenerator g = new FleetGenerator(cfg, clock);
     Simulator[] sim = new Simulator[1];
     sim[0] = new Simulator(cfg, clock, ms -> {
-      clock.millis += ms;
-      if (clock.millis > Fleets.NOW.toEpochMilli() + 60_000) {
+      clock.advance(ms);
+      if (clock.millis() > Fleets.NOW.toEpochMilli() + 60_000) {
         sim[0].stop();
       }
     });

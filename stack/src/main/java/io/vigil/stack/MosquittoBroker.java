@@ -3,18 +3,11 @@ package io.vigil.stack;
 import io.vigil.common.VigilErrors;
 import io.vigil.common.VigilException;
 import io.vigil.stack.internal.MosquittoConf;
-import io.vigil.stack.internal.MqttProbe;
-import io.vigil.stack.internal.Ports;
-import io.vigil.stack.internal.Readiness;
-import io.vigil.stack.internal.ServerProcess;
 import java.io.IOException;
-import java.io.UncheckedIOException;
 import java.nio.file.Files;
 import java.nio.file.Path;
-import java.time.Duration;
 import java.util.List;
 import java.util.Optional;
-import java.util.OptionalLong;
 import java.util.stream.Stream;
 
 /**
@@ -23,19 +16,11 @@ import java.util.stream.Stream;
  * {@code mosquitto.conf}, {@code data/} (persistence), {@code mosquitto.log}, {@code console.log},
  * {@code mosquitto.pid}.
  */
-public final class MosquittoBroker implements MqttBroker {
+public final class MosquittoBroker extends ProcessMqttBroker {
   public static final String BINARY_PROPERTY = "vigil.mosquitto.bin";
   public static final String BINARY_ENV = "VIGIL_MOSQUITTO";
-  private static final Duration STOP_GRACE = Duration.ofSeconds(15);
-
-  private final Path dir;
-  private final int port;
-  private final ServerProcess process;
-
   public MosquittoBroker(Path dir, int port) {
-    this.dir = dir.toAbsolutePath();
-    this.port = port;
-    this.process = new ServerProcess("Mosquitto", this.dir.resolve("mosquitto.pid"), confFile().toString());
+    super("Mosquitto", dir, port, "mosquitto.pid", "mosquitto.conf");
   }
 
   /** The mosquitto executable: -Dvigil.mosquitto.bin, $VIGIL_MOSQUITTO, $PATH, then /usr/sbin. */
@@ -69,57 +54,10 @@ public final class MosquittoBroker implements MqttBroker {
   }
 
   @Override
-  public synchronized void start(Duration timeout) {
-    if (process.isRunning()) {
-      Readiness.await(process, this::probe, timeout, logFile());
-      return;
-    }
+  protected List<String> configureAndCommand() throws IOException {
     Path binary = findBinary().orElseThrow(MosquittoBroker::notInstalled);
-    if (!Ports.isFree(port)) {
-      throw VigilErrors.portInUse("Mosquitto", port, "--mqtt-port");
-    }
-    try {
-      Files.createDirectories(dataDir());
-      Files.writeString(confFile(), MosquittoConf.render(port, dataDir(), logFile(), System.getProperty("user.name")));
-    } catch (IOException e) {
-      throw new UncheckedIOException(e);
-    }
-    process.start(List.of(binary.toString(), "-c", confFile().toString()), dir, dir.resolve("console.log"));
-    Readiness.await(process, this::probe, timeout, logFile());
-  }
-
-  private boolean probe() {
-    return MqttProbe.canConnect(url());
-  }
-
-  @Override
-  public synchronized void stop() {
-    process.stop(STOP_GRACE);
-  }
-
-  @Override
-  public String url() {
-    return "tcp://127.0.0.1:" + port;
-  }
-
-  @Override
-  public int port() {
-    return port;
-  }
-
-  @Override
-  public boolean isReady() {
-    return process.isRunning() && probe();
-  }
-
-  @Override
-  public boolean isRunning() {
-    return process.isRunning();
-  }
-
-  @Override
-  public OptionalLong pid() {
-    return process.pid();
+    Files.writeString(confFile(), MosquittoConf.render(port, dataDir(), logFile(), System.getProperty("user.name")));
+    return List.of(binary.toString(), "-c", confFile().toString());
   }
 
   @Override
@@ -131,12 +69,4 @@ public final class MosquittoBroker implements MqttBroker {
     return dir.resolve("mosquitto.conf");
   }
 
-  public Path dataDir() {
-    return dir.resolve("data");
-  }
-
-  @Override
-  public String toString() {
-    return "MosquittoBroker[" + url() + ", " + dir + "]";
-  }
 }

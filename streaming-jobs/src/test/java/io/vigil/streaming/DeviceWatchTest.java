@@ -6,11 +6,9 @@ import io.vigil.schemas.AnomalyEvent;
 import io.vigil.schemas.AnomalyKind;
 import io.vigil.schemas.AnomalySource;
 import io.vigil.streaming.DeviceState.Status;
-import java.time.Clock;
+import io.vigil.testsupport.ManualClock;
 import java.time.Duration;
 import java.time.Instant;
-import java.time.ZoneId;
-import java.time.ZoneOffset;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Random;
@@ -22,7 +20,7 @@ class DeviceWatchTest {
   /** Device clock runs 2 s behind the bridge: identities use event time, silence uses arrival time. */
   private static final long CLOCK_OFFSET_MS = -2_000;
 
-  private final FakeClock clock = new FakeClock(T0);
+  private final ManualClock clock = new ManualClock(T0);
   private final DeviceWatchSettings settings = new DeviceWatchSettings(Duration.ofSeconds(60), 3.0,
       Duration.ofSeconds(5), Duration.ofMinutes(10), 5, 16, Duration.ofDays(1));
   private final DeviceWatch watch = new DeviceWatch(settings, clock);
@@ -242,37 +240,5 @@ class DeviceWatchTest {
     c.setNextIntervalSlot(s.getNextIntervalSlot());
     c.setIntervalsSeen(s.getIntervalsSeen());
     return c;
-  }
-
-  private static final class FakeClock extends Clock {
-    private long millis;
-
-    FakeClock(long millis) {
-      this.millis = millis;
-    }
-
-    void advance(long ms) {
-      millis += ms;
-    }
-
-    @Override
-    public ZoneId getZone() {
-      return ZoneOffset.UTC;
-    }
-
-    @Override
-    public Clock withZone(ZoneId zone) {
-      return this;
-    }
-
-    @Override
-    public Instant instant() {
-      return Instant.ofEpochMilli(millis);
-    }
-
-    @Override
-    public long millis() {
-      return millis;
-    }
   }
 }
