@@ -1,10 +1,9 @@
 package io.vigil.cli;
 
+import io.vigil.cli.internal.StackSession;
 import io.vigil.common.VigilHome;
 import io.vigil.schemas.AnomalyEvent;
 import io.vigil.schemas.AnomalyKind;
-import io.vigil.stack.LocalStack;
-import io.vigil.stack.LocalStackSettings;
 import io.vigil.stack.StackEndpoints;
 import java.io.PrintStream;
 import java.nio.file.Files;
@@ -16,7 +15,6 @@ import java.time.format.DateTimeFormatter;
 import java.util.Map;
 import java.util.TreeMap;
 import java.util.concurrent.Callable;
-import java.util.concurrent.atomic.AtomicBoolean;
 import picocli.CommandLine.Command;
 import picocli.CommandLine.Option;
 
@@ -45,24 +43,9 @@ public final class DemoCommand implements Callable<Integer> {
         : VigilHome.dir().resolve("demo").resolve(LocalDateTime.now().format(DateTimeFormatter.ofPattern("yyyyMMdd-HHmmss")));
     Files.createDirectories(work);
 
-    LocalStack stack = new LocalStack(LocalStackSettings.defaults());
-    boolean reuse = Files.exists(StackEndpoints.defaultFile()) && LocalStack.allReady(stack.status());
-    AtomicBoolean stopped = new AtomicBoolean(reuse);
-    Thread stopStack = new Thread(() -> {
-      if (stopped.compareAndSet(false, true)) {
-        stack.down(out);
-      }
-    }, "vigil-demo-stop");
-    StackEndpoints endpoints;
-    if (reuse) {
-      out.println("[1/5] Using the local stack that is already running (it stays up afterwards).");
-      endpoints = StackEndpoints.load();
-    } else {
-      out.println("[1/5] Starting the local stack (it is stopped again at the end, also on Ctrl-C).");
-      Runtime.getRuntime().addShutdownHook(stopStack);
-      endpoints = stack.up(out);
-    }
-    try {
+    out.print("[1/5] ");
+    try (StackSession stack = new StackSession(out)) {
+      StackEndpoints endpoints = stack.endpoints();
       EndToEndRun.Settings settings = new EndToEndRun.Settings(endpoints.kafkaBootstrapServers(), endpoints.mqttUrl(), work,
           devices, Duration.ofDays(3), Duration.ofMinutes(10), Duration.ofSeconds(liveSeconds), Duration.ofSeconds(2),
           "dead=0.2,gap=0.3", seed, Duration.ofSeconds(90));
@@ -71,15 +54,6 @@ public final class DemoCommand implements Callable<Integer> {
           Clock.systemUTC()).run();
       printSummary(out, result, work);
       return result.missed().isEmpty() ? 0 : 1;
-    } finally {
-      if (!reuse) {
-        stopStack.run();
-        try {
-          Runtime.getRuntime().removeShutdownHook(stopStack);
-        } catch (IllegalStateException shuttingDown) {
-          // Already exiting: the hook runs (and finds the stack stopped).
-        }
-      }
     }
   }
 

@@ -1,0 +1,303 @@
+package io.vigil.cli.internal;
+
+import io.vigil.bridge.BridgeConfig;
+import io.vigil.bridge.MqttKafkaBridge;
+import java.io.PrintStream;
+import java.nio.charset.StandardCharsets;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.time.Duration;
+import java.util.ArrayDeque;
+import java.util.Arrays;
+import java.util.BitSet;
+import java.util.HashMap;
+import java.util.List;
+import java.util.Map;
+import java.util.Properties;
+import java.util.concurrent.CountDownLatch;
+import java.util.concurrent.TimeUnit;
+import java.util.concurrent.atomic.AtomicInteger;
+import java.util.concurrent.atomic.AtomicLong;
+import org.apache.kafka.clients.admin.Admin;
+import org.apache.kafka.clients.admin.NewTopic;
+import org.apache.kafka.clients.consumer.ConsumerRecord;
+import org.apache.kafka.clients.consumer.KafkaConsumer;
+import org.apache.kafka.clients.producer.KafkaProducer;
+import org.apache.kafka.clients.producer.ProducerRecord;
+import org.apache.kafka.common.TopicPartition;
+import org.apache.kafka.common.serialization.ByteArrayDeserializer;
+import org.apache.kafka.common.serialization.ByteArraySerializer;
+import org.eclipse.paho.client.mqttv3.IMqttDeliveryToken;
+import org.eclipse.paho.client.mqttv3.IMqttToken;
+import org.eclipse.paho.client.mqttv3.MqttAsyncClient;
+import org.eclipse.paho.client.mqttv3.MqttCallback;
+import org.eclipse.paho.client.mqttv3.MqttConnectOptions;
+import org.eclipse.paho.client.mqttv3.MqttException;
+import org.eclipse.paho.client.mqttv3.MqttMessage;
+import org.eclipse.paho.client.mqttv3.persist.MemoryPersistence;
+
+/**
+ * {@code vigil bench bridge}: the same QoS 1 load through three consumers of one broker, measured in
+ * one process so the figures compare. The ceiling is a Paho subscriber that only counts; Vigil's
+ * bridge lands every message in Kafka before acknowledging it; the naive bridge acknowledges on
+ * arrival and sends each message to Kafka synchronously, as simple bridges do.
+ *
+ * <p>Throughput is messages over the time from the first publish to the last arrival (at the
+ * subscriber, or Kafka's log-append time). Latency is publish time (in the payload) to that arrival.
+ */
+public final class BridgeBenchmark {
+  public record Settings(String mqttUrl, String bootstrapServers, int messages, int devices, int payloadBytes,
+      Duration naiveBudget, Path workDir) {}
+
+  public record Figures(String name, long delivered, double seconds, double msgPerSecond, double p50Ms, double p99Ms,
+      long duplicates) {}
+
+  private static final int PUBLISH_WINDOW = 1000;
+
+  private final Settings settings;
+  private final PrintStream out;
+  private final String run = Long.toString(System.currentTimeMillis() % 1_000_000_000L, 36);
+
+  public BridgeBenchmark(Settings settings, PrintStream out) {
+    this.settings = settings;
+    this.out = out;
+  }
+
+  public List<Figures> run() throws Exception {
+    Figures ceiling = ceiling();
+    report(ceiling);
+    Figures vigil = vigil();
+    report(vigil);
+    Figures naive = naive();
+    report(naive);
+    return List.of(ceiling, vigil, naive);
+  }
+
+  private void report(Figures f) {
+    out.printf("  %-16s %,9d msgs in %6.1f s = %,8.0f msg/s   latency p50 %7.1f ms  p99 %8.1f ms   duplicates %d%n",
+        f.name(), f.delivered(), f.seconds(), f.msgPerSecond(), f.p50Ms(), f.p99Ms(), f.duplicates());
+  }
+
+  // ---- the three contenders ------------------------------------------------------------------
+
+  private Figures ceiling() throws Exception {
+    String prefix = "bench/ceiling-" + run;
+    int n = settings.messages();
+    long[] latency = new long[n];
+    AtomicInteger received = new AtomicInteger();
+    AtomicLong last = new AtomicLong();
+    CountDownLatch done = new CountDownLatch(1);
+    MqttAsyncClient sub = client("bench-ceiling-" + run);
+    sub.setCallback(new Callback() {
+      @Override
+      public void messageArrived(String topic, MqttMessage message) {
+        long now = System.currentTimeMillis();
+        int i = received.getAndIncrement();
+        if (i < n) {
+          latency[i] = now - Payloads.ts(message.getPayload());
+        }
+        last.set(now);
+        if (i + 1 == n) {
+          done.countDown();
+        }
+      }
+    });
+    sub.connect(options(true)).waitForCompletion();
+    sub.subscribe(prefix + "/+/telemetry", 1).waitForCompletion();
+    long start = publish(prefix);
+    done.await(10, TimeUnit.MINUTES);
+    sub.disconnect().waitForCompletion();
+    sub.close();
+    int got = Math.min(received.get(), n);
+    return figures("ceiling (count)", Arrays.copyOf(latency, got), got, start, last.get(), 0);
+  }
+
+  private Figures vigil() throws Exception {
+    String prefix = "bench/vigil-" + run;
+    String topic = "bench.vigil." + run;
+    createTopic(topic);
+    Map<String, String> raw = new HashMap<>();
+    raw.put(BridgeConfig.MQTT_URL, settings.mqttUrl());
+    raw.put(BridgeConfig.KAFKA_BOOTSTRAP, settings.bootstrapServers());
+    raw.put(BridgeConfig.MQTT_CLIENT_ID, "bench-vigil-" + run);
+    raw.put(BridgeConfig.MQTT_FILTERS, prefix + "/+/telemetry");
+    raw.put(BridgeConfig.TOPIC_LAYOUT, prefix + "/{deviceId}/telemetry");
+    raw.put(BridgeConfig.KAFKA_TOPIC, topic);
+    raw.put(BridgeConfig.MQTT_PERSISTENCE_DIR, settings.workDir().resolve("vigil-bridge").toString());
+    try (MqttKafkaBridge bridge = new MqttKafkaBridge(new BridgeConfig(raw))) {
+      bridge.start();
+      long start = publish(prefix);
+      return countInKafka("vigil bridge", topic, start, Duration.ofMinutes(10));
+    }
+  }
+
+  private Figures naive() throws Exception {
+    String prefix = "bench/naive-" + run;
+    String topic = "bench.naive." + run;
+    createTopic(topic);
+    Properties p = new Properties();
+    p.put("bootstrap.servers", settings.bootstrapServers());
+    p.put("acks", "all");
+    p.put("key.serializer", ByteArraySerializer.class.getName());
+    p.put("value.serializer", ByteArraySerializer.class.getName());
+    try (KafkaProducer<byte[], byte[]> producer = new KafkaProducer<>(p)) {
+      MqttAsyncClient sub = client("bench-naive-" + run);
+      sub.setManualAcks(true);
+      sub.setCallback(new Callback() {
+        @Override
+        public void messageArrived(String mqttTopic, MqttMessage message) throws Exception {
+          // Acknowledged on arrival: the broker forgets it before Kafka has it.
+          sub.messageArrivedComplete(message.getId(), message.getQos());
+          producer.send(new ProducerRecord<>(topic, mqttTopic.getBytes(StandardCharsets.UTF_8), message.getPayload())).get();
+        }
+      });
+      sub.connect(options(true)).waitForCompletion();
+      sub.subscribe(prefix + "/+/telemetry", 1).waitForCompletion();
+      long start = publish(prefix);
+      Figures f = countInKafka("naive bridge", topic, start, settings.naiveBudget());
+      sub.disconnectForcibly(1000, 1000);
+      sub.close();
+      return f;
+    }
+  }
+
+  // ---- load and measurement ------------------------------------------------------------------
+
+  /** Publishes the load at QoS 1 as fast as the broker takes it; returns when the first message went. */
+  private long publish(String prefix) throws MqttException {
+    MqttAsyncClient pub = client("bench-pub-" + prefix.replace('/', '-'));
+    pub.connect(options(true)).waitForCompletion();
+    ArrayDeque<IMqttDeliveryToken> window = new ArrayDeque<>();
+    long start = System.currentTimeMillis();
+    String[] topics = new String[settings.devices()];
+    for (int d = 0; d < topics.length; d++) {
+      topics[d] = prefix + "/dev-" + d + "/telemetry";
+    }
+    for (int i = 0; i < settings.messages(); i++) {
+      if (window.size() >= PUBLISH_WINDOW) {
+        window.poll().waitForCompletion();
+      }
+      MqttMessage m = new MqttMessage(Payloads.reading(i, System.currentTimeMillis(), settings.payloadBytes()));
+      m.setQos(1);
+      window.add(pub.publish(topics[i % topics.length], m));
+    }
+    for (IMqttToken t : window) {
+      t.waitForCompletion();
+    }
+    pub.disconnect().waitForCompletion();
+    pub.close();
+    return start;
+  }
+
+  /** Reads the topic until every message is there (or the budget is spent). */
+  private Figures countInKafka(String name, String topic, long start, Duration budget) {
+    int n = settings.messages();
+    BitSet seen = new BitSet(n);
+    long[] latency = new long[n];
+    int distinct = 0;
+    long duplicates = 0;
+    long last = start;
+    Properties p = new Properties();
+    p.put("bootstrap.servers", settings.bootstrapServers());
+    p.put("key.deserializer", ByteArrayDeserializer.class.getName());
+    p.put("value.deserializer", ByteArrayDeserializer.class.getName());
+    p.put("max.poll.records", "5000");
+    long deadline = System.nanoTime() + budget.toNanos();
+    try (KafkaConsumer<byte[], byte[]> consumer = new KafkaConsumer<>(p)) {
+      List<TopicPartition> parts = consumer.partitionsFor(topic).stream()
+          .map(i -> new TopicPartition(topic, i.partition())).toList();
+      consumer.assign(parts);
+      consumer.seekToBeginning(parts);
+      while (distinct < n && System.nanoTime() < deadline) {
+        for (ConsumerRecord<byte[], byte[]> r : consumer.poll(Duration.ofMillis(200))) {
+          int seq = Payloads.seq(r.value());
+          if (seen.get(seq)) {
+            duplicates++;
+            continue;
+          }
+          seen.set(seq);
+          // Log-append time: when Kafka had it, not when we read it.
+          latency[distinct++] = r.timestamp() - Payloads.ts(r.value());
+          last = Math.max(last, r.timestamp());
+        }
+      }
+    }
+    return figures(name, Arrays.copyOf(latency, distinct), distinct, start, last, duplicates);
+  }
+
+  private static Figures figures(String name, long[] latency, int delivered, long start, long last, long duplicates) {
+    Arrays.sort(latency);
+    double seconds = Math.max(1, last - start) / 1000.0;
+    return new Figures(name, delivered, seconds, delivered / seconds, percentile(latency, 0.50), percentile(latency, 0.99),
+        duplicates);
+  }
+
+  private static double percentile(long[] sorted, double q) {
+    return sorted.length == 0 ? Double.NaN : sorted[(int) Math.min(sorted.length - 1, Math.floor(q * sorted.length))];
+  }
+
+  private void createTopic(String topic) throws Exception {
+    Properties p = new Properties();
+    p.put("bootstrap.servers", settings.bootstrapServers());
+    try (Admin admin = Admin.create(p)) {
+      admin.createTopics(List.of(new NewTopic(topic, 6, (short) 1)
+          .configs(Map.of("message.timestamp.type", "LogAppendTime")))).all().get(30, TimeUnit.SECONDS);
+    }
+  }
+
+  private MqttAsyncClient client(String id) throws MqttException {
+    return new MqttAsyncClient(settings.mqttUrl(), id, new MemoryPersistence());
+  }
+
+  private static MqttConnectOptions options(boolean clean) {
+    MqttConnectOptions o = new MqttConnectOptions();
+    o.setCleanSession(clean);
+    o.setMaxInflight(PUBLISH_WINDOW);
+    o.setKeepAliveInterval(60);
+    return o;
+  }
+
+  /** Only messageArrived matters here. */
+  private abstract static class Callback implements MqttCallback {
+    @Override
+    public void connectionLost(Throwable cause) {
+      // The run's counts show any loss.
+    }
+
+    @Override
+    public void deliveryComplete(IMqttDeliveryToken token) {
+      // Subscribers only.
+    }
+  }
+
+  /** The benchmark's readings: valid telemetry for the shared parser, padded with metrics to size. */
+  static final class Payloads {
+    private Payloads() {}
+
+    static byte[] reading(int seq, long ts, int size) {
+      StringBuilder sb = new StringBuilder(size + 32).append("{\"ts\":").append(ts).append(",\"seq\":").append(seq);
+      for (int m = 0; sb.length() < size - 20; m++) {
+        sb.append(",\"m").append(m).append("\":").append(20 + (seq + m) % 1000 / 100.0);
+      }
+      return sb.append('}').toString().getBytes(StandardCharsets.UTF_8);
+    }
+
+    static long ts(byte[] payload) {
+      return number(payload, "\"ts\":");
+    }
+
+    static int seq(byte[] payload) {
+      return (int) number(payload, "\"seq\":");
+    }
+
+    private static long number(byte[] payload, String field) {
+      String s = new String(payload, 0, Math.min(payload.length, 64), StandardCharsets.US_ASCII);
+      int i = s.indexOf(field) + field.length();
+      long v = 0;
+      while (i < s.length() && Character.isDigit(s.charAt(i))) {
+        v = v * 10 + (s.charAt(i++) - '0');
+      }
+      return v;
+    }
+  }
+}

@@ -1,0 +1,59 @@
+package io.vigil.cli.internal;
+
+import io.vigil.stack.LocalStack;
+import io.vigil.stack.LocalStackSettings;
+import io.vigil.stack.StackEndpoints;
+import java.io.PrintStream;
+import java.nio.file.Files;
+import java.util.concurrent.atomic.AtomicBoolean;
+
+/**
+ * The local stack for a command that needs one: the running stack if there is one (left running
+ * afterwards), else a stack started here and stopped again on close, also on Ctrl-C.
+ */
+public final class StackSession implements AutoCloseable {
+  private final LocalStack stack = new LocalStack(LocalStackSettings.defaults());
+  private final PrintStream out;
+  private final boolean reused;
+  private final AtomicBoolean stopped;
+  private final Thread stopOnExit;
+  private final StackEndpoints endpoints;
+
+  public StackSession(PrintStream out) {
+    this.out = out;
+    this.reused = Files.exists(StackEndpoints.defaultFile()) && LocalStack.allReady(stack.status());
+    this.stopped = new AtomicBoolean(reused);
+    this.stopOnExit = new Thread(this::stopIfStartedHere, "vigil-stack-stop");
+    if (reused) {
+      out.println("Using the local stack that is already running (it stays up afterwards).");
+      endpoints = StackEndpoints.load();
+    } else {
+      out.println("Starting the local stack (it is stopped again at the end, also on Ctrl-C).");
+      Runtime.getRuntime().addShutdownHook(stopOnExit);
+      endpoints = stack.up(out);
+    }
+  }
+
+  public StackEndpoints endpoints() {
+    return endpoints;
+  }
+
+  private void stopIfStartedHere() {
+    if (stopped.compareAndSet(false, true)) {
+      stack.down(out);
+    }
+  }
+
+  @Override
+  public void close() {
+    if (reused) {
+      return;
+    }
+    stopIfStartedHere();
+    try {
+      Runtime.getRuntime().removeShutdownHook(stopOnExit);
+    } catch (IllegalStateException shuttingDown) {
+      // Already exiting: the hook runs and finds the stack stopped.
+    }
+  }
+}
