@@ -86,6 +86,61 @@ public final class VigilErrors {
         "Check mqtt.username and mqtt.password (env:NAME or file:/path); the password itself is never logged.", cause);
   }
 
+  /** TLS settings that contradict each other or are incomplete; names the key to change. */
+  public static ConfigException tlsSettingsConflict(String key, String problem, String fix) {
+    return new ConfigException(key,
+        "Configuration key '" + key + "': " + problem,
+        "TLS settings are checked together before the bridge connects, so a mistake cannot fall back to weaker security.",
+        fix);
+  }
+
+  /** A certificate, private key or key store file that is unreadable or not what the key expects. */
+  public static ConfigException tlsMaterialUnusable(String key, Path file, String problem, String fix) {
+    return new ConfigException(key,
+        "Configuration key '" + key + "' points at " + file + ", which cannot be used: " + problem,
+        "The bridge loads its TLS material at startup so a bad file is reported before any connection attempt.",
+        fix);
+  }
+
+  /** The broker's certificate is not trusted (unknown CA, expired, or the host name does not match). */
+  public static VigilException mqttTlsUntrusted(String mqttUrl, String trustSource, Exception cause) {
+    return new VigilException("The MQTT broker at " + mqttUrl + " presented a TLS certificate the bridge does not trust ("
+        + rootMessage(cause) + ").",
+        "It is checked against " + trustSource + "; it is signed by another CA, has expired, or does not name the host in mqtt.url.",
+        "Set mqtt.tls.ca.file (PEM) or mqtt.tls.truststore.file (PKCS12/JKS) to the CA that signed the broker's certificate, "
+            + "and connect by a host name or IP address the certificate lists (mqtt.tls.hostname.verification=false "
+            + "only for testing).", cause);
+  }
+
+  /** The TLS handshake failed for another reason: most often the broker refused our client certificate. */
+  public static VigilException mqttTlsHandshakeFailed(String mqttUrl, boolean clientCertificateSent, Exception cause) {
+    return new VigilException("The TLS handshake with the MQTT broker at " + mqttUrl + " failed (" + rootMessage(cause) + ").",
+        clientCertificateSent
+            ? "The broker did not accept the bridge's client certificate (not signed by a CA it trusts, or expired), "
+                + "or the broker does not speak TLS on this port."
+            : "The broker probably requires a client certificate (mutual TLS) and the bridge has none configured, "
+                + "or the broker does not speak TLS on this port.",
+        "For mutual TLS set mqtt.tls.cert.file and mqtt.tls.key.file (PEM), or mqtt.tls.keystore.file and "
+            + "mqtt.tls.keystore.password (PKCS12/JKS), with a certificate signed by a CA the broker trusts "
+            + "(Mosquitto: cafile, require_certificate true); check that mqtt.url names the broker's TLS port.", cause);
+  }
+
+  /** The broker refused the connection for a reason retrying cannot fix (protocol version, client id). */
+  public static VigilException mqttConnectRefused(String mqttUrl, String reason, Exception cause) {
+    return new VigilException("The MQTT broker at " + mqttUrl + " refused the connection: " + reason + ".",
+        "Retrying would be refused the same way.",
+        "Check mqtt.client.id and that the broker speaks MQTT 3.1.1 at mqtt.url.", cause);
+  }
+
+  private static String rootMessage(Throwable t) {
+    Throwable root = t;
+    while (root.getCause() != null && root.getCause() != root) {
+      root = root.getCause();
+    }
+    String own = t.getMessage() == null ? t.getClass().getSimpleName() : t.getMessage();
+    return root == t || root.getMessage() == null ? own : root.getMessage();
+  }
+
   public static VigilException mqttSubscriptionRefused(String mqttUrl, String filter) {
     return new VigilException("The MQTT broker at " + mqttUrl + " did not grant the subscription to '" + filter + "'.",
         "The filter is malformed, or the broker's ACL does not allow this client to read it.",

@@ -1,5 +1,7 @@
 package io.vigil.bridge;
 
+import io.vigil.bridge.internal.MqttTls;
+import io.vigil.bridge.internal.TopicFilter;
 import io.vigil.common.config.AbstractConfig;
 import io.vigil.common.config.ConfigDef;
 import io.vigil.common.config.ConfigDef.Type;
@@ -40,6 +42,17 @@ public final class BridgeConfig extends AbstractConfig {
   public static final String SHUTDOWN_TIMEOUT = "shutdown.timeout";
   public static final String INSTANCE_ID = "instance.id";
   public static final String PRODUCER_PREFIX = "kafka.producer.";
+  public static final String MQTT_TLS_CA_FILE = MqttTls.CA_FILE;
+  public static final String MQTT_TLS_CERT_FILE = MqttTls.CERT_FILE;
+  public static final String MQTT_TLS_KEY_FILE = MqttTls.KEY_FILE;
+  public static final String MQTT_TLS_TRUSTSTORE_FILE = MqttTls.TRUSTSTORE_FILE;
+  public static final String MQTT_TLS_TRUSTSTORE_PASSWORD = MqttTls.TRUSTSTORE_PASSWORD;
+  public static final String MQTT_TLS_KEYSTORE_FILE = MqttTls.KEYSTORE_FILE;
+  public static final String MQTT_TLS_KEYSTORE_PASSWORD = MqttTls.KEYSTORE_PASSWORD;
+  public static final String MQTT_TLS_HOSTNAME_VERIFICATION = MqttTls.HOSTNAME_VERIFICATION;
+  public static final String MQTT_STATUS_FILTERS = "mqtt.status.filters";
+  public static final String STATUS_TOPIC_LAYOUT = "parser.status.topic.layout";
+  public static final String KAFKA_STATUS_TOPIC = "topics.device.status";
 
   public static final ConfigDef DEFINITION = new ConfigDef()
       .define(MQTT_URL, Type.STRING, "tcp://127.0.0.1:11883", Validator.matches("(tcp|ssl|ws|wss)://.+", "a tcp://, ssl://, ws:// or wss:// URL"),
@@ -73,7 +86,28 @@ public final class BridgeConfig extends AbstractConfig {
           "Wait before re-sending a record Kafka failed to take. Failed records are retried, never dropped.")
       .define(SHUTDOWN_TIMEOUT, Type.DURATION, Duration.ofSeconds(30), Validator.positiveDuration(),
           "How long a graceful stop waits for in-flight messages to reach Kafka and be acknowledged.")
-      .define(INSTANCE_ID, Type.STRING, null, "Name of this bridge instance in record headers; defaults to the MQTT client id.");
+      .define(INSTANCE_ID, Type.STRING, null, "Name of this bridge instance in record headers; defaults to the MQTT client id.")
+      .define(MQTT_TLS_CA_FILE, Type.PATH, null, readableFile(),
+          "PEM file of the CA certificate(s) the MQTT broker's certificate must chain to (ssl:// URLs). Unset: the JVM's default trust store.")
+      .define(MQTT_TLS_CERT_FILE, Type.PATH, null, readableFile(),
+          "PEM file of the bridge's client certificate chain for mutual TLS; needs " + MqttTls.KEY_FILE + ".")
+      .define(MQTT_TLS_KEY_FILE, Type.PATH, null, readableFile(),
+          "PEM file of the client certificate's private key, unencrypted PKCS#8 (BEGIN PRIVATE KEY); keep it readable by the bridge's user only.")
+      .define(MQTT_TLS_TRUSTSTORE_FILE, Type.PATH, null, readableFile(),
+          "PKCS12 or JKS trust store instead of " + MqttTls.CA_FILE + ".")
+      .define(MQTT_TLS_TRUSTSTORE_PASSWORD, Type.PASSWORD, null, "Trust store password: env:NAME or file:/path (never logged).")
+      .define(MQTT_TLS_KEYSTORE_FILE, Type.PATH, null, readableFile(),
+          "PKCS12 or JKS key store with the client certificate and key for mutual TLS, instead of the PEM files.")
+      .define(MQTT_TLS_KEYSTORE_PASSWORD, Type.PASSWORD, null,
+          "Key store password (also the key's): env:NAME or file:/path (never logged).")
+      .define(MQTT_TLS_HOSTNAME_VERIFICATION, Type.BOOLEAN, true,
+          "Check that the broker's certificate names the host in mqtt.url. Turn off only for testing.")
+      .define(MQTT_STATUS_FILTERS, Type.LIST, List.of("devices/+/status"), BridgeConfig::validFilters,
+          "MQTT topic filters of device status messages (birth, last will), forwarded as they are to " + KAFKA_STATUS_TOPIC
+              + ", never parsed as telemetry. Empty disables status forwarding.")
+      .define(STATUS_TOPIC_LAYOUT, Type.STRING, "devices/{deviceId}/status", Validator.nonEmpty(),
+          "Where the device id sits in a status topic; it becomes the status record's key.")
+      .define(KAFKA_STATUS_TOPIC, Type.STRING, Topics.DEVICE_STATUS, Validator.nonEmpty(), "Kafka topic for device status messages.");
 
   /** Producer settings the at-least-once guarantee rests on; user overrides of these are refused. */
   static final Set<String> PINNED_PRODUCER_KEYS = Set.of("acks", "enable.idempotence", "key.serializer", "value.serializer");
@@ -87,6 +121,42 @@ public final class BridgeConfig extends AbstractConfig {
       }
     }
     TopicLayout.of(getString(TOPIC_LAYOUT));
+    TopicLayout.of(getString(STATUS_TOPIC_LAYOUT));
+    validFilters(MQTT_FILTERS, filters());
+    for (String f : statusFilters()) {
+      if (filters().contains(f)) {
+        throw io.vigil.common.VigilErrors.invalidConfigValue(MQTT_STATUS_FILTERS, f,
+            "a filter not also in " + MQTT_FILTERS + " (a message is either telemetry or status)");
+      }
+    }
+    this.tlsSocketFactory = MqttTls.validateAndBuild(mqttUrl(), tlsSettings());
+  }
+
+  private final javax.net.ssl.SSLSocketFactory tlsSocketFactory;
+
+  private static Validator readableFile() {
+    return new Validator() {
+      @Override
+      public void ensureValid(String key, Object value) {
+        if (value != null && !(java.nio.file.Files.isRegularFile((Path) value) && java.nio.file.Files.isReadable((Path) value))) {
+          throw io.vigil.common.VigilErrors.invalidConfigValue(key, value.toString(), "a readable file (check the path and its permissions)");
+        }
+      }
+
+      @Override
+      public String describe() {
+        return "readable file";
+      }
+    };
+  }
+
+  private static void validFilters(String key, Object value) {
+    for (Object f : (List<?>) value) {
+      String problem = TopicFilter.problem(f.toString());
+      if (problem != null) {
+        throw io.vigil.common.VigilErrors.invalidConfigValue(key, f.toString(), "an MQTT topic filter (" + problem + ")");
+      }
+    }
   }
 
   public String mqttUrl() { return getString(MQTT_URL); }
@@ -105,6 +175,19 @@ public final class BridgeConfig extends AbstractConfig {
   public long maxInFlightBytes() { return getLong(INFLIGHT_MAX_BYTES); }
   public Duration sendRetryBackoff() { return getDuration(SEND_RETRY_BACKOFF); }
   public Duration shutdownTimeout() { return getDuration(SHUTDOWN_TIMEOUT); }
+
+  public List<String> statusFilters() { return getList(MQTT_STATUS_FILTERS); }
+  public TopicLayout statusTopicLayout() { return TopicLayout.of(getString(STATUS_TOPIC_LAYOUT)); }
+  public String statusTopic() { return getString(KAFKA_STATUS_TOPIC); }
+
+  public MqttTls.Settings tlsSettings() {
+    return new MqttTls.Settings(getPath(MQTT_TLS_CA_FILE), getPath(MQTT_TLS_CERT_FILE), getPath(MQTT_TLS_KEY_FILE),
+        getPath(MQTT_TLS_TRUSTSTORE_FILE), getPassword(MQTT_TLS_TRUSTSTORE_PASSWORD), getPath(MQTT_TLS_KEYSTORE_FILE),
+        getPassword(MQTT_TLS_KEYSTORE_PASSWORD), getBoolean(MQTT_TLS_HOSTNAME_VERIFICATION));
+  }
+
+  /** The socket factory for an ssl:// or wss:// broker, built and checked when the config was; null otherwise. */
+  javax.net.ssl.SSLSocketFactory tlsSocketFactory() { return tlsSocketFactory; }
 
   public String instanceId() {
     String id = getString(INSTANCE_ID);

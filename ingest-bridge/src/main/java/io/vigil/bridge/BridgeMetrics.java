@@ -11,6 +11,7 @@ public final class BridgeMetrics {
   final LongAdder received = new LongAdder();
   final LongAdder produced = new LongAdder();
   final LongAdder deadLettered = new LongAdder();
+  final LongAdder statusForwarded = new LongAdder();
   final LongAdder acked = new LongAdder();
   final LongAdder sendFailures = new LongAdder();
   final LongAdder duplicatesFlagged = new LongAdder();
@@ -25,6 +26,7 @@ public final class BridgeMetrics {
   public long received() { return received.sum(); }
   public long produced() { return produced.sum(); }
   public long deadLettered() { return deadLettered.sum(); }
+  public long statusForwarded() { return statusForwarded.sum(); }
   public long acked() { return acked.sum(); }
   public long sendFailures() { return sendFailures.sum(); }
   public long reconnects() { return reconnects.sum(); }
@@ -41,6 +43,7 @@ public final class BridgeMetrics {
     out.put("received", received());
     out.put("produced", produced());
     out.put("dead_lettered", deadLettered());
+    out.put("status_forwarded", statusForwarded());
     out.put("acked", acked());
     out.put("send_failures", sendFailures());
     out.put("mqtt_duplicates_flagged", duplicatesFlagged.sum());

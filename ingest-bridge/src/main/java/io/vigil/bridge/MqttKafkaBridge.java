@@ -1,8 +1,10 @@
 package io.vigil.bridge;
 
+import io.vigil.bridge.internal.ConnectFailures;
 import io.vigil.bridge.internal.InFlightLimiter;
 import io.vigil.bridge.internal.OrderedAcks;
 import io.vigil.bridge.internal.RecordFactory;
+import io.vigil.bridge.internal.StatusRouter;
 import io.vigil.common.VigilErrors;
 import io.vigil.common.VigilException;
 import io.vigil.schemas.TelemetryParser;
@@ -47,6 +49,7 @@ public final class MqttKafkaBridge implements AutoCloseable {
   private final Clock clock;
   private final Producer<byte[], byte[]> producer;
   private final RecordFactory records;
+  private final StatusRouter status;
   private final InFlightLimiter limiter;
   private final OrderedAcks<Received> acks;
   private final BridgeMetrics metrics = new BridgeMetrics();
@@ -68,6 +71,7 @@ public final class MqttKafkaBridge implements AutoCloseable {
     this.producer = producer;
     this.records = new RecordFactory(new TelemetryParser(config.parserOptions()), config.telemetryTopic(),
         config.deadLetterTopic(), config.instanceId());
+    this.status = new StatusRouter(config.statusFilters(), config.statusTopicLayout(), config.statusTopic(), config.instanceId());
     this.limiter = new InFlightLimiter(config.maxInFlightMessages(), config.maxInFlightBytes());
     this.acks = new OrderedAcks<>(this::acknowledge);
   }
@@ -98,15 +102,35 @@ public final class MqttKafkaBridge implements AutoCloseable {
         awaitSubscribed();
         return;
       } catch (MqttException e) {
-        if (e.getReasonCode() == MqttException.REASON_CODE_FAILED_AUTHENTICATION
-            || e.getReasonCode() == MqttException.REASON_CODE_NOT_AUTHORIZED) {
-          throw VigilErrors.mqttLoginRefused(config.mqttUrl(), config.username(), e);
-        }
+        failIfFatal(e);
         long wait = backoffMs + ThreadLocalRandom.current().nextLong(backoffMs / 2 + 1);
         log.warn("Cannot connect to MQTT broker {} yet ({}); retrying in {} ms", config.mqttUrl(), e.getMessage(), wait);
         sleepQuietly(wait);
         backoffMs = Math.min(backoffMs * 2, config.reconnectMaxDelay().toMillis());
       }
+    }
+  }
+
+  /** Auth, trust and protocol refusals would fail the same way forever: stop and say which key to fix. */
+  private void failIfFatal(MqttException e) {
+    VigilException fatal = switch (ConnectFailures.classify(e)) {
+      case LOGIN_REFUSED -> VigilErrors.mqttLoginRefused(config.mqttUrl(), config.username(), e);
+      case REFUSED -> VigilErrors.mqttConnectRefused(config.mqttUrl(), e.getMessage(), e);
+      case TLS_UNTRUSTED -> VigilErrors.mqttTlsUntrusted(config.mqttUrl(), config.tlsSettings().trustSource(), e);
+      case TLS_HANDSHAKE -> VigilErrors.mqttTlsHandshakeFailed(config.mqttUrl(), config.tlsSettings().clientCertificate(), e);
+      case RETRIABLE -> null;
+    };
+    if (fatal != null) {
+      closeClientQuietly();
+      throw fatal;
+    }
+  }
+
+  private void closeClientQuietly() {
+    try {
+      client.close(true);
+    } catch (MqttException closeError) {
+      log.debug("Closing the MQTT client: {}", closeError.getMessage());
     }
   }
 
@@ -138,6 +162,10 @@ public final class MqttKafkaBridge implements AutoCloseable {
     if (config.password() != null) {
       o.setPassword(config.password().chars());
     }
+    if (config.tlsSocketFactory() != null) {
+      o.setSocketFactory(config.tlsSocketFactory());
+      o.setHttpsHostnameVerificationEnabled(config.tlsSettings().hostnameVerification());
+    }
     return o;
   }
 
@@ -148,7 +176,8 @@ public final class MqttKafkaBridge implements AutoCloseable {
       if (reconnect) {
         metrics.reconnects.increment();
       }
-      log.info("Connected to {} (connection {}); subscribing to {} at QoS {}", serverUri, epoch, config.filters(), config.qos());
+      log.info("Connected to {} (connection {}); subscribing to {} and status filters {} at QoS {}", serverUri, epoch, config.filters(),
+          config.statusFilters(), config.qos());
       subscribe();
     }
 
@@ -168,7 +197,12 @@ public final class MqttKafkaBridge implements AutoCloseable {
       limiter.acquire(size);
       metrics.inFlight.incrementAndGet();
       OrderedAcks.Slot<Received> slot = acks.arrived(new Received(message, connection.get()));
-      sender.execute(() -> send(records.route(topic, message, arrival), slot, size));
+      if (status.isStatus(topic)) {
+        // Status filters win over telemetry ones: a last will is not telemetry and must not be dead-lettered.
+        sender.execute(() -> send(new RecordFactory.Routed(status.record(topic, message, arrival), null), true, slot, size));
+      } else {
+        sender.execute(() -> send(records.route(topic, message, arrival), false, slot, size));
+      }
     }
 
     @Override
@@ -182,7 +216,9 @@ public final class MqttKafkaBridge implements AutoCloseable {
    * deliver the SUBACK, so blocking here would deadlock.
    */
   private void subscribe() {
-    String[] filters = config.filters().toArray(String[]::new);
+    java.util.List<String> all = new java.util.ArrayList<>(config.filters());
+    all.addAll(config.statusFilters());
+    String[] filters = all.toArray(String[]::new);
     int[] qos = new int[filters.length];
     java.util.Arrays.fill(qos, config.qos());
     try {
@@ -196,26 +232,28 @@ public final class MqttKafkaBridge implements AutoCloseable {
               return;
             }
           }
-          log.info("Subscribed to {}", config.filters());
+          log.info("Subscribed to {}", all);
           subscribed.complete(null);
         }
 
         @Override
         public void onFailure(IMqttToken token, Throwable error) {
-          log.error("Subscribing to {} failed ({}); retrying on the next reconnect", config.filters(), String.valueOf(error));
+          log.error("Subscribing to {} failed ({}); retrying on the next reconnect", all, String.valueOf(error));
         }
       });
     } catch (MqttException e) {
-      log.error("Subscribing to {} failed ({}); retrying on the next reconnect", config.filters(), e.getMessage());
+      log.error("Subscribing to {} failed ({}); retrying on the next reconnect", all, e.getMessage());
     }
   }
 
-  private void send(RecordFactory.Routed routed, OrderedAcks.Slot<Received> slot, int size) {
+  private void send(RecordFactory.Routed routed, boolean isStatus, OrderedAcks.Slot<Received> slot, int size) {
     ProducerRecord<byte[], byte[]> record = routed.record();
     try {
       producer.send(record, (metadata, error) -> {
         if (error == null) {
-          if (routed.rejection() != null) {
+          if (isStatus) {
+            metrics.statusForwarded.increment();
+          } else if (routed.rejection() != null) {
             metrics.deadLettered.increment();
             metrics.rejected(routed.rejection().reason().name());
           } else {
@@ -225,20 +263,20 @@ public final class MqttKafkaBridge implements AutoCloseable {
           metrics.inFlight.decrementAndGet();
           acks.confirmed(slot);
         } else {
-          retryLater(routed, slot, size, error);
+          retryLater(routed, isStatus, slot, size, error);
         }
       });
     } catch (RuntimeException error) {
-      retryLater(routed, slot, size, error);
+      retryLater(routed, isStatus, slot, size, error);
     }
   }
 
-  private void retryLater(RecordFactory.Routed routed, OrderedAcks.Slot<Received> slot, int size, Throwable error) {
+  private void retryLater(RecordFactory.Routed routed, boolean isStatus, OrderedAcks.Slot<Received> slot, int size, Throwable error) {
     metrics.sendFailures.increment();
     log.warn("Kafka did not take a record for topic {} ({}); retrying in {}. The MQTT message stays unacknowledged.",
         routed.record().topic(), error.toString(), config.sendRetryBackoff());
     if (!retries.isShutdown()) {
-      retries.schedule(() -> sender.execute(() -> send(routed, slot, size)), config.sendRetryBackoff().toMillis(), TimeUnit.MILLISECONDS);
+      retries.schedule(() -> sender.execute(() -> send(routed, isStatus, slot, size)), config.sendRetryBackoff().toMillis(), TimeUnit.MILLISECONDS);
     }
   }
 

@@ -31,7 +31,36 @@ class MosquittoConfTest {
   }
 
   @Test
+  void optionsAddATlsListenerAndPasswordFileAndStillExplainEverySetting() {
+    MosquittoOptions options = MosquittoOptions.defaults()
+        .withTls(new MosquittoOptions.Tls(21884, Path.of("/pki/ca.pem"), Path.of("/pki/server.pem"), Path.of("/pki/server.key"), true))
+        .withUser("bridge", "pw");
+    String secure = MosquittoConf.render(21883, Path.of("/tmp/st/data"), Path.of("/tmp/st/m.log"), "alice", options,
+        Path.of("/tmp/st/passwords"));
+    List<String> settings = secure.lines().filter(l -> !l.isBlank() && !l.startsWith("#")).collect(Collectors.toList());
+    assertThat(settings).contains("listener 21883 127.0.0.1", "allow_anonymous false", "password_file /tmp/st/passwords",
+        "max_queued_messages 0");
+    assertThat(settings).doesNotContain("allow_anonymous true");
+    // Listener options apply to the listener declared before them, so the TLS block comes last.
+    assertThat(settings.subList(settings.indexOf("listener 21884 127.0.0.1"), settings.size()))
+        .containsExactly("listener 21884 127.0.0.1", "cafile /pki/ca.pem", "certfile /pki/server.pem",
+            "keyfile /pki/server.key", "require_certificate true");
+    assertThat(secure).doesNotContain("pw\n").doesNotContain(" pw");
+    assertCommented(secure);
+  }
+
+  @Test
+  void defaultOptionsRenderTheStackConfigurationUnchanged() {
+    assertThat(MosquittoConf.render(21883, Path.of("/tmp/st/mosquitto/data"), Path.of("/tmp/st/mosquitto/mosquitto.log"),
+        "alice", MosquittoOptions.defaults(), null)).isEqualTo(conf);
+  }
+
+  @Test
   void everySettingIsExplainedByAComment() {
+    assertCommented(conf);
+  }
+
+  private static void assertCommented(String conf) {
     List<String> lines = conf.lines().collect(Collectors.toList());
     for (int i = 0; i < lines.size(); i++) {
       String l = lines.get(i);

@@ -1,6 +1,7 @@
 package io.vigil.testsupport;
 
 import io.vigil.stack.MosquittoBroker;
+import io.vigil.stack.MosquittoOptions;
 import java.nio.file.Path;
 import org.eclipse.paho.client.mqttv3.MqttCallback;
 import org.eclipse.paho.client.mqttv3.MqttClient;
@@ -18,10 +19,23 @@ import org.junit.jupiter.api.extension.ExtensionContext;
  * <pre>{@code @RegisterExtension static final MosquittoExtension mqtt = new MosquittoExtension();}</pre>
  *
  * Fails (never skips) when the mosquitto binary is missing: {@code apt-get install mosquitto}.
+ *
+ * <p>{@code new MosquittoExtension(options)} adds a TLS listener ({@link #tlsUrl()}; port 0 picks a
+ * free one) and/or users with passwords; the plain listener ({@link #url()}) stays, so publishers in
+ * a test need no TLS (they need a user when the options have users).
  */
 public final class MosquittoExtension implements BeforeAllCallback, AfterAllCallback {
   private Path dir;
+  private final MosquittoOptions options;
   private MosquittoBroker broker;
+
+  public MosquittoExtension() {
+    this(MosquittoOptions.defaults());
+  }
+
+  public MosquittoExtension(MosquittoOptions options) {
+    this.options = options;
+  }
 
   @Override
   public void beforeAll(ExtensionContext context) {
@@ -29,7 +43,11 @@ public final class MosquittoExtension implements BeforeAllCallback, AfterAllCall
       throw MosquittoBroker.notInstalled();
     }
     dir = TempDirs.create("vigil-mosquitto-");
-    broker = new MosquittoBroker(dir, FreePorts.next());
+    MosquittoOptions effective = options;
+    if (options.tls() != null && options.tls().port() == 0) {
+      effective = options.withTls(options.tls().withPort(FreePorts.next()));
+    }
+    broker = new MosquittoBroker(dir, FreePorts.next(), effective);
     ServerCleanup.register(broker);
     broker.start();
   }
@@ -56,6 +74,11 @@ public final class MosquittoExtension implements BeforeAllCallback, AfterAllCall
   /** e.g. {@code tcp://127.0.0.1:34567}. */
   public String url() {
     return started().url();
+  }
+
+  /** The TLS listener, e.g. {@code ssl://127.0.0.1:34568}; only with options that have one. */
+  public String tlsUrl() {
+    return started().tlsUrl();
   }
 
   public int port() {
@@ -96,6 +119,11 @@ public final class MosquittoExtension implements BeforeAllCallback, AfterAllCall
    * queued for a persistent session are not missed when they arrive right after CONNACK.
    */
   public MqttClient connect(String clientId, boolean cleanSession, MqttCallback callback) {
+    return connect(clientId, cleanSession, callback, null, null);
+  }
+
+  /** As {@link #connect(String, boolean, MqttCallback)}, logged in as {@code username} (plain listener). */
+  public MqttClient connect(String clientId, boolean cleanSession, MqttCallback callback, String username, String password) {
     try {
       MqttClient client = new MqttClient(url(), clientId, new MemoryPersistence());
       if (callback != null) {
@@ -106,6 +134,10 @@ public final class MosquittoExtension implements BeforeAllCallback, AfterAllCall
       opts.setAutomaticReconnect(false);
       opts.setConnectionTimeout(10);
       opts.setMaxInflight(1000);
+      if (username != null) {
+        opts.setUserName(username);
+        opts.setPassword(password.toCharArray());
+      }
       client.connect(opts);
       return client;
     } catch (MqttException e) {

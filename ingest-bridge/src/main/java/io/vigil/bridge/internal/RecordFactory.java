@@ -36,14 +36,7 @@ public final class RecordFactory {
   public Routed route(String mqttTopic, MqttMessage message, long arrivalMillis) {
     byte[] payload = message.getPayload();
     ParseResult result = parser.parse(mqttTopic, payload, arrivalMillis);
-    List<Header> headers = new ArrayList<>(10);
-    header(headers, KafkaHeaders.MQTT_TOPIC, mqttTopic);
-    header(headers, KafkaHeaders.MQTT_QOS, Integer.toString(message.getQos()));
-    header(headers, KafkaHeaders.MQTT_RETAIN, Boolean.toString(message.isRetained()));
-    header(headers, KafkaHeaders.MQTT_DUP, Boolean.toString(message.isDuplicate()));
-    header(headers, KafkaHeaders.MQTT_MESSAGE_ID, Integer.toString(message.getId()));
-    header(headers, KafkaHeaders.ARRIVAL_MILLIS, Long.toString(arrivalMillis));
-    header(headers, KafkaHeaders.BRIDGE_INSTANCE, instanceId);
+    List<Header> headers = mqttHeaders(mqttTopic, message, arrivalMillis, instanceId);
     byte[] key = result.deviceId().map(d -> d.getBytes(StandardCharsets.UTF_8)).orElse(null);
     if (result.isAccepted()) {
       return new Routed(new ProducerRecord<>(telemetryTopic, null, arrivalMillis, key, payload, headers), null);
@@ -55,6 +48,19 @@ public final class RecordFactory {
     }
     header(headers, KafkaHeaders.REJECT_MESSAGE, rejection.message());
     return new Routed(new ProducerRecord<>(deadLetterTopic, null, arrivalMillis, key, payload, headers), rejection);
+  }
+
+  /** The MQTT metadata every bridged record carries, telemetry or device status alike. */
+  static List<Header> mqttHeaders(String mqttTopic, MqttMessage message, long arrivalMillis, String instanceId) {
+    List<Header> headers = new ArrayList<>(10);
+    header(headers, KafkaHeaders.MQTT_TOPIC, mqttTopic);
+    header(headers, KafkaHeaders.MQTT_QOS, Integer.toString(message.getQos()));
+    header(headers, KafkaHeaders.MQTT_RETAIN, Boolean.toString(message.isRetained()));
+    header(headers, KafkaHeaders.MQTT_DUP, Boolean.toString(message.isDuplicate()));
+    header(headers, KafkaHeaders.MQTT_MESSAGE_ID, Integer.toString(message.getId()));
+    header(headers, KafkaHeaders.ARRIVAL_MILLIS, Long.toString(arrivalMillis));
+    header(headers, KafkaHeaders.BRIDGE_INSTANCE, instanceId);
+    return headers;
   }
 
   private static void header(List<Header> headers, String name, String value) {

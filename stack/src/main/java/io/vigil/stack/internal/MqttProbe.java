@@ -6,7 +6,7 @@ import org.eclipse.paho.client.mqttv3.MqttConnectOptions;
 import org.eclipse.paho.client.mqttv3.MqttException;
 import org.eclipse.paho.client.mqttv3.persist.MemoryPersistence;
 
-/** An MQTT broker is ready when a client can connect to it. */
+/** An MQTT broker is ready when a client can connect to it, or it answers that our login is refused. */
 public final class MqttProbe {
   private MqttProbe() {}
 
@@ -26,7 +26,9 @@ public final class MqttProbe {
         client.close(true);
       }
     } catch (MqttException e) {
-      return false;
+      // A broker that refuses our anonymous probe's login (it has users) is up and speaking MQTT.
+      return e.getReasonCode() == MqttException.REASON_CODE_NOT_AUTHORIZED
+          || e.getReasonCode() == MqttException.REASON_CODE_FAILED_AUTHENTICATION;
     }
   }
 }
