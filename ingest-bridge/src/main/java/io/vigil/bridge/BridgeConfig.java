@@ -39,6 +39,8 @@ public final class BridgeConfig extends AbstractConfig {
   public static final String SEND_RETRY_BACKOFF = "send.retry.backoff";
   public static final String SHUTDOWN_TIMEOUT = "shutdown.timeout";
   public static final String INSTANCE_ID = "instance.id";
+  public static final String METRICS_PORT = "metrics.port";
+  public static final String METRICS_BIND_ADDRESS = "metrics.bind.address";
   public static final String PRODUCER_PREFIX = "kafka.producer.";
 
   public static final ConfigDef DEFINITION = new ConfigDef()
@@ -73,6 +75,10 @@ public final class BridgeConfig extends AbstractConfig {
           "Wait before re-sending a record Kafka failed to take. Failed records are retried, never dropped.")
       .define(SHUTDOWN_TIMEOUT, Type.DURATION, Duration.ofSeconds(30), Validator.positiveDuration(),
           "How long a graceful stop waits for in-flight messages to reach Kafka and be acknowledged.")
+      .define(METRICS_PORT, Type.INT, 9464, Validator.between(0, 65535),
+          "Port for /metrics (Prometheus) and /health/live, /health/ready. 0 turns the endpoints off.")
+      .define(METRICS_BIND_ADDRESS, Type.STRING, "127.0.0.1", Validator.nonEmpty(),
+          "Address the metrics and health endpoints listen on; 0.0.0.0 to let a scraper on another host in.")
       .define(INSTANCE_ID, Type.STRING, null, "Name of this bridge instance in record headers; defaults to the MQTT client id.");
 
   /** Producer settings the at-least-once guarantee rests on; user overrides of these are refused. */
@@ -105,6 +111,8 @@ public final class BridgeConfig extends AbstractConfig {
   public long maxInFlightBytes() { return getLong(INFLIGHT_MAX_BYTES); }
   public Duration sendRetryBackoff() { return getDuration(SEND_RETRY_BACKOFF); }
   public Duration shutdownTimeout() { return getDuration(SHUTDOWN_TIMEOUT); }
+  public int metricsPort() { return getInt(METRICS_PORT); }
+  public String metricsBindAddress() { return getString(METRICS_BIND_ADDRESS); }
 
   public String instanceId() {
     String id = getString(INSTANCE_ID);

@@ -4,6 +4,7 @@ import static org.assertj.core.api.Assertions.assertThat;
 import static org.awaitility.Awaitility.await;
 
 import io.vigil.schemas.KafkaHeaders;
+import io.vigil.testsupport.FreePorts;
 import io.vigil.testsupport.KafkaServerExtension;
 import io.vigil.testsupport.MosquittoExtension;
 import java.nio.charset.StandardCharsets;
@@ -38,6 +39,7 @@ class BridgeIT {
     raw.put(BridgeConfig.KAFKA_TOPIC, "it.telemetry." + clientId);
     raw.put(BridgeConfig.KAFKA_DEADLETTER_TOPIC, "it.deadletter." + clientId);
     raw.put(BridgeConfig.MQTT_PERSISTENCE_DIR, persistence.toString());
+    raw.put(BridgeConfig.METRICS_PORT, String.valueOf(FreePorts.next()));
     return new BridgeConfig(raw);
   }
 
