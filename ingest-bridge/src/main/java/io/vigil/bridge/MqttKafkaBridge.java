@@ -144,6 +144,10 @@ public final class MqttKafkaBridge implements AutoCloseable {
    * within 10 s. Blocking there (a Kafka send() stuck on metadata) stops all progress.
    */
   OpsHttpServer.Health liveness() {
+    if (closed.get()) {
+      // The sender is being shut down: it takes no heartbeat task any more.
+      return new OpsHttpServer.Health(true, "stopping");
+    }
     java.util.concurrent.CompletableFuture<Void> beat = heartbeat;
     if (beat == null || beat.isDone()) {
       beat = java.util.concurrent.CompletableFuture.runAsync(() -> { }, sender);
