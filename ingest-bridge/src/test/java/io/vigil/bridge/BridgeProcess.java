@@ -103,6 +103,10 @@ final class BridgeProcess implements AutoCloseable {
     return process != null && process.isAlive();
   }
 
+  String clientId() {
+    return settings.get(BridgeConfig.MQTT_CLIENT_ID);
+  }
+
   int port() {
     return port;
   }

@@ -52,8 +52,16 @@ class BridgeResilienceIT {
   private final List<BridgeProcess> bridges = new ArrayList<>();
 
   @AfterEach
-  void stopBridges() {
+  void stopBridgesAndEndTheirSessions() throws Exception {
     bridges.forEach(BridgeProcess::close);
+    // Every bridge subscribes to devices/+/telemetry with a persistent session, and Mosquitto queues
+    // without limit: left behind, each session would collect every later test's messages and load
+    // the broker (slow PUBACKs, slow restarts). A clean-session connect with the same id ends it.
+    for (BridgeProcess bridge : bridges) {
+      org.eclipse.paho.client.mqttv3.MqttClient c = mosquitto.connect(bridge.clientId(), true);
+      c.disconnect();
+      c.close();
+    }
   }
 
   private BridgeProcess bridge(String clientId, String topic, String filter) {
@@ -268,11 +276,13 @@ class BridgeResilienceIT {
     bridge.start();
     awaitPublished(publishing);
     Landed landed = assertEveryMessageLanded(topic, messages, Duration.ofSeconds(120));
-    System.out.println("sigterm: first run " + last + "; " + landed);
+    System.out.println("sigterm: first run " + last + "; " + landed + "; publisher re-sent " + publisher.republished());
     assertThat(landed.missing()).as(landed.toString()).isZero();
     // Everything the first run produced was acknowledged before it disconnected, so the broker
-    // redelivers none of it: a graceful stop leaves no duplicates.
-    assertThat(landed.duplicates()).as(landed.toString()).isZero();
+    // redelivers none of it: the only duplicates are those the publisher itself sent twice (a
+    // PUBACK that came late), none from the bridge.
+    assertThat(landed.duplicates()).as(landed + "; publisher re-sent " + publisher.republished())
+        .isLessThanOrEqualTo(publisher.republished());
   }
 
   private static Map<String, Long> finalMetrics(String log) {
