@@ -147,6 +147,12 @@ public final class VigilErrors {
         "Check mqtt.filters and the broker's access rules for the bridge's user.");
   }
 
+  public static VigilException metricsEndpointCannotStart(String bindAddress, int port, Exception cause) {
+    return new VigilException("The bridge cannot serve /metrics and /health on " + bindAddress + ":" + port + ".",
+        cause.getMessage() + " (the port is taken, or the address is not one of this machine's).",
+        "Set metrics.port to a free port (0 turns the endpoints off) or metrics.bind.address to a local address.", cause);
+  }
+
   public static VigilException toolMissing(String tool, String fix) {
     return new VigilException(tool + " is needed but was not found.", null, fix);
   }

@@ -46,11 +46,17 @@ public final class BridgeCommand implements Callable<Integer> {
     log.info("Starting bridge: {}", config);
     CountDownLatch stopped = new CountDownLatch(1);
     MqttKafkaBridge bridge = new MqttKafkaBridge(config);
-    Thread hook = new Thread(() -> {
+    Runnable stop = () -> {
       bridge.close();
       stopped.countDown();
-    }, "vigil-bridge-shutdown");
-    Runtime.getRuntime().addShutdownHook(hook);
+    };
+    // SIGTERM and Ctrl-C are the normal way to stop: handle them so the drain runs and the exit code
+    // is 0. A shutdown hook alone would drain too, but the JVM then exits 143 (killed by a signal),
+    // which supervisors read as a failure. The hook stays for every other way the JVM ends.
+    for (String signal : List.of("TERM", "INT")) {
+      sun.misc.Signal.handle(new sun.misc.Signal(signal), s -> new Thread(stop, "vigil-bridge-stop-" + s.getName()).start());
+    }
+    Runtime.getRuntime().addShutdownHook(new Thread(stop, "vigil-bridge-shutdown"));
     bridge.start();
     log.info("Bridge running; stop it with Ctrl-C or SIGTERM");
     stopped.await();

@@ -41,6 +41,8 @@ public final class BridgeConfig extends AbstractConfig {
   public static final String SEND_RETRY_BACKOFF = "send.retry.backoff";
   public static final String SHUTDOWN_TIMEOUT = "shutdown.timeout";
   public static final String INSTANCE_ID = "instance.id";
+  public static final String METRICS_PORT = "metrics.port";
+  public static final String METRICS_BIND_ADDRESS = "metrics.bind.address";
   public static final String PRODUCER_PREFIX = "kafka.producer.";
   public static final String MQTT_TLS_CA_FILE = MqttTls.CA_FILE;
   public static final String MQTT_TLS_CERT_FILE = MqttTls.CERT_FILE;
@@ -107,7 +109,11 @@ public final class BridgeConfig extends AbstractConfig {
               + ", never parsed as telemetry. Empty disables status forwarding.")
       .define(STATUS_TOPIC_LAYOUT, Type.STRING, "devices/{deviceId}/status", Validator.nonEmpty(),
           "Where the device id sits in a status topic; it becomes the status record's key.")
-      .define(KAFKA_STATUS_TOPIC, Type.STRING, Topics.DEVICE_STATUS, Validator.nonEmpty(), "Kafka topic for device status messages.");
+      .define(KAFKA_STATUS_TOPIC, Type.STRING, Topics.DEVICE_STATUS, Validator.nonEmpty(), "Kafka topic for device status messages.")
+      .define(METRICS_PORT, Type.INT, 9464, Validator.between(0, 65535),
+          "Port for /metrics (Prometheus) and /health/live, /health/ready. 0 turns the endpoints off.")
+      .define(METRICS_BIND_ADDRESS, Type.STRING, "127.0.0.1", Validator.nonEmpty(),
+          "Address the metrics and health endpoints listen on; 0.0.0.0 to let a scraper on another host in.");
 
   /** Producer settings the at-least-once guarantee rests on; user overrides of these are refused. */
   static final Set<String> PINNED_PRODUCER_KEYS = Set.of("acks", "enable.idempotence", "key.serializer", "value.serializer");
@@ -175,6 +181,8 @@ public final class BridgeConfig extends AbstractConfig {
   public long maxInFlightBytes() { return getLong(INFLIGHT_MAX_BYTES); }
   public Duration sendRetryBackoff() { return getDuration(SEND_RETRY_BACKOFF); }
   public Duration shutdownTimeout() { return getDuration(SHUTDOWN_TIMEOUT); }
+  public int metricsPort() { return getInt(METRICS_PORT); }
+  public String metricsBindAddress() { return getString(METRICS_BIND_ADDRESS); }
 
   public List<String> statusFilters() { return getList(MQTT_STATUS_FILTERS); }
   public TopicLayout statusTopicLayout() { return TopicLayout.of(getString(STATUS_TOPIC_LAYOUT)); }

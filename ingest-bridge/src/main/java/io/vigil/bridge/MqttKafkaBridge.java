@@ -2,6 +2,7 @@ package io.vigil.bridge;
 
 import io.vigil.bridge.internal.ConnectFailures;
 import io.vigil.bridge.internal.InFlightLimiter;
+import io.vigil.bridge.internal.OpsHttpServer;
 import io.vigil.bridge.internal.OrderedAcks;
 import io.vigil.bridge.internal.RecordFactory;
 import io.vigil.bridge.internal.StatusRouter;
@@ -52,14 +53,21 @@ public final class MqttKafkaBridge implements AutoCloseable {
   private final StatusRouter status;
   private final InFlightLimiter limiter;
   private final OrderedAcks<Received> acks;
-  private final BridgeMetrics metrics = new BridgeMetrics();
+  private final BridgeMetrics metrics;
   private final AtomicInteger connection = new AtomicInteger();
   // Kafka's send() may block (metadata, full buffer); Paho's callback thread must never block long.
   private final ExecutorService sender = Executors.newSingleThreadExecutor(r -> daemon(r, "vigil-bridge-sender"));
   private final ScheduledExecutorService retries = Executors.newSingleThreadScheduledExecutor(r -> daemon(r, "vigil-bridge-retry"));
   private volatile MqttAsyncClient client;
   private volatile boolean closing;
+  private final java.util.concurrent.atomic.AtomicBoolean closed = new java.util.concurrent.atomic.AtomicBoolean();
   private final java.util.concurrent.CompletableFuture<Void> subscribed = new java.util.concurrent.CompletableFuture<>();
+  // Readiness: did the last Kafka send fail, and has any succeeded or been tried yet.
+  private volatile boolean lastSendFailed;
+  private volatile boolean anySendDone;
+  private volatile java.util.concurrent.CompletableFuture<Boolean> metadataProbe;
+  private volatile java.util.concurrent.CompletableFuture<Void> heartbeat;
+  private volatile OpsHttpServer ops;
 
   public MqttKafkaBridge(BridgeConfig config) {
     this(config, Clock.systemUTC(), new KafkaProducer<>(config.producerProperties()));
@@ -74,6 +82,7 @@ public final class MqttKafkaBridge implements AutoCloseable {
     this.status = new StatusRouter(config.statusFilters(), config.statusTopicLayout(), config.statusTopic(), config.instanceId());
     this.limiter = new InFlightLimiter(config.maxInFlightMessages(), config.maxInFlightBytes());
     this.acks = new OrderedAcks<>(this::acknowledge);
+    this.metrics = new BridgeMetrics(config.maxInFlightMessages(), config.maxInFlightBytes());
   }
 
   public BridgeMetrics metrics() {
@@ -85,6 +94,7 @@ public final class MqttKafkaBridge implements AutoCloseable {
    * subscribed; a refused login is fatal and thrown.
    */
   public void start() {
+    startOpsEndpoints();
     try {
       Files.createDirectories(config.persistenceDir());
       client = new MqttAsyncClient(config.mqttUrl(), config.clientId(),
@@ -134,6 +144,80 @@ public final class MqttKafkaBridge implements AutoCloseable {
     }
   }
 
+  /** Serves /metrics and /health/* before connecting, so a probe sees "not ready" rather than nothing. */
+  private void startOpsEndpoints() {
+    if (config.metricsPort() == 0) {
+      return;
+    }
+    try {
+      ops = new OpsHttpServer(new java.net.InetSocketAddress(config.metricsBindAddress(), config.metricsPort()),
+          metrics::prometheus, this::liveness, this::readiness);
+    } catch (IOException | RuntimeException e) {
+      throw VigilErrors.metricsEndpointCannotStart(config.metricsBindAddress(), config.metricsPort(), e);
+    }
+  }
+
+  /** The port /metrics is served on, or 0 when the endpoints are off. */
+  public int opsPort() {
+    OpsHttpServer o = ops;
+    return o == null ? 0 : o.port();
+  }
+
+  /**
+   * Live unless wedged: the sender thread, which every message passes through, must run a no-op
+   * within 10 s. Blocking there (a Kafka send() stuck on metadata) stops all progress.
+   */
+  OpsHttpServer.Health liveness() {
+    if (closed.get()) {
+      // The sender is being shut down: it takes no heartbeat task any more.
+      return new OpsHttpServer.Health(true, "stopping");
+    }
+    java.util.concurrent.CompletableFuture<Void> beat = heartbeat;
+    if (beat == null || beat.isDone()) {
+      beat = java.util.concurrent.CompletableFuture.runAsync(() -> { }, sender);
+      heartbeat = beat;
+    }
+    try {
+      beat.get(10, TimeUnit.SECONDS);
+      return new OpsHttpServer.Health(true, "sender thread responsive");
+    } catch (Exception e) {
+      return new OpsHttpServer.Health(false, "sender thread has not run a task for 10 s: " + e);
+    }
+  }
+
+  /**
+   * Ready when connected to MQTT and Kafka takes records: the last send did not fail, or, before any
+   * send, the producer can fetch the telemetry topic's metadata.
+   */
+  OpsHttpServer.Health readiness() {
+    if (closing) {
+      return new OpsHttpServer.Health(false, "shutting down");
+    }
+    if (!metrics.mqttConnected) {
+      return new OpsHttpServer.Health(false, "not connected to MQTT broker " + config.mqttUrl());
+    }
+    if (anySendDone) {
+      return lastSendFailed
+          ? new OpsHttpServer.Health(false, "the last Kafka send failed; retrying")
+          : new OpsHttpServer.Health(true, "connected; Kafka takes records");
+    }
+    java.util.concurrent.CompletableFuture<Boolean> probe = metadataProbe;
+    if (probe == null || (probe.isDone() && !Boolean.TRUE.equals(probe.getNow(false)))) {
+      // partitionsFor blocks up to max.block.ms: run it off the HTTP thread and keep a success.
+      probe = java.util.concurrent.CompletableFuture.supplyAsync(() -> !producer.partitionsFor(config.telemetryTopic()).isEmpty())
+          .exceptionally(e -> false);
+      metadataProbe = probe;
+    }
+    try {
+      if (probe.get(2, TimeUnit.SECONDS)) {
+        return new OpsHttpServer.Health(true, "connected; Kafka metadata for " + config.telemetryTopic() + " reachable");
+      }
+    } catch (Exception e) {
+      // falls through: not reachable within the probe's time
+    }
+    return new OpsHttpServer.Health(false, "Kafka metadata for " + config.telemetryTopic() + " not reachable at " + config.bootstrapServers());
+  }
+
   private void awaitSubscribed() {
     try {
       subscribed.get(60, TimeUnit.SECONDS);
@@ -173,6 +257,7 @@ public final class MqttKafkaBridge implements AutoCloseable {
     @Override
     public void connectComplete(boolean reconnect, String serverUri) {
       int epoch = connection.incrementAndGet();
+      metrics.mqttConnected = true;
       if (reconnect) {
         metrics.reconnects.increment();
       }
@@ -183,25 +268,46 @@ public final class MqttKafkaBridge implements AutoCloseable {
 
     @Override
     public void connectionLost(Throwable cause) {
+      metrics.mqttConnected = false;
       log.warn("Lost the MQTT connection ({}); reconnecting. Unacknowledged messages will be redelivered.", String.valueOf(cause));
     }
 
     @Override
     public void messageArrived(String topic, MqttMessage message) throws InterruptedException {
       long arrival = clock.millis();
+      if (closing) {
+        // Shutting down: take nothing new, so the drain can finish while devices keep publishing.
+        // Without a PUBACK the broker keeps the message for our next session; nothing is lost.
+        return;
+      }
       metrics.received.increment();
       if (message.isDuplicate()) {
         metrics.duplicatesFlagged.increment();
       }
       int size = message.getPayload().length;
-      limiter.acquire(size);
-      metrics.inFlight.incrementAndGet();
+      if (!limiter.tryAcquire(size)) {
+        // Blocking here blocks Paho's receiver too: no PINGRESP is read, the keepalive trips, and
+        // the reconnect waits for this thread (seen: minutes of stall after a 30 s Kafka outage).
+        // The broker's in-flight window (Mosquitto max_inflight_messages) is what should stop
+        // intake: it sends no more than that many unacknowledged messages. Keep this bound at or
+        // above it; blocking stays only as the last guard of the heap.
+        log.warn("In-flight bound reached ({} messages, {} bytes); MQTT intake blocks until Kafka confirms. "
+            + "Set inflight.max.messages at or above the broker's max_inflight_messages to avoid keepalive timeouts.",
+            limiter.messages(), limiter.bytes());
+        limiter.acquire(size);
+      }
+      if (closing) {
+        // Closed while waiting for room: as above, leave the message to the broker.
+        limiter.release(size);
+        return;
+      }
+      metrics.admitted(size);
       OrderedAcks.Slot<Received> slot = acks.arrived(new Received(message, connection.get()));
       if (status.isStatus(topic)) {
         // Status filters win over telemetry ones: a last will is not telemetry and must not be dead-lettered.
-        sender.execute(() -> send(new RecordFactory.Routed(status.record(topic, message, arrival), null), true, slot, size));
+        sender.execute(() -> send(new RecordFactory.Routed(status.record(topic, message, arrival), null), true, slot, size, arrival));
       } else {
-        sender.execute(() -> send(records.route(topic, message, arrival), false, slot, size));
+        sender.execute(() -> send(records.route(topic, message, arrival), false, slot, size, arrival));
       }
     }
 
@@ -246,11 +352,14 @@ public final class MqttKafkaBridge implements AutoCloseable {
     }
   }
 
-  private void send(RecordFactory.Routed routed, boolean isStatus, OrderedAcks.Slot<Received> slot, int size) {
+  private void send(RecordFactory.Routed routed, boolean isStatus, OrderedAcks.Slot<Received> slot, int size, long arrival) {
     ProducerRecord<byte[], byte[]> record = routed.record();
     try {
       producer.send(record, (metadata, error) -> {
+        anySendDone = true;
+        lastSendFailed = error != null;
         if (error == null) {
+          metrics.kafkaLatency.observeMillis(clock.millis() - arrival);
           if (isStatus) {
             metrics.statusForwarded.increment();
           } else if (routed.rejection() != null) {
@@ -259,24 +368,28 @@ public final class MqttKafkaBridge implements AutoCloseable {
           } else {
             metrics.produced.increment();
           }
+          // Metrics first: released after the limiter, a waiting arrival could be counted before
+          // this one is uncounted, and the gauge would read one over the bound that was never broken.
+          metrics.released(size);
           limiter.release(size);
-          metrics.inFlight.decrementAndGet();
           acks.confirmed(slot);
         } else {
-          retryLater(routed, isStatus, slot, size, error);
+          retryLater(routed, isStatus, slot, size, arrival, error);
         }
       });
     } catch (RuntimeException error) {
-      retryLater(routed, isStatus, slot, size, error);
+      anySendDone = true;
+      lastSendFailed = true;
+      retryLater(routed, isStatus, slot, size, arrival, error);
     }
   }
 
-  private void retryLater(RecordFactory.Routed routed, boolean isStatus, OrderedAcks.Slot<Received> slot, int size, Throwable error) {
+  private void retryLater(RecordFactory.Routed routed, boolean isStatus, OrderedAcks.Slot<Received> slot, int size, long arrival, Throwable error) {
     metrics.sendFailures.increment();
     log.warn("Kafka did not take a record for topic {} ({}); retrying in {}. The MQTT message stays unacknowledged.",
         routed.record().topic(), error.toString(), config.sendRetryBackoff());
     if (!retries.isShutdown()) {
-      retries.schedule(() -> sender.execute(() -> send(routed, isStatus, slot, size)), config.sendRetryBackoff().toMillis(), TimeUnit.MILLISECONDS);
+      retries.schedule(() -> sender.execute(() -> send(routed, isStatus, slot, size, arrival)), config.sendRetryBackoff().toMillis(), TimeUnit.MILLISECONDS);
     }
   }
 
@@ -298,6 +411,10 @@ public final class MqttKafkaBridge implements AutoCloseable {
   /** Stops taking work, lets in-flight messages reach Kafka and be acknowledged, then disconnects. */
   @Override
   public void close() {
+    // Idempotent: SIGTERM's handler and the JVM's shutdown hook may both call it.
+    if (closed.getAndSet(true)) {
+      return;
+    }
     closing = true;
     producer.flush();
     try {
@@ -321,6 +438,11 @@ public final class MqttKafkaBridge implements AutoCloseable {
     retries.shutdownNow();
     sender.shutdown();
     producer.close(Duration.ofSeconds(10));
+    metrics.mqttConnected = false;
+    OpsHttpServer o = ops;
+    if (o != null) {
+      o.close();
+    }
     log.info("Bridge stopped: {}", metrics);
   }
 

@@ -4,8 +4,13 @@ import static org.assertj.core.api.Assertions.assertThat;
 import static org.awaitility.Awaitility.await;
 
 import io.vigil.schemas.KafkaHeaders;
+import io.vigil.testsupport.FreePorts;
 import io.vigil.testsupport.KafkaServerExtension;
 import io.vigil.testsupport.MosquittoExtension;
+import java.net.URI;
+import java.net.http.HttpClient;
+import java.net.http.HttpRequest;
+import java.net.http.HttpResponse;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Path;
 import java.time.Duration;
@@ -38,6 +43,7 @@ class BridgeIT {
     raw.put(BridgeConfig.KAFKA_TOPIC, "it.telemetry." + clientId);
     raw.put(BridgeConfig.KAFKA_DEADLETTER_TOPIC, "it.deadletter." + clientId);
     raw.put(BridgeConfig.MQTT_PERSISTENCE_DIR, persistence.toString());
+    raw.put(BridgeConfig.METRICS_PORT, String.valueOf(FreePorts.next()));
     return new BridgeConfig(raw);
   }
 
@@ -121,5 +127,66 @@ class BridgeIT {
       List<ConsumerRecord<byte[], byte[]>> records = kafka.readAll(config.telemetryTopic(), 500, Duration.ofSeconds(60));
       assertThat(records.stream().map(r -> new String(r.value(), StandardCharsets.UTF_8)).distinct()).hasSize(500);
     }
+  }
+
+  @Test
+  void metricsAndHealthAreServedOverHttpWhileTheBridgeRuns() throws Exception {
+    BridgeConfig config = config("bridge-ops");
+    kafka.createTopic(config.telemetryTopic(), 2);
+    kafka.createTopic(config.deadLetterTopic(), 1);
+    long now = System.currentTimeMillis();
+    HttpClient http = HttpClient.newHttpClient();
+    try (MqttKafkaBridge bridge = new MqttKafkaBridge(config)) {
+      bridge.start();
+      String base = "http://127.0.0.1:" + bridge.opsPort();
+      assertThat(get(http, base + "/health/live").statusCode()).isEqualTo(200);
+      assertThat(get(http, base + "/health/ready").statusCode()).as("connected, Kafka metadata reachable, nothing sent yet").isEqualTo(200);
+      MqttClient publisher = mosquitto.connect("it-publisher-ops", true);
+      for (int i = 0; i < 300; i++) {
+        MqttMessage m = new MqttMessage(("{\"ts\":" + now + ",\"seq\":" + i + ",\"t\":1}").getBytes(StandardCharsets.UTF_8));
+        m.setQos(1);
+        publisher.publish("devices/dev-ops-" + (i % 7) + "/telemetry", m);
+      }
+      MqttMessage bad = new MqttMessage("not json".getBytes(StandardCharsets.UTF_8));
+      bad.setQos(1);
+      publisher.publish("devices/dev-ops-0/telemetry", bad);
+      publisher.disconnect();
+      publisher.close();
+
+      await().atMost(Duration.ofSeconds(60)).untilAsserted(() -> {
+        HttpResponse<String> scrape = get(http, base + "/metrics");
+        assertThat(scrape.statusCode()).isEqualTo(200);
+        assertThat(scrape.headers().firstValue("Content-Type")).hasValue("text/plain; version=0.0.4; charset=utf-8");
+        Map<String, Double> m = PrometheusScrape.parse(scrape.body());
+        assertThat(m).containsEntry("vigil_bridge_messages_produced_total", 300.0)
+            .containsEntry("vigil_bridge_messages_acked_total", 301.0)
+            .containsEntry("vigil_bridge_inflight_messages", 0.0)
+            .containsEntry("vigil_bridge_mqtt_connected", 1.0)
+            .containsEntry("vigil_bridge_kafka_latency_seconds_count", 301.0);
+        assertThat(m.keySet()).anyMatch(k -> k.startsWith("vigil_bridge_messages_dead_lettered_total{reason="));
+        assertThat(m.get("vigil_bridge_kafka_latency_recent_seconds{quantile=\"0.99\"}")).isPositive();
+      });
+      assertThat(get(http, base + "/health/ready").statusCode()).isEqualTo(200);
+
+      // Without its MQTT broker the bridge is alive but not ready; with it back, ready again.
+      mosquitto.stop();
+      try {
+        await().atMost(Duration.ofSeconds(30)).untilAsserted(() -> {
+          HttpResponse<String> ready = get(http, base + "/health/ready");
+          assertThat(ready.statusCode()).isEqualTo(503);
+          assertThat(ready.body()).contains("not connected to MQTT");
+          assertThat(PrometheusScrape.parse(get(http, base + "/metrics").body())).containsEntry("vigil_bridge_mqtt_connected", 0.0);
+        });
+        assertThat(get(http, base + "/health/live").statusCode()).isEqualTo(200);
+      } finally {
+        mosquitto.start();
+      }
+      await().atMost(Duration.ofSeconds(60)).until(() -> get(http, base + "/health/ready").statusCode() == 200);
+      assertThat(bridge.metrics().reconnects()).isGreaterThanOrEqualTo(1);
+    }
+  }
+
+  private static HttpResponse<String> get(HttpClient http, String url) throws Exception {
+    return http.send(HttpRequest.newBuilder(URI.create(url)).timeout(Duration.ofSeconds(15)).build(), HttpResponse.BodyHandlers.ofString());
   }
 }

@@ -16,6 +16,16 @@ public final class InFlightLimiter {
     this.maxBytes = maxBytes;
   }
 
+  /** Takes room if there is some now, without waiting; same admission rule as {@link #acquire}. */
+  public synchronized boolean tryAcquire(int size) {
+    if (messages > 0 && (messages + 1 > maxMessages || bytes + size > maxBytes)) {
+      return false;
+    }
+    messages++;
+    bytes += size;
+    return true;
+  }
+
   /** Waits for room. A message larger than the byte limit is admitted alone, so it cannot wedge the bridge. */
   public synchronized void acquire(int size) throws InterruptedException {
     while (messages > 0 && (messages + 1 > maxMessages || bytes + size > maxBytes)) {

@@ -43,4 +43,17 @@ class InFlightLimiterTest {
     await().atMost(Duration.ofSeconds(2)).until(next::isDone);
     assertThat(limiter.bytes()).isEqualTo(1);
   }
+
+  @Test
+  void tryAcquireRefusesWithoutWaitingWhenFullAndAdmitsAnOversizedMessageAlone() {
+    InFlightLimiter limiter = new InFlightLimiter(2, 100);
+    assertThat(limiter.tryAcquire(500)).as("alone, even past the byte limit").isTrue();
+    assertThat(limiter.tryAcquire(1)).as("bytes already over").isFalse();
+    limiter.release(500);
+    assertThat(limiter.tryAcquire(10)).isTrue();
+    assertThat(limiter.tryAcquire(10)).isTrue();
+    assertThat(limiter.tryAcquire(10)).as("count limit").isFalse();
+    assertThat(limiter.messages()).isEqualTo(2);
+    assertThat(limiter.bytes()).isEqualTo(20);
+  }
 }
