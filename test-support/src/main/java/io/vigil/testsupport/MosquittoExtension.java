@@ -42,14 +42,43 @@ public final class MosquittoExtension implements BeforeAllCallback, AfterAllCall
     if (!MosquittoBroker.isInstalled()) {
       throw MosquittoBroker.notInstalled();
     }
-    dir = TempDirs.create("vigil-mosquitto-");
-    MosquittoOptions effective = options;
-    if (options.tls() != null && options.tls().port() == 0) {
-      effective = options.withTls(options.tls().withPort(FreePorts.next()));
+    // A free port can be taken by another process between our probe and Mosquitto's bind, and then
+    // Mosquitto exits at once: try again on fresh ports, keeping each failed attempt's log in the error.
+    io.vigil.common.VigilException failure = null;
+    for (int attempt = 1; attempt <= 3; attempt++) {
+      dir = TempDirs.create("vigil-mosquitto-");
+      MosquittoOptions effective = options;
+      if (options.tls() != null && options.tls().port() == 0) {
+        effective = options.withTls(options.tls().withPort(FreePorts.next()));
+      }
+      broker = new MosquittoBroker(dir, FreePorts.next(), effective);
+      ServerCleanup.register(broker);
+      try {
+        broker.start();
+        return;
+      } catch (io.vigil.common.VigilException e) {
+        String log = readQuietly(broker.logFile()) + readQuietly(dir.resolve("console.log"));
+        java.util.logging.Logger.getLogger(MosquittoExtension.class.getName())
+            .warning("Mosquitto start attempt " + attempt + " failed: " + e.getMessage() + "\n" + log);
+        broker.stop();
+        ServerCleanup.unregister(broker);
+        TempDirs.deleteRecursively(dir);
+        e.addSuppressed(new IllegalStateException("Mosquitto output:\n" + log));
+        if (failure != null) {
+          e.addSuppressed(failure);
+        }
+        failure = e;
+      }
     }
-    broker = new MosquittoBroker(dir, FreePorts.next(), effective);
-    ServerCleanup.register(broker);
-    broker.start();
+    throw failure;
+  }
+
+  private static String readQuietly(java.nio.file.Path file) {
+    try {
+      return java.nio.file.Files.exists(file) ? java.nio.file.Files.readString(file) : "";
+    } catch (java.io.IOException e) {
+      return "";
+    }
   }
 
   @Override
