@@ -41,6 +41,9 @@ public final class BenchCommand implements Runnable {
         description = "The naive bridge is measured for at most this long; its rate is what it managed (default: ${DEFAULT-VALUE}).")
     int naiveBudgetSeconds;
 
+    @Option(names = "--mqtt-version", defaultValue = "3.1.1", description = "MQTT version of Vigil's bridge: 3.1.1 or 5 (default: ${DEFAULT-VALUE}).")
+    String mqttVersion;
+
     @Override
     public Integer call() throws Exception {
       PrintStream out = System.out;
@@ -50,7 +53,8 @@ public final class BenchCommand implements Runnable {
         out.printf("Bridge benchmark: %,d QoS 1 messages of %d bytes over %,d device topics per contender (%s)%n",
             messages, payloadBytes, devices, endpoints.mqttBroker());
         List<BridgeBenchmark.Figures> f = new BridgeBenchmark(new BridgeBenchmark.Settings(endpoints.mqttUrl(),
-            endpoints.kafkaBootstrapServers(), messages, devices, payloadBytes, Duration.ofSeconds(naiveBudgetSeconds), work),
+            endpoints.kafkaBootstrapServers(), messages, devices, payloadBytes, Duration.ofSeconds(naiveBudgetSeconds), work,
+            mqttVersion),
             out).run();
         BridgeBenchmark.Figures ceiling = f.get(0);
         BridgeBenchmark.Figures vigil = f.get(1);

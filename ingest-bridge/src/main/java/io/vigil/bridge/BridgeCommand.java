@@ -9,7 +9,6 @@ import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.concurrent.Callable;
-import java.util.concurrent.CountDownLatch;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 import picocli.CommandLine.Command;
@@ -44,11 +43,11 @@ public final class BridgeCommand implements Callable<Integer> {
       return 0;
     }
     log.info("Starting bridge: {}", config);
-    CountDownLatch stopped = new CountDownLatch(1);
+    java.util.concurrent.CompletableFuture<Void> stopped = new java.util.concurrent.CompletableFuture<>();
     MqttKafkaBridge bridge = new MqttKafkaBridge(config);
     Runnable stop = () -> {
       bridge.close();
-      stopped.countDown();
+      stopped.complete(null);
     };
     // SIGTERM and Ctrl-C are the normal way to stop: handle them so the drain runs and the exit code
     // is 0. A shutdown hook alone would drain too, but the JVM then exits 143 (killed by a signal),
@@ -59,7 +58,12 @@ public final class BridgeCommand implements Callable<Integer> {
     Runtime.getRuntime().addShutdownHook(new Thread(stop, "vigil-bridge-shutdown"));
     bridge.start();
     log.info("Bridge running; stop it with Ctrl-C or SIGTERM");
-    stopped.await();
+    java.util.concurrent.CompletableFuture.anyOf(stopped, bridge.fatalError()).join();
+    if (bridge.fatalError().isDone()) {
+      // A refusal on reconnect (rotated password, replaced certificate): stop so a supervisor sees it.
+      bridge.close();
+      throw bridge.fatalError().join();
+    }
     return 0;
   }
 

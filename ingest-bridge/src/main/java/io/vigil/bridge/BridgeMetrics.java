@@ -18,6 +18,7 @@ public final class BridgeMetrics {
   final LongAdder sendFailures = new LongAdder();
   final LongAdder duplicatesFlagged = new LongAdder();
   final LongAdder reconnects = new LongAdder();
+  final LongAdder intakeBlocked = new LongAdder();
   final AtomicLong inFlight = new AtomicLong();
   final AtomicLong inFlightBytes = new AtomicLong();
   final AtomicLong inFlightPeak = new AtomicLong();
@@ -59,6 +60,7 @@ public final class BridgeMetrics {
   public long acked() { return acked.sum(); }
   public long sendFailures() { return sendFailures.sum(); }
   public long reconnects() { return reconnects.sum(); }
+  public long intakeBlocked() { return intakeBlocked.sum(); }
   public long inFlight() { return inFlight.get(); }
   public long inFlightPeak() { return inFlightPeak.get(); }
   public boolean mqttConnected() { return mqttConnected; }
@@ -81,6 +83,7 @@ public final class BridgeMetrics {
     out.put("reconnects", reconnects());
     out.put("in_flight", inFlight());
     out.put("in_flight_peak", inFlightPeak());
+    out.put("intake_blocked", intakeBlocked());
     return out;
   }
 
@@ -96,6 +99,8 @@ public final class BridgeMetrics {
     counter(t, "vigil_bridge_send_failures_total", "Kafka sends that failed and were scheduled for retry.", sendFailures());
     counter(t, "vigil_bridge_mqtt_duplicates_flagged_total", "MQTT messages that arrived with the DUP flag (redeliveries).", duplicatesFlagged.sum());
     counter(t, "vigil_bridge_mqtt_reconnects_total", "Reconnects to the MQTT broker after a lost connection.", reconnects());
+    counter(t, "vigil_bridge_intake_blocked_total",
+        "Messages that found the in-flight bound reached and waited for room (MQTT intake paused meanwhile).", intakeBlocked());
     gauge(t, "vigil_bridge_mqtt_connected", "1 while connected to the MQTT broker, else 0.", mqttConnected ? 1 : 0);
     gauge(t, "vigil_bridge_inflight_messages", "Messages received but not yet acknowledged.", inFlight());
     gauge(t, "vigil_bridge_inflight_bytes", "Payload bytes received but not yet acknowledged.", inFlightBytes.get());

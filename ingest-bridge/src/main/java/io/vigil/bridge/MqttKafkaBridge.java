@@ -1,36 +1,28 @@
 package io.vigil.bridge;
 
-import io.vigil.bridge.internal.ConnectFailures;
+import io.vigil.bridge.internal.ConnectionSupervisor;
 import io.vigil.bridge.internal.InFlightLimiter;
+import io.vigil.bridge.internal.InboundMessage;
+import io.vigil.bridge.internal.LinkSettings;
+import io.vigil.bridge.internal.MqttLink;
 import io.vigil.bridge.internal.OpsHttpServer;
 import io.vigil.bridge.internal.OrderedAcks;
+import io.vigil.bridge.internal.PahoV3Link;
+import io.vigil.bridge.internal.PahoV5Link;
 import io.vigil.bridge.internal.RecordFactory;
-import io.vigil.bridge.internal.StatusRouter;
+import io.vigil.bridge.internal.Route;
 import io.vigil.common.VigilErrors;
 import io.vigil.common.VigilException;
-import io.vigil.schemas.TelemetryParser;
 import java.io.IOException;
-import java.nio.file.Files;
 import java.time.Clock;
 import java.time.Duration;
 import java.util.concurrent.ExecutorService;
 import java.util.concurrent.Executors;
 import java.util.concurrent.ScheduledExecutorService;
-import java.util.concurrent.ThreadLocalRandom;
 import java.util.concurrent.TimeUnit;
-import java.util.concurrent.atomic.AtomicInteger;
 import org.apache.kafka.clients.producer.KafkaProducer;
 import org.apache.kafka.clients.producer.Producer;
 import org.apache.kafka.clients.producer.ProducerRecord;
-import org.eclipse.paho.client.mqttv3.IMqttActionListener;
-import org.eclipse.paho.client.mqttv3.IMqttDeliveryToken;
-import org.eclipse.paho.client.mqttv3.IMqttToken;
-import org.eclipse.paho.client.mqttv3.MqttAsyncClient;
-import org.eclipse.paho.client.mqttv3.MqttCallbackExtended;
-import org.eclipse.paho.client.mqttv3.MqttConnectOptions;
-import org.eclipse.paho.client.mqttv3.MqttException;
-import org.eclipse.paho.client.mqttv3.MqttMessage;
-import org.eclipse.paho.client.mqttv3.persist.MqttDefaultFilePersistence;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
@@ -43,31 +35,31 @@ import org.slf4j.LoggerFactory;
 public final class MqttKafkaBridge implements AutoCloseable {
   private static final Logger log = LoggerFactory.getLogger(MqttKafkaBridge.class);
 
-  /** A received message and the connection it arrived on: acks for an older connection are void. */
-  private record Received(MqttMessage message, int connection) {}
+  /** A received message and its payload size, held until Kafka has it and its ack is sent. */
+  private record Received(InboundMessage message, int size) {}
 
   private final BridgeConfig config;
   private final Clock clock;
   private final Producer<byte[], byte[]> producer;
   private final RecordFactory records;
-  private final StatusRouter status;
   private final InFlightLimiter limiter;
   private final OrderedAcks<Received> acks;
   private final BridgeMetrics metrics;
-  private final AtomicInteger connection = new AtomicInteger();
   // Kafka's send() may block (metadata, full buffer); Paho's callback thread must never block long.
   private final ExecutorService sender = Executors.newSingleThreadExecutor(r -> daemon(r, "vigil-bridge-sender"));
   private final ScheduledExecutorService retries = Executors.newSingleThreadScheduledExecutor(r -> daemon(r, "vigil-bridge-retry"));
-  private volatile MqttAsyncClient client;
+  private volatile ConnectionSupervisor supervisor;
   private volatile boolean closing;
+  private final java.util.concurrent.CompletableFuture<VigilException> fatal = new java.util.concurrent.CompletableFuture<>();
   private final java.util.concurrent.atomic.AtomicBoolean closed = new java.util.concurrent.atomic.AtomicBoolean();
-  private final java.util.concurrent.CompletableFuture<Void> subscribed = new java.util.concurrent.CompletableFuture<>();
   // Readiness: did the last Kafka send fail, and has any succeeded or been tried yet.
   private volatile boolean lastSendFailed;
   private volatile boolean anySendDone;
   private volatile java.util.concurrent.CompletableFuture<Boolean> metadataProbe;
   private volatile java.util.concurrent.CompletableFuture<Void> heartbeat;
   private volatile OpsHttpServer ops;
+  private static final long BOUND_WARNING_EVERY_NANOS = TimeUnit.SECONDS.toNanos(30);
+  private volatile long lastBoundWarning = System.nanoTime() - BOUND_WARNING_EVERY_NANOS - 1;
 
   public MqttKafkaBridge(BridgeConfig config) {
     this(config, Clock.systemUTC(), new KafkaProducer<>(config.producerProperties()));
@@ -77,9 +69,7 @@ public final class MqttKafkaBridge implements AutoCloseable {
     this.config = config;
     this.clock = clock;
     this.producer = producer;
-    this.records = new RecordFactory(new TelemetryParser(config.parserOptions()), config.telemetryTopic(),
-        config.deadLetterTopic(), config.instanceId());
-    this.status = new StatusRouter(config.statusFilters(), config.statusTopicLayout(), config.statusTopic(), config.instanceId());
+    this.records = new RecordFactory(config.deadLetterTopic(), config.instanceId());
     this.limiter = new InFlightLimiter(config.maxInFlightMessages(), config.maxInFlightBytes());
     this.acks = new OrderedAcks<>(this::acknowledge);
     this.metrics = new BridgeMetrics(config.maxInFlightMessages(), config.maxInFlightBytes());
@@ -91,57 +81,35 @@ public final class MqttKafkaBridge implements AutoCloseable {
 
   /**
    * Connects and subscribes, retrying with backoff until the broker answers. Returns once
-   * subscribed; a refused login is fatal and thrown.
+   * subscribed; a refused login, an untrusted certificate or a denied subscription is fatal and
+   * thrown. The same failures on a later reconnect complete {@link #fatalError()}.
    */
   public void start() {
     startOpsEndpoints();
-    try {
-      Files.createDirectories(config.persistenceDir());
-      client = new MqttAsyncClient(config.mqttUrl(), config.clientId(),
-          new MqttDefaultFilePersistence(config.persistenceDir().toString()));
-    } catch (IOException | MqttException e) {
-      throw VigilErrors.bridgeCannotStart(config.mqttUrl(), e);
-    }
-    client.setManualAcks(true);
-    client.setCallback(new Callback());
-    MqttConnectOptions options = connectOptions();
-    long backoffMs = 250;
-    while (!closing) {
-      try {
-        client.connect(options).waitForCompletion(Duration.ofSeconds(30).toMillis());
-        awaitSubscribed();
-        return;
-      } catch (MqttException e) {
-        failIfFatal(e);
-        long wait = backoffMs + ThreadLocalRandom.current().nextLong(backoffMs / 2 + 1);
-        log.warn("Cannot connect to MQTT broker {} yet ({}); retrying in {} ms", config.mqttUrl(), e.getMessage(), wait);
-        sleepQuietly(wait);
-        backoffMs = Math.min(backoffMs * 2, config.reconnectMaxDelay().toMillis());
-      }
-    }
+    LinkSettings.Connector connector = "5".equals(config.mqttVersion()) ? PahoV5Link::connect : PahoV3Link::connect;
+    supervisor = new ConnectionSupervisor(config.linkSettings(), connector, config.routes().subscriptions(),
+        config.reconnectMaxDelay(), new SupervisorEvents(), this::fatalFor,
+        filter -> VigilErrors.mqttSubscriptionRefused(config.mqttUrl(), filter));
+    supervisor.start();
+  }
+
+  /**
+   * Completes with the error when the connection was lost and cannot come back without a
+   * configuration change (the login or certificate is refused on a reconnect). Messages are safe in
+   * the broker's session meanwhile; the owner should stop the bridge and report the error.
+   */
+  public java.util.concurrent.CompletableFuture<VigilException> fatalError() {
+    return fatal;
   }
 
   /** Auth, trust and protocol refusals would fail the same way forever: stop and say which key to fix. */
-  private void failIfFatal(MqttException e) {
-    VigilException fatal = switch (ConnectFailures.classify(e)) {
+  private VigilException fatalFor(MqttLink.LinkException e) {
+    return switch (e.kind()) {
       case LOGIN_REFUSED -> VigilErrors.mqttLoginRefused(config.mqttUrl(), config.username(), e);
-      case REFUSED -> VigilErrors.mqttConnectRefused(config.mqttUrl(), e.getMessage(), e);
       case TLS_UNTRUSTED -> VigilErrors.mqttTlsUntrusted(config.mqttUrl(), config.tlsSettings().trustSource(), e);
       case TLS_HANDSHAKE -> VigilErrors.mqttTlsHandshakeFailed(config.mqttUrl(), config.tlsSettings().clientCertificate(), e);
-      case RETRIABLE -> null;
+      case REFUSED, RETRIABLE -> VigilErrors.mqttConnectRefused(config.mqttUrl(), e.getMessage(), e);
     };
-    if (fatal != null) {
-      closeClientQuietly();
-      throw fatal;
-    }
-  }
-
-  private void closeClientQuietly() {
-    try {
-      client.close(true);
-    } catch (MqttException closeError) {
-      log.debug("Closing the MQTT client: {}", closeError.getMessage());
-    }
   }
 
   /** Serves /metrics and /health/* before connecting, so a probe sees "not ready" rather than nothing. */
@@ -168,6 +136,9 @@ public final class MqttKafkaBridge implements AutoCloseable {
    * within 10 s. Blocking there (a Kafka send() stuck on metadata) stops all progress.
    */
   OpsHttpServer.Health liveness() {
+    if (fatal.isDone()) {
+      return new OpsHttpServer.Health(false, "cannot reconnect to MQTT: " + fatal.join().getMessage());
+    }
     if (closed.get()) {
       // The sender is being shut down: it takes no heartbeat task any more.
       return new OpsHttpServer.Health(true, "stopping");
@@ -218,62 +189,31 @@ public final class MqttKafkaBridge implements AutoCloseable {
     return new OpsHttpServer.Health(false, "Kafka metadata for " + config.telemetryTopic() + " not reachable at " + config.bootstrapServers());
   }
 
-  private void awaitSubscribed() {
-    try {
-      subscribed.get(60, TimeUnit.SECONDS);
-    } catch (java.util.concurrent.ExecutionException e) {
-      throw (RuntimeException) e.getCause();
-    } catch (java.util.concurrent.TimeoutException e) {
-      throw VigilErrors.mqttSubscriptionRefused(config.mqttUrl(), String.join(",", config.filters()));
-    } catch (InterruptedException e) {
-      Thread.currentThread().interrupt();
-      throw new VigilException("Interrupted while subscribing.", null, null, e);
-    }
-  }
-
-  private MqttConnectOptions connectOptions() {
-    MqttConnectOptions o = new MqttConnectOptions();
-    // The broker keeps our subscription and every unacknowledged message while we are away.
-    o.setCleanSession(false);
-    o.setAutomaticReconnect(true);
-    o.setMaxReconnectDelay((int) config.reconnectMaxDelay().toMillis());
-    o.setKeepAliveInterval((int) config.keepAlive().toSeconds());
-    o.setConnectionTimeout(30);
-    o.setMqttVersion(MqttConnectOptions.MQTT_VERSION_3_1_1);
-    if (config.username() != null) {
-      o.setUserName(config.username());
-    }
-    if (config.password() != null) {
-      o.setPassword(config.password().chars());
-    }
-    if (config.tlsSocketFactory() != null) {
-      o.setSocketFactory(config.tlsSocketFactory());
-      o.setHttpsHostnameVerificationEnabled(config.tlsSettings().hostnameVerification());
-    }
-    return o;
-  }
-
-  private final class Callback implements MqttCallbackExtended {
+  private final class SupervisorEvents implements ConnectionSupervisor.Events {
     @Override
-    public void connectComplete(boolean reconnect, String serverUri) {
-      int epoch = connection.incrementAndGet();
+    public void connected(MqttLink link, boolean reconnect) {
       metrics.mqttConnected = true;
       if (reconnect) {
         metrics.reconnects.increment();
       }
-      log.info("Connected to {} (connection {}); subscribing to {} and status filters {} at QoS {}", serverUri, epoch, config.filters(),
-          config.statusFilters(), config.qos());
-      subscribe();
     }
 
     @Override
-    public void connectionLost(Throwable cause) {
+    public void disconnected(Throwable cause) {
       metrics.mqttConnected = false;
-      log.warn("Lost the MQTT connection ({}); reconnecting. Unacknowledged messages will be redelivered.", String.valueOf(cause));
+      if (!closing) {
+        log.warn("Lost the MQTT connection ({}); reconnecting. Unacknowledged messages will be redelivered.", String.valueOf(cause));
+      }
     }
 
     @Override
-    public void messageArrived(String topic, MqttMessage message) throws InterruptedException {
+    public void fatal(VigilException error) {
+      log.error("The MQTT connection cannot be restored: {}", error.getMessage());
+      fatal.complete(error);
+    }
+
+    @Override
+    public void messageArrived(InboundMessage message) throws InterruptedException {
       long arrival = clock.millis();
       if (closing) {
         // Shutting down: take nothing new, so the drain can finish while devices keep publishing.
@@ -281,19 +221,24 @@ public final class MqttKafkaBridge implements AutoCloseable {
         return;
       }
       metrics.received.increment();
-      if (message.isDuplicate()) {
+      if (message.duplicate()) {
         metrics.duplicatesFlagged.increment();
       }
-      int size = message.getPayload().length;
+      int size = message.payload().length;
       if (!limiter.tryAcquire(size)) {
-        // Blocking here blocks Paho's receiver too: no PINGRESP is read, the keepalive trips, and
-        // the reconnect waits for this thread (seen: minutes of stall after a 30 s Kafka outage).
-        // The broker's in-flight window (Mosquitto max_inflight_messages) is what should stop
-        // intake: it sends no more than that many unacknowledged messages. Keep this bound at or
-        // above it; blocking stays only as the last guard of the heap.
-        log.warn("In-flight bound reached ({} messages, {} bytes); MQTT intake blocks until Kafka confirms. "
-            + "Set inflight.max.messages at or above the broker's max_inflight_messages to avoid keepalive timeouts.",
-            limiter.messages(), limiter.bytes());
+        // Blocking here blocks the MQTT client's receiver too: no PINGRESP is read, and a long
+        // Kafka outage ends in a keepalive timeout and a reconnect (nothing is lost: the broker
+        // redelivers). With MQTT 5 the broker's Receive Maximum should stop intake first; Mosquitto
+        // 2.0 does not keep to its max_inflight_messages for 3.1.1 clients once acks flow (seen
+        // here: 98k unacknowledged with a limit of 1000), so this bound is the one that holds.
+        metrics.intakeBlocked.increment();
+        long now = System.nanoTime();
+        if (now - lastBoundWarning > BOUND_WARNING_EVERY_NANOS) {
+          // Once per episode, not once per message: at the bound every arrival would log.
+          lastBoundWarning = now;
+          log.warn("In-flight bound reached ({} messages, {} bytes); MQTT intake waits until Kafka confirms ({} times so far; "
+              + "logged at most every 30 s).", limiter.messages(), limiter.bytes(), metrics.intakeBlocked());
+        }
         limiter.acquire(size);
       }
       if (closing) {
@@ -302,57 +247,13 @@ public final class MqttKafkaBridge implements AutoCloseable {
         return;
       }
       metrics.admitted(size);
-      OrderedAcks.Slot<Received> slot = acks.arrived(new Received(message, connection.get()));
-      if (status.isStatus(topic)) {
-        // Status filters win over telemetry ones: a last will is not telemetry and must not be dead-lettered.
-        sender.execute(() -> send(new RecordFactory.Routed(status.record(topic, message, arrival), null), true, slot, size, arrival));
-      } else {
-        sender.execute(() -> send(records.route(topic, message, arrival), false, slot, size, arrival));
-      }
-    }
-
-    @Override
-    public void deliveryComplete(IMqttDeliveryToken token) {
-      // The bridge never publishes to MQTT.
+      OrderedAcks.Slot<Received> slot = acks.arrived(new Received(message, size));
+      Route route = config.routes().of(message.topic());
+      sender.execute(() -> send(records.route(route, message, arrival), route.format() == Route.Format.RAW, slot, arrival));
     }
   }
 
-  /**
-   * Subscribes without waiting: this runs on Paho's callback thread, which is the thread that would
-   * deliver the SUBACK, so blocking here would deadlock.
-   */
-  private void subscribe() {
-    java.util.List<String> all = new java.util.ArrayList<>(config.filters());
-    all.addAll(config.statusFilters());
-    String[] filters = all.toArray(String[]::new);
-    int[] qos = new int[filters.length];
-    java.util.Arrays.fill(qos, config.qos());
-    try {
-      client.subscribe(filters, qos, null, new IMqttActionListener() {
-        @Override
-        public void onSuccess(IMqttToken token) {
-          int[] granted = token.getGrantedQos();
-          for (int i = 0; i < granted.length; i++) {
-            if (granted[i] == 0x80) {
-              subscribed.completeExceptionally(VigilErrors.mqttSubscriptionRefused(config.mqttUrl(), filters[Math.min(i, filters.length - 1)]));
-              return;
-            }
-          }
-          log.info("Subscribed to {}", all);
-          subscribed.complete(null);
-        }
-
-        @Override
-        public void onFailure(IMqttToken token, Throwable error) {
-          log.error("Subscribing to {} failed ({}); retrying on the next reconnect", all, String.valueOf(error));
-        }
-      });
-    } catch (MqttException e) {
-      log.error("Subscribing to {} failed ({}); retrying on the next reconnect", all, e.getMessage());
-    }
-  }
-
-  private void send(RecordFactory.Routed routed, boolean isStatus, OrderedAcks.Slot<Received> slot, int size, long arrival) {
+  private void send(RecordFactory.Routed routed, boolean isRaw, OrderedAcks.Slot<Received> slot, long arrival) {
     ProducerRecord<byte[], byte[]> record = routed.record();
     try {
       producer.send(record, (metadata, error) -> {
@@ -360,7 +261,7 @@ public final class MqttKafkaBridge implements AutoCloseable {
         lastSendFailed = error != null;
         if (error == null) {
           metrics.kafkaLatency.observeMillis(clock.millis() - arrival);
-          if (isStatus) {
+          if (isRaw) {
             metrics.statusForwarded.increment();
           } else if (routed.rejection() != null) {
             metrics.deadLettered.increment();
@@ -368,44 +269,41 @@ public final class MqttKafkaBridge implements AutoCloseable {
           } else {
             metrics.produced.increment();
           }
-          // Metrics first: released after the limiter, a waiting arrival could be counted before
-          // this one is uncounted, and the gauge would read one over the bound that was never broken.
-          metrics.released(size);
-          limiter.release(size);
           acks.confirmed(slot);
         } else {
-          retryLater(routed, isStatus, slot, size, arrival, error);
+          retryLater(routed, isRaw, slot, arrival, error);
         }
       });
     } catch (RuntimeException error) {
       anySendDone = true;
       lastSendFailed = true;
-      retryLater(routed, isStatus, slot, size, arrival, error);
+      retryLater(routed, isRaw, slot, arrival, error);
     }
   }
 
-  private void retryLater(RecordFactory.Routed routed, boolean isStatus, OrderedAcks.Slot<Received> slot, int size, long arrival, Throwable error) {
+  private void retryLater(RecordFactory.Routed routed, boolean isRaw, OrderedAcks.Slot<Received> slot, long arrival, Throwable error) {
     metrics.sendFailures.increment();
     log.warn("Kafka did not take a record for topic {} ({}); retrying in {}. The MQTT message stays unacknowledged.",
         routed.record().topic(), error.toString(), config.sendRetryBackoff());
     if (!retries.isShutdown()) {
-      retries.schedule(() -> sender.execute(() -> send(routed, isStatus, slot, size, arrival)), config.sendRetryBackoff().toMillis(), TimeUnit.MILLISECONDS);
+      retries.schedule(() -> sender.execute(() -> send(routed, isRaw, slot, arrival)), config.sendRetryBackoff().toMillis(), TimeUnit.MILLISECONDS);
     }
   }
 
+  /**
+   * Called in arrival order once Kafka holds the message and every earlier one. Room in the bound is
+   * given back only now, not at Kafka's confirmation: the bound then counts what the broker sees as
+   * unacknowledged, which keeps it below the 65535 packet ids even when one slow record holds up
+   * the acks of many confirmed ones behind it.
+   */
   private void acknowledge(Received received) {
     metrics.acked.increment();
-    MqttAsyncClient c = client;
-    if (c == null || received.connection() != connection.get()) {
-      // The broker has already queued this message for redelivery on the new connection, where its
-      // packet id may now name a different message: acknowledging it here could lose that one.
-      return;
-    }
-    try {
-      c.messageArrivedComplete(received.message().getId(), received.message().getQos());
-    } catch (MqttException e) {
-      log.debug("Could not acknowledge message {} ({}); the broker will redeliver it", received.message().getId(), e.getMessage());
-    }
+    // Metrics first: released after the limiter, a waiting arrival could be counted before this one
+    // is uncounted, and the gauge would read one over the bound that was never broken.
+    metrics.released(received.size());
+    limiter.release(received.size());
+    // On a link that is gone this does nothing: the broker redelivers the message on the new one.
+    received.message().acknowledge();
   }
 
   /** Stops taking work, lets in-flight messages reach Kafka and be acknowledged, then disconnects. */
@@ -424,16 +322,9 @@ public final class MqttKafkaBridge implements AutoCloseable {
     } catch (InterruptedException e) {
       Thread.currentThread().interrupt();
     }
-    MqttAsyncClient c = client;
-    if (c != null) {
-      try {
-        if (c.isConnected()) {
-          c.disconnect(5_000).waitForCompletion(10_000);
-        }
-        c.close();
-      } catch (MqttException e) {
-        log.debug("MQTT disconnect: {}", e.getMessage());
-      }
+    ConnectionSupervisor sup = supervisor;
+    if (sup != null) {
+      sup.close();
     }
     retries.shutdownNow();
     sender.shutdown();
@@ -444,15 +335,6 @@ public final class MqttKafkaBridge implements AutoCloseable {
       o.close();
     }
     log.info("Bridge stopped: {}", metrics);
-  }
-
-  private static void sleepQuietly(long millis) {
-    try {
-      Thread.sleep(millis);
-    } catch (InterruptedException e) {
-      Thread.currentThread().interrupt();
-      throw new VigilException("Interrupted while waiting.", null, null, e);
-    }
   }
 
   private static Thread daemon(Runnable r, String name) {

@@ -37,11 +37,79 @@ class BridgeConfigTest {
       "mqtt.tls.hostname.verification;maybe",
       "mqtt.status.filters;devices/#/status",
       "mqtt.filters;devices/te+/x",
+      "inflight.max.messages;65536",
+      "mqtt.version;4",
+      "mqtt.session.expiry;0s",
+      "parser.device.id.from;header",
   })
   void badSettingsAreRefusedNamingTheKey(String key, String value) {
     assertThatThrownBy(() -> new BridgeConfig(Map.of(key, value)))
         .isInstanceOfSatisfying(ConfigException.class, e -> assertThat(e.key()).isEqualTo(key))
         .hasMessageContaining(key);
+  }
+
+  /** Each line: the settings (k=v, separated by |), then the key the error must name. */
+  @ParameterizedTest(name = "{0} -> {1}")
+  @CsvSource(delimiter = ';', value = {
+      "routes=a|routes.a.qos=1;routes.a.filters",
+      "routes=a|routes.a.filters=x/+|routes.a.qos=3;routes.a.qos",
+      "routes=a|routes.a.filters=x/#/y;routes.a.filters",
+      "routes=a|routes.a.filters=x/+|routes.a.format=json;routes.a.format",
+      "routes=a|routes.a.filters=x/+|routes.a.format=raw;routes.a.kafka.topic",
+      "routes=a|routes.a.filters=x/+|routes.a.format=raw|routes.a.kafka.topic=t|routes.a.key.from=topic_or_payload;routes.a.key.from",
+      "routes=a|routes.a.filters=x/+|routes.b.filters=y/+;routes.b.filters",
+      "routes=a|routes.a.filters=x/+|routes.a.colour=red;routes.a.colour",
+      "routes=a,b|routes.a.filters=x/+|routes.b.filters=x/+;routes.b.filters",
+      "routes=a|routes.a.filters=devices/+/status;mqtt.status.filters",
+      "routes=a|routes.a.filters=x/+|mqtt.filters=y/+;mqtt.filters",
+      "routes=a b|routes.a.filters=x/+;routes",
+      "mqtt.filters=devices/+/status;mqtt.status.filters",
+  })
+  void badRoutesAreRefusedNamingTheKey(String settings, String key) {
+    Map<String, String> raw = new HashMap<>();
+    for (String kv : settings.split("\\|")) {
+      raw.put(kv.substring(0, kv.indexOf('=')), kv.substring(kv.indexOf('=') + 1));
+    }
+    assertThatThrownBy(() -> new BridgeConfig(raw))
+        .isInstanceOfSatisfying(ConfigException.class, e -> assertThat(e.key()).isEqualTo(key))
+        .hasMessageContaining(key);
+  }
+
+  @Test
+  void routesMapFiltersToTopicsWithTheirOwnQosAndKeys() {
+    BridgeConfig c = new BridgeConfig(Map.ofEntries(
+        Map.entry("mqtt.qos", "1"),
+        Map.entry("routes", "alarms,legacy"),
+        Map.entry("routes.alarms.filters", "sites/+/alarms, $share/g/sites/+/faults"),
+        Map.entry("routes.alarms.qos", "2"),
+        Map.entry("routes.alarms.kafka.topic", "site.alarms"),
+        Map.entry("routes.alarms.topic.layout", "sites/{deviceId}/alarms"),
+        Map.entry("routes.legacy.filters", "legacy/#"),
+        Map.entry("routes.legacy.format", "raw"),
+        Map.entry("routes.legacy.kafka.topic", "legacy.raw"),
+        Map.entry("routes.legacy.key.from", "payload"),
+        Map.entry("routes.legacy.key.field", "serial")));
+    io.vigil.bridge.internal.Routes routes = c.routes();
+    assertThat(routes.subscriptions()).extracting(s -> s.filter() + "@" + s.qos()).containsExactly(
+        "legacy/#@1", "devices/+/status@1", "sites/+/alarms@2", "$share/g/sites/+/faults@2");
+    assertThat(routes.of("sites/s1/alarms").kafkaTopic()).isEqualTo("site.alarms");
+    assertThat(routes.of("sites/s1/faults").name()).isEqualTo("alarms");
+    assertThat(routes.of("legacy/a/b").keyField()).isEqualTo("serial");
+    assertThat(routes.of("devices/d1/status").name()).isEqualTo("status");
+    assertThat(routes.of("sites/s1/alarms").parser().parse("sites/s1/alarms",
+        "{\"ts\":1795000000000,\"level\":3}".getBytes(java.nio.charset.StandardCharsets.UTF_8), 1_795_000_000_000L).deviceId())
+        .contains("s1");
+  }
+
+  @Test
+  void withoutRoutesTheDefaultTelemetryRouteUsesMqttFilters() {
+    BridgeConfig c = new BridgeConfig(Map.of("mqtt.filters", "a/+/t,b/+/t", "mqtt.qos", "2", "mqtt.status.filters", ""));
+    assertThat(c.routes().all()).singleElement().satisfies(r -> {
+      assertThat(r.name()).isEqualTo("telemetry");
+      assertThat(r.filters()).containsExactly("a/+/t", "b/+/t");
+      assertThat(r.qos()).isEqualTo(2);
+      assertThat(r.kafkaTopic()).isEqualTo("vigil.telemetry");
+    });
   }
 
   @Test

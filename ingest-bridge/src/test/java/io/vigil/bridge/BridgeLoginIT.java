@@ -29,8 +29,9 @@ class BridgeLoginIT {
   private static final String WRONG_PASSWORD = "Wr0ng-pa55-91c2";
 
   @RegisterExtension static final KafkaServerExtension kafka = new KafkaServerExtension();
-  @RegisterExtension static final MosquittoExtension mosquitto = new MosquittoExtension(MosquittoOptions.defaults()
-      .withUser("vigil-bridge", BRIDGE_PASSWORD).withUser("publisher", "pub-pw"));
+  private static final MosquittoOptions USERS = MosquittoOptions.defaults()
+      .withUser("vigil-bridge", BRIDGE_PASSWORD).withUser("publisher", "pub-pw");
+  @RegisterExtension static final MosquittoExtension mosquitto = new MosquittoExtension(USERS);
 
   @TempDir Path persistence;
 
@@ -46,9 +47,36 @@ class BridgeLoginIT {
     try (MqttKafkaBridge bridge = new MqttKafkaBridge(config)) {
       bridge.start();
       MqttClient publisher = mosquitto.connect("login-pub", true, null, "publisher", "pub-pw");
-      List<String> published = publishTelemetry(publisher, 10, 400);
+      List<String> published = publishTelemetry(publisher, 50, 2000);
       close(publisher);
       assertAllLandAndAreAcked(kafka, config, bridge, published);
+    }
+  }
+
+  /**
+   * The broker's password is rotated and the bridge's is not: the reconnect after the broker restarts
+   * is refused, and the bridge must report that, not retry in silence (as Paho's own reconnect would).
+   */
+  @Test
+  @Timeout(value = 90, unit = TimeUnit.SECONDS)
+  void aLoginRefusedOnReconnectEndsTheBridgeWithTheLoginError() throws Exception {
+    Map<String, String> raw = settings("login-rotated", mosquitto.url(), kafka, persistence);
+    raw.put(BridgeConfig.MQTT_USERNAME, "vigil-bridge");
+    raw.put(BridgeConfig.MQTT_PASSWORD, BRIDGE_PASSWORD);
+    raw.put(BridgeConfig.MQTT_RECONNECT_MAX_DELAY, "1s");
+    BridgeConfig config = new BridgeConfig(raw);
+    createTopics(kafka, config);
+    try (MqttKafkaBridge bridge = new MqttKafkaBridge(config)) {
+      bridge.start();
+      assertThat(bridge.fatalError()).isNotDone();
+      mosquitto.restartWith(MosquittoOptions.defaults().withUser("vigil-bridge", "R0tated-pa55-c1d9").withUser("publisher", "pub-pw"));
+      VigilException error = bridge.fatalError().get(60, TimeUnit.SECONDS);
+      assertThat(error).hasMessageContaining("refused the login of user 'vigil-bridge'").hasMessageContaining("mqtt.password");
+      assertThat(fullText(error)).doesNotContain(BRIDGE_PASSWORD);
+      assertThat(bridge.metrics().mqttConnected()).isFalse();
+      assertThat(bridge.liveness().ok()).isFalse();
+    } finally {
+      mosquitto.restartWith(USERS);
     }
   }
 

@@ -73,7 +73,7 @@ class BridgeMutualTlsIT {
     try (MqttKafkaBridge bridge = new MqttKafkaBridge(config)) {
       bridge.start();
       MqttClient publisher = mosquitto.connect(publisherId, true);
-      List<String> published = publishTelemetry(publisher, 25, 400);
+      List<String> published = publishTelemetry(publisher, 50, 2000);
       close(publisher);
       assertAllLandAndAreAcked(kafka, config, bridge, published);
     }

@@ -42,7 +42,7 @@ class BridgeTlsIT {
     try (MqttKafkaBridge bridge = new MqttKafkaBridge(config)) {
       bridge.start();
       MqttClient publisher = mosquitto.connect("tls-ca-pub", true);
-      List<String> published = publishTelemetry(publisher, 20, 400);
+      List<String> published = publishTelemetry(publisher, 50, 2000);
       close(publisher);
       assertAllLandAndAreAcked(kafka, config, bridge, published);
     }

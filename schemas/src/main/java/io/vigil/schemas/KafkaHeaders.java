@@ -11,6 +11,10 @@ public final class KafkaHeaders {
   public static final String MQTT_MESSAGE_ID = "vigil.mqtt.message-id";
   public static final String ARRIVAL_MILLIS = "vigil.arrival-ms";
   public static final String BRIDGE_INSTANCE = "vigil.bridge.instance";
+  /** The bridge route (mapping rule) that took the message. */
+  public static final String BRIDGE_ROUTE = "vigil.bridge.route";
+  /** Prefix of MQTT 5 user properties, one header each: {@code vigil.mqtt.user.<name>}. */
+  public static final String MQTT_USER_PROPERTY_PREFIX = "vigil.mqtt.user.";
   public static final String REJECT_REASON = "vigil.reject.reason";
   public static final String REJECT_FIELD = "vigil.reject.field";
   public static final String REJECT_MESSAGE = "vigil.reject.message";

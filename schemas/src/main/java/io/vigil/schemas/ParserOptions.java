@@ -74,6 +74,11 @@ public record ParserOptions(
         earliest, maxFutureSkew, strict, ignoredFields);
   }
 
+  public ParserOptions withDeviceIdField(String value) {
+    return new ParserOptions(topicLayout, deviceIdSource, value, deviceIdPattern, maxPayloadBytes, maxMetrics,
+        earliest, maxFutureSkew, strict, ignoredFields);
+  }
+
   public ParserOptions withIgnoredFields(Set<String> value) {
     return new ParserOptions(topicLayout, deviceIdSource, deviceIdField, deviceIdPattern, maxPayloadBytes, maxMetrics,
         earliest, maxFutureSkew, strict, value);

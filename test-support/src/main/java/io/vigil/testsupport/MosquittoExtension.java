@@ -127,6 +127,23 @@ public final class MosquittoExtension implements BeforeAllCallback, AfterAllCall
     started().stop();
   }
 
+  /**
+   * Stops Mosquitto and starts it on the same port and data directory with other options (another
+   * user's password, say): sessions and queued messages survive, as in a real broker reconfiguration.
+   */
+  public void restartWith(MosquittoOptions newOptions) {
+    MosquittoBroker old = started();
+    old.stop();
+    ServerCleanup.unregister(old);
+    MosquittoOptions effective = newOptions;
+    if (newOptions.tls() != null && newOptions.tls().port() == 0 && old.options().tls() != null) {
+      effective = newOptions.withTls(newOptions.tls().withPort(old.options().tls().port()));
+    }
+    broker = new MosquittoBroker(dir, old.port(), effective);
+    ServerCleanup.register(broker);
+    broker.start();
+  }
+
   public void start() {
     started().start();
   }

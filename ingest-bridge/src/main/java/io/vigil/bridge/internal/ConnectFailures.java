@@ -31,14 +31,25 @@ public final class ConnectFailures {
   private ConnectFailures() {}
 
   public static Kind classify(MqttException e) {
-    switch (e.getReasonCode()) {
-      case MqttException.REASON_CODE_FAILED_AUTHENTICATION, MqttException.REASON_CODE_NOT_AUTHORIZED:
-        return Kind.LOGIN_REFUSED;
-      case MqttException.REASON_CODE_INVALID_PROTOCOL_VERSION, MqttException.REASON_CODE_INVALID_CLIENT_ID:
-        return Kind.REFUSED;
-      default:
-        break;
-    }
+    return switch (e.getReasonCode()) {
+      case MqttException.REASON_CODE_FAILED_AUTHENTICATION, MqttException.REASON_CODE_NOT_AUTHORIZED -> Kind.LOGIN_REFUSED;
+      case MqttException.REASON_CODE_INVALID_PROTOCOL_VERSION, MqttException.REASON_CODE_INVALID_CLIENT_ID -> Kind.REFUSED;
+      default -> classifyCause(e);
+    };
+  }
+
+  /** MQTT 5: the CONNACK reason codes of MQTT 5.0 section 3.2.2.2. */
+  public static Kind classify(org.eclipse.paho.mqttv5.common.MqttException e) {
+    return switch (e.getReasonCode()) {
+      // bad user name or password, not authorized, bad authentication method
+      case 0x86, 0x87, 0x8C -> Kind.LOGIN_REFUSED;
+      // unsupported protocol version, client identifier not valid, banned
+      case 0x84, 0x85, 0x8A -> Kind.REFUSED;
+      default -> classifyCause(e);
+    };
+  }
+
+  private static Kind classifyCause(Throwable e) {
     for (Throwable t = e; t != null; t = t.getCause() == t ? null : t.getCause()) {
       if (t instanceof CertificateException || t instanceof CertPathValidatorException
           || t instanceof CertPathBuilderException || t instanceof SSLPeerUnverifiedException) {

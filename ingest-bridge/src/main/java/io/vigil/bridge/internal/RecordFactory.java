@@ -1,31 +1,32 @@
 package io.vigil.bridge.internal;
 
+import com.fasterxml.jackson.databind.JsonNode;
+import com.fasterxml.jackson.databind.ObjectMapper;
 import io.vigil.schemas.KafkaHeaders;
 import io.vigil.schemas.ParseResult;
 import io.vigil.schemas.Rejection;
-import io.vigil.schemas.TelemetryParser;
+import java.io.IOException;
 import java.nio.charset.StandardCharsets;
 import java.util.ArrayList;
 import java.util.List;
+import java.util.Map;
 import org.apache.kafka.clients.producer.ProducerRecord;
 import org.apache.kafka.common.header.Header;
 import org.apache.kafka.common.header.internals.RecordHeader;
-import org.eclipse.paho.client.mqttv3.MqttMessage;
 
 /**
- * Builds the Kafka record for one MQTT message: accepted telemetry goes to the telemetry topic keyed
- * by device id (so each device stays in order on one partition); refused messages go to the
- * dead-letter topic with the reason in headers. The payload travels untouched either way.
+ * Builds the Kafka record for one MQTT message by its route: accepted telemetry goes to the route's
+ * topic keyed by device id (so each device stays in order on one partition); refused telemetry goes
+ * to the dead-letter topic with the reason in headers; raw routes forward as they are. The payload
+ * travels untouched either way.
  */
 public final class RecordFactory {
-  private final TelemetryParser parser;
-  private final String telemetryTopic;
+  private static final ObjectMapper JSON = new ObjectMapper();
+
   private final String deadLetterTopic;
   private final String instanceId;
 
-  public RecordFactory(TelemetryParser parser, String telemetryTopic, String deadLetterTopic, String instanceId) {
-    this.parser = parser;
-    this.telemetryTopic = telemetryTopic;
+  public RecordFactory(String deadLetterTopic, String instanceId) {
     this.deadLetterTopic = deadLetterTopic;
     this.instanceId = instanceId;
   }
@@ -33,13 +34,17 @@ public final class RecordFactory {
   /** The record and, when refused, the rejection. */
   public record Routed(ProducerRecord<byte[], byte[]> record, Rejection rejection) {}
 
-  public Routed route(String mqttTopic, MqttMessage message, long arrivalMillis) {
-    byte[] payload = message.getPayload();
-    ParseResult result = parser.parse(mqttTopic, payload, arrivalMillis);
-    List<Header> headers = mqttHeaders(mqttTopic, message, arrivalMillis, instanceId);
+  public Routed route(Route route, InboundMessage message, long arrivalMillis) {
+    return route.format() == Route.Format.RAW ? raw(route, message, arrivalMillis) : telemetry(route, message, arrivalMillis);
+  }
+
+  private Routed telemetry(Route route, InboundMessage message, long arrivalMillis) {
+    byte[] payload = message.payload();
+    ParseResult result = route.parser().parse(message.topic(), payload, arrivalMillis);
+    List<Header> headers = mqttHeaders(route, message, arrivalMillis);
     byte[] key = result.deviceId().map(d -> d.getBytes(StandardCharsets.UTF_8)).orElse(null);
     if (result.isAccepted()) {
-      return new Routed(new ProducerRecord<>(telemetryTopic, null, arrivalMillis, key, payload, headers), null);
+      return new Routed(new ProducerRecord<>(route.kafkaTopic(), null, arrivalMillis, key, payload, headers), null);
     }
     Rejection rejection = result.rejection().orElseThrow();
     header(headers, KafkaHeaders.REJECT_REASON, rejection.reason().name());
@@ -50,16 +55,38 @@ public final class RecordFactory {
     return new Routed(new ProducerRecord<>(deadLetterTopic, null, arrivalMillis, key, payload, headers), rejection);
   }
 
-  /** The MQTT metadata every bridged record carries, telemetry or device status alike. */
-  static List<Header> mqttHeaders(String mqttTopic, MqttMessage message, long arrivalMillis, String instanceId) {
-    List<Header> headers = new ArrayList<>(10);
-    header(headers, KafkaHeaders.MQTT_TOPIC, mqttTopic);
-    header(headers, KafkaHeaders.MQTT_QOS, Integer.toString(message.getQos()));
-    header(headers, KafkaHeaders.MQTT_RETAIN, Boolean.toString(message.isRetained()));
-    header(headers, KafkaHeaders.MQTT_DUP, Boolean.toString(message.isDuplicate()));
-    header(headers, KafkaHeaders.MQTT_MESSAGE_ID, Integer.toString(message.getId()));
+  private Routed raw(Route route, InboundMessage message, long arrivalMillis) {
+    String key = route.keyField() != null ? payloadField(message.payload(), route.keyField())
+        : route.keyLayout() == null ? null : route.keyLayout().deviceIdOf(message.topic()).orElse(null);
+    return new Routed(new ProducerRecord<>(route.kafkaTopic(), null, arrivalMillis,
+        key == null ? null : key.getBytes(StandardCharsets.UTF_8), message.payload(), mqttHeaders(route, message, arrivalMillis)), null);
+  }
+
+  /** A top-level text or number field of a JSON payload; null (no key) when there is none. */
+  static String payloadField(byte[] payload, String field) {
+    try {
+      JsonNode node = JSON.readTree(payload);
+      JsonNode value = node == null ? null : node.get(field);
+      return value == null || !value.isValueNode() || value.isNull() ? null : value.asText();
+    } catch (IOException e) {
+      return null;
+    }
+  }
+
+  /** The MQTT metadata every bridged record carries. */
+  private List<Header> mqttHeaders(Route route, InboundMessage message, long arrivalMillis) {
+    List<Header> headers = new ArrayList<>(10 + message.userProperties().size());
+    header(headers, KafkaHeaders.MQTT_TOPIC, message.topic());
+    header(headers, KafkaHeaders.MQTT_QOS, Integer.toString(message.qos()));
+    header(headers, KafkaHeaders.MQTT_RETAIN, Boolean.toString(message.retained()));
+    header(headers, KafkaHeaders.MQTT_DUP, Boolean.toString(message.duplicate()));
+    header(headers, KafkaHeaders.MQTT_MESSAGE_ID, Integer.toString(message.id()));
     header(headers, KafkaHeaders.ARRIVAL_MILLIS, Long.toString(arrivalMillis));
     header(headers, KafkaHeaders.BRIDGE_INSTANCE, instanceId);
+    header(headers, KafkaHeaders.BRIDGE_ROUTE, route.name());
+    for (Map.Entry<String, String> p : message.userProperties()) {
+      header(headers, KafkaHeaders.MQTT_USER_PROPERTY_PREFIX + p.getKey(), p.getValue());
+    }
     return headers;
   }
 

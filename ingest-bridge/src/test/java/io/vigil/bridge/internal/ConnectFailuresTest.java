@@ -41,6 +41,25 @@ class ConnectFailuresTest {
     assertThat(ConnectFailures.classify(failure)).isEqualTo(expected);
   }
 
+  static Stream<Arguments> mqtt5Refusals() {
+    return Stream.of(
+        Arguments.of("bad user name or password", 0x86, Kind.LOGIN_REFUSED),
+        Arguments.of("not authorized", 0x87, Kind.LOGIN_REFUSED),
+        Arguments.of("bad authentication method", 0x8C, Kind.LOGIN_REFUSED),
+        Arguments.of("unsupported protocol version", 0x84, Kind.REFUSED),
+        Arguments.of("client identifier not valid", 0x85, Kind.REFUSED),
+        Arguments.of("banned", 0x8A, Kind.REFUSED),
+        Arguments.of("server unavailable", 0x88, Kind.RETRIABLE),
+        Arguments.of("server busy", 0x89, Kind.RETRIABLE),
+        Arguments.of("connection rate exceeded", 0x9F, Kind.RETRIABLE));
+  }
+
+  @ParameterizedTest(name = "MQTT 5 {0} (0x{1}) -> {2}")
+  @MethodSource("mqtt5Refusals")
+  void sortsMqtt5ConnackReasonCodes(String name, int reasonCode, Kind expected) {
+    assertThat(ConnectFailures.classify(new org.eclipse.paho.mqttv5.common.MqttException(reasonCode))).isEqualTo(expected);
+  }
+
   private static MqttException paho(Throwable cause) {
     return new MqttException(MqttException.REASON_CODE_CLIENT_EXCEPTION, cause);
   }

@@ -5,46 +5,112 @@ import static org.assertj.core.api.Assertions.assertThat;
 import io.vigil.schemas.KafkaHeaders;
 import io.vigil.schemas.ParserOptions;
 import io.vigil.schemas.TelemetryParser;
+import io.vigil.schemas.TopicLayout;
 import java.nio.charset.StandardCharsets;
+import java.time.Duration;
+import java.util.List;
+import java.util.Map;
 import org.apache.kafka.clients.producer.ProducerRecord;
-import org.eclipse.paho.client.mqttv3.MqttMessage;
 import org.junit.jupiter.api.Test;
 
 class RecordFactoryTest {
   static final long NOW = 1_795_000_000_000L;
-  final RecordFactory factory = new RecordFactory(new TelemetryParser(ParserOptions.defaults()), "tel", "dlq", "bridge-a");
+  final RecordFactory factory = new RecordFactory("dlq", "bridge-a");
+  final Route telemetry = new Route("telemetry", List.of("devices/+/telemetry"), 1, Route.Format.TELEMETRY, "tel",
+      new TelemetryParser(ParserOptions.defaults()), null, null);
 
   private static String header(ProducerRecord<byte[], byte[]> r, String name) {
     return new String(r.headers().lastHeader(name).value(), StandardCharsets.UTF_8);
   }
 
+  static InboundMessage message(String topic, String payload, int qos, int id, List<Map.Entry<String, String>> props) {
+    return new InboundMessage(topic, payload.getBytes(StandardCharsets.UTF_8), qos, false, false, id, props, NO_LINK);
+  }
+
   @Test
   void acceptedTelemetryIsKeyedByDeviceWithMqttHeaders() {
-    MqttMessage m = new MqttMessage(("{\"ts\":" + NOW + ",\"t\":1}").getBytes(StandardCharsets.UTF_8));
-    m.setQos(1);
-    m.setId(77);
-    RecordFactory.Routed routed = factory.route("devices/dev-9/telemetry", m, NOW);
+    InboundMessage m = message("devices/dev-9/telemetry", "{\"ts\":" + NOW + ",\"t\":1}", 1, 77, List.of(Map.entry("site", "north")));
+    RecordFactory.Routed routed = factory.route(telemetry, m, NOW);
     ProducerRecord<byte[], byte[]> r = routed.record();
     assertThat(routed.rejection()).isNull();
     assertThat(r.topic()).isEqualTo("tel");
     assertThat(new String(r.key(), StandardCharsets.UTF_8)).isEqualTo("dev-9");
-    assertThat(r.value()).isEqualTo(m.getPayload());
+    assertThat(r.value()).isEqualTo(m.payload());
     assertThat(header(r, KafkaHeaders.MQTT_TOPIC)).isEqualTo("devices/dev-9/telemetry");
     assertThat(header(r, KafkaHeaders.MQTT_QOS)).isEqualTo("1");
     assertThat(header(r, KafkaHeaders.MQTT_MESSAGE_ID)).isEqualTo("77");
     assertThat(header(r, KafkaHeaders.ARRIVAL_MILLIS)).isEqualTo(Long.toString(NOW));
     assertThat(header(r, KafkaHeaders.BRIDGE_INSTANCE)).isEqualTo("bridge-a");
+    assertThat(header(r, KafkaHeaders.BRIDGE_ROUTE)).isEqualTo("telemetry");
+    assertThat(header(r, KafkaHeaders.MQTT_USER_PROPERTY_PREFIX + "site")).isEqualTo("north");
     assertThat(r.headers().lastHeader(KafkaHeaders.REJECT_REASON)).isNull();
   }
 
   @Test
   void malformedPayloadGoesToDeadLetterWithReasonAndOriginalBytes() {
-    MqttMessage m = new MqttMessage("{\"ts\": 5, \"t\": 1}".getBytes(StandardCharsets.UTF_8));
-    RecordFactory.Routed routed = factory.route("devices/dev-9/telemetry", m, NOW);
+    InboundMessage m = message("devices/dev-9/telemetry", "{\"ts\": 5, \"t\": 1}", 1, 1, List.of());
+    RecordFactory.Routed routed = factory.route(telemetry, m, NOW);
     assertThat(routed.record().topic()).isEqualTo("dlq");
-    assertThat(routed.record().value()).isEqualTo(m.getPayload());
+    assertThat(routed.record().value()).isEqualTo(m.payload());
     assertThat(header(routed.record(), KafkaHeaders.REJECT_REASON)).isEqualTo("TIMESTAMP_OUT_OF_RANGE");
     assertThat(header(routed.record(), KafkaHeaders.REJECT_FIELD)).isEqualTo("ts");
     assertThat(header(routed.record(), KafkaHeaders.REJECT_MESSAGE)).contains("plausible range");
   }
+
+  @Test
+  void telemetryKeyCanComeFromAPayloadField() {
+    Route byPayload = new Route("plant", List.of("plant/#"), 2, Route.Format.TELEMETRY, "plant.telemetry",
+        new TelemetryParser(ParserOptions.defaults().withDeviceIdSource(ParserOptions.DeviceIdSource.PAYLOAD).withDeviceIdField("serial")),
+        null, null);
+    InboundMessage m = message("plant/line-3/press", "{\"serial\":\"press-17\",\"ts\":" + NOW + ",\"bar\":4.5}", 2, 5, List.of());
+    ProducerRecord<byte[], byte[]> r = factory.route(byPayload, m, NOW).record();
+    assertThat(r.topic()).isEqualTo("plant.telemetry");
+    assertThat(new String(r.key(), StandardCharsets.UTF_8)).isEqualTo("press-17");
+    assertThat(header(r, KafkaHeaders.MQTT_QOS)).isEqualTo("2");
+  }
+
+  @Test
+  void rawRoutesForwardBytesUnparsedKeyedFromTopicOrPayload() {
+    Route status = new Route("status", List.of("devices/+/status"), 1, Route.Format.RAW, "status",
+        null, TopicLayout.of("devices/{deviceId}/status"), null);
+    InboundMessage offline = message("devices/dev-4/status", "offline", 1, 3, List.of());
+    ProducerRecord<byte[], byte[]> r = factory.route(status, offline, NOW).record();
+    assertThat(r.topic()).isEqualTo("status");
+    assertThat(new String(r.key(), StandardCharsets.UTF_8)).isEqualTo("dev-4");
+    assertThat(r.value()).isEqualTo("offline".getBytes(StandardCharsets.UTF_8));
+    assertThat(factory.route(status, offline, NOW).rejection()).isNull();
+
+    Route legacy = new Route("legacy", List.of("legacy/#"), 0, Route.Format.RAW, "legacy", null, null, "serial");
+    assertThat(new String(factory.route(legacy, message("legacy/x", "{\"serial\":42}", 0, 0, List.of()), NOW).record().key(),
+        StandardCharsets.UTF_8)).isEqualTo("42");
+    assertThat(factory.route(legacy, message("legacy/x", "not json", 0, 0, List.of()), NOW).record().key()).isNull();
+  }
+
+  /** Tests here never acknowledge. */
+  static final MqttLink NO_LINK = new MqttLink() {
+    @Override
+    public String protocol() {
+      return "test";
+    }
+
+    @Override
+    public int[] subscribe(List<Subscription> subscriptions, Duration timeout) {
+      throw new UnsupportedOperationException();
+    }
+
+    @Override
+    public void acknowledge(int messageId, int qos) {
+      throw new UnsupportedOperationException();
+    }
+
+    @Override
+    public boolean isConnected() {
+      return false;
+    }
+
+    @Override
+    public void close(Duration timeout) {
+      // nothing to close
+    }
+  };
 }

@@ -29,6 +29,9 @@ public final class ServerProcess {
   private final String name;
   private final Path pidFile;
   private final String marker;
+  // The process this JVM started, if any. Right after the spawn its command line is still the JVM's
+  // spawn helper's, not ours, so the marker check would call a starting server "exited".
+  private volatile Process launched;
 
   public ServerProcess(String name, Path pidFile, String marker) {
     this.name = name;
@@ -58,6 +61,7 @@ public final class ServerProcess {
           .redirectOutput(ProcessBuilder.Redirect.appendTo(consoleLog.toFile()))
           .redirectInput(ProcessBuilder.Redirect.from(new java.io.File("/dev/null")))
           .start();
+      launched = p;
       writePid(p.pid());
       log.info("Started {} (pid {}): {}", name, p.pid(), String.join(" ", full));
       return p.pid();
@@ -93,6 +97,10 @@ public final class ServerProcess {
     OptionalLong pid = recordedPid();
     if (pid.isEmpty()) {
       return Optional.empty();
+    }
+    Process own = launched;
+    if (own != null && own.pid() == pid.getAsLong()) {
+      return Optional.of(own.toHandle()).filter(ProcessHandle::isAlive);
     }
     return ProcessHandle.of(pid.getAsLong()).filter(ProcessHandle::isAlive).filter(this::isOurs);
   }
