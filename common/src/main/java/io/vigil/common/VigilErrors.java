@@ -129,7 +129,8 @@ public final class VigilErrors {
   public static VigilException mqttConnectRefused(String mqttUrl, String reason, Exception cause) {
     return new VigilException("The MQTT broker at " + mqttUrl + " refused the connection: " + reason + ".",
         "Retrying would be refused the same way.",
-        "Check mqtt.client.id and that the broker speaks MQTT 3.1.1 at mqtt.url.", cause);
+        "Check mqtt.client.id, that mqtt.version (3.1.1 or 5) is one the broker at mqtt.url speaks, and that "
+            + "mqtt.persistence.dir is a writable directory.", cause);
   }
 
   private static String rootMessage(Throwable t) {
@@ -144,7 +145,8 @@ public final class VigilErrors {
   public static VigilException mqttSubscriptionRefused(String mqttUrl, String filter) {
     return new VigilException("The MQTT broker at " + mqttUrl + " did not grant the subscription to '" + filter + "'.",
         "The filter is malformed, or the broker's ACL does not allow this client to read it.",
-        "Check mqtt.filters and the broker's access rules for the bridge's user.");
+        "Check the filter in mqtt.filters, mqtt.status.filters or routes.<name>.filters, and the broker's access rules "
+            + "for the bridge's user.");
   }
 
   public static VigilException metricsEndpointCannotStart(String bindAddress, int port, Exception cause) {
