@@ -8,7 +8,9 @@ import java.io.PrintStream;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Duration;
+import java.util.LinkedHashMap;
 import java.util.List;
+import java.util.Map;
 import java.util.concurrent.Callable;
 import picocli.CommandLine.Command;
 import picocli.CommandLine.Option;
@@ -28,6 +30,8 @@ public final class BenchCommand implements Runnable {
       description = "One QoS 1 load through a counting subscriber (the ceiling), Vigil's bridge into Kafka, and a naive"
           + " bridge (ack on arrival, one synchronous Kafka send per message); prints msg/s, latency and ratios.")
   static final class Bridge implements Callable<Integer> {
+    @picocli.CommandLine.Spec picocli.CommandLine.Model.CommandSpec spec;
+
     @Option(names = "--messages", defaultValue = "200000", description = "Messages per contender (default: ${DEFAULT-VALUE}).")
     int messages;
 
@@ -44,25 +48,40 @@ public final class BenchCommand implements Runnable {
     @Option(names = "--mqtt-version", defaultValue = "3.1.1", description = "MQTT version of Vigil's bridge: 3.1.1 or 5 (default: ${DEFAULT-VALUE}).")
     String mqttVersion;
 
+    @Option(names = "--set", paramLabel = "KEY=VALUE",
+        description = "A bridge config key for Vigil's contender, as in `vigil bridge --set` (repeatable), to measure a setting"
+            + " against the defaults, e.g. --set kafka.producer.compression.type=none.")
+    Map<String, String> overrides = new LinkedHashMap<>();
+
+    @Option(names = "--rounds", defaultValue = "3",
+        description = "Rounds of ceiling then Vigil; the ratio reported is the median of the rounds' ratios (default: ${DEFAULT-VALUE}).")
+    int rounds;
+
     @Override
     public Integer call() throws Exception {
+      if (rounds < 1 || messages < 1) {
+        throw new picocli.CommandLine.ParameterException(spec.commandLine(),
+            "--rounds and --messages must be at least 1, were " + rounds + " and " + messages);
+      }
       PrintStream out = System.out;
       Path work = Files.createDirectories(VigilHome.dir().resolve("bench"));
       try (StackSession stack = new StackSession(out)) {
         StackEndpoints endpoints = stack.endpoints();
-        out.printf("Bridge benchmark: %,d QoS 1 messages of %d bytes over %,d device topics per contender (%s)%n",
-            messages, payloadBytes, devices, endpoints.mqttBroker());
-        List<BridgeBenchmark.Figures> f = new BridgeBenchmark(new BridgeBenchmark.Settings(endpoints.mqttUrl(),
+        out.printf("Bridge benchmark: %,d QoS 1 messages of %d bytes over %,d device topics per contender (%s)%s%n",
+            messages, payloadBytes, devices, endpoints.mqttBroker(), overrides.isEmpty() ? "" : "; Vigil with " + overrides);
+        BridgeBenchmark.Result r = new BridgeBenchmark(new BridgeBenchmark.Settings(endpoints.mqttUrl(),
             endpoints.kafkaBootstrapServers(), messages, devices, payloadBytes, Duration.ofSeconds(naiveBudgetSeconds), work,
-            mqttVersion),
+            mqttVersion, overrides, rounds),
             out).run();
-        BridgeBenchmark.Figures ceiling = f.get(0);
-        BridgeBenchmark.Figures vigil = f.get(1);
-        BridgeBenchmark.Figures naive = f.get(2);
-        out.printf("Vigil / ceiling: %.2f (goal >= 0.75)   Vigil / naive: %.1fx   Vigil delivered %,d of %,d%n",
-            vigil.msgPerSecond() / ceiling.msgPerSecond(), vigil.msgPerSecond() / naive.msgPerSecond(),
-            vigil.delivered(), messages);
-        return vigil.delivered() == messages ? 0 : 1;
+        BridgeBenchmark.Figures vigil = r.medianVigil();
+        out.printf("Median of %d rounds: ceiling %,.0f msg/s, Vigil %,.0f msg/s (p50 %.0f ms, p99 %.0f ms), naive %,.0f msg/s%n",
+            rounds, r.medianCeiling().msgPerSecond(), vigil.msgPerSecond(), vigil.p50Ms(), vigil.p99Ms(), r.naive().msgPerSecond());
+        out.printf("Vigil / ceiling: %.2f (median of the rounds' ratios %s; goal >= 0.75)   Vigil / naive: %.1fx%n",
+            r.medianRatio(), r.ratios().stream().map(x -> String.format("%.2f", x)).toList(),
+            vigil.msgPerSecond() / r.naive().msgPerSecond());
+        boolean complete = r.vigils().stream().allMatch(f -> f.delivered() == messages);
+        out.printf("Vigil delivered every message in every round: %s%n", complete ? "yes" : "NO");
+        return complete ? 0 : 1;
       }
     }
   }

@@ -8,7 +8,10 @@ import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Duration;
 import java.util.ArrayDeque;
+import java.util.ArrayList;
 import java.util.Arrays;
+import java.util.Collections;
+import java.util.Comparator;
 import java.util.BitSet;
 import java.util.HashMap;
 import java.util.List;
@@ -47,12 +50,13 @@ import org.eclipse.paho.client.mqttv3.persist.MemoryPersistence;
  */
 public final class BridgeBenchmark {
   public record Settings(String mqttUrl, String bootstrapServers, int messages, int devices, int payloadBytes,
-      Duration naiveBudget, Path workDir, String mqttVersion) {}
+      Duration naiveBudget, Path workDir, String mqttVersion, Map<String, String> bridgeOverrides, int rounds) {}
 
   public record Figures(String name, long delivered, double seconds, double msgPerSecond, double p50Ms, double p99Ms,
       long duplicates) {}
 
   private static final int PUBLISH_WINDOW = 1000;
+  private static final int WARM_UP_MESSAGES = 50_000;
 
   private final Settings settings;
   private final PrintStream out;
@@ -63,31 +67,81 @@ public final class BridgeBenchmark {
     this.out = out;
   }
 
-  public List<Figures> run() throws Exception {
-    Figures ceiling = ceiling();
-    report(ceiling);
-    Figures vigil = vigil();
-    report(vigil);
-    Figures naive = naive();
-    report(naive);
-    return List.of(ceiling, vigil, naive);
+  /** Every round's ceiling and Vigil figures (same index = same round), and the naive bridge's. */
+  public record Result(List<Figures> ceilings, List<Figures> vigils, Figures naive) {
+    /** Vigil over the ceiling of the same round, per round. */
+    public List<Double> ratios() {
+      List<Double> r = new ArrayList<>();
+      for (int i = 0; i < vigils.size(); i++) {
+        r.add(vigils.get(i).msgPerSecond() / ceilings.get(i).msgPerSecond());
+      }
+      return r;
+    }
+
+    public double medianRatio() {
+      return median(ratios());
+    }
+
+    public Figures medianVigil() {
+      return byMedianRate(vigils);
+    }
+
+    public Figures medianCeiling() {
+      return byMedianRate(ceilings);
+    }
+
+    private static Figures byMedianRate(List<Figures> figures) {
+      List<Figures> sorted = new ArrayList<>(figures);
+      sorted.sort(Comparator.comparingDouble(Figures::msgPerSecond));
+      return sorted.get((sorted.size() - 1) / 2);
+    }
   }
 
-  private void report(Figures f) {
-    out.printf("  %-16s %,9d msgs in %6.1f s = %,8.0f msg/s   latency p50 %7.1f ms  p99 %8.1f ms   duplicates %d%n",
-        f.name(), f.delivered(), f.seconds(), f.msgPerSecond(), f.p50Ms(), f.p99Ms(), f.duplicates());
+  static double median(List<Double> values) {
+    List<Double> sorted = new ArrayList<>(values);
+    Collections.sort(sorted);
+    int n = sorted.size();
+    return n % 2 == 1 ? sorted.get(n / 2) : (sorted.get(n / 2 - 1) + sorted.get(n / 2)) / 2;
+  }
+
+  public Result run() throws Exception {
+    // A cold JIT would slow the publisher and the counting subscriber in the first pass only and so
+    // flatter every later contender against the ceiling: warm both up on a pass that is not counted.
+    Figures warmUp = ceiling("warm-up", "bench/warmup-" + run, Math.min(settings.messages(), WARM_UP_MESSAGES));
+    out.printf("  (warm-up pass of %,d messages through the counting subscriber, not counted: %,.0f msg/s)%n",
+        warmUp.delivered(), warmUp.msgPerSecond());
+    // Ceiling and Vigil alternate, and each ratio compares the two runs of one round: on a machine
+    // whose load drifts, a ratio of neighbours is far steadier than one of two separate phases.
+    List<Figures> ceilings = new ArrayList<>();
+    List<Figures> vigils = new ArrayList<>();
+    for (int round = 1; round <= settings.rounds(); round++) {
+      String id = run + "-r" + round;
+      Figures ceiling = ceiling("ceiling (count)", "bench/ceiling-" + id, settings.messages());
+      report(round, ceiling);
+      Figures vigil = vigil(id);
+      report(round, vigil);
+      out.printf("  round %d: Vigil / ceiling %.2f%n", round, vigil.msgPerSecond() / ceiling.msgPerSecond());
+      ceilings.add(ceiling);
+      vigils.add(vigil);
+    }
+    Figures naive = naive();
+    report(0, naive);
+    return new Result(ceilings, vigils, naive);
+  }
+
+  private void report(int round, Figures f) {
+    out.printf("  %s%-18s %,9d msgs in %6.1f s = %,8.0f msg/s   latency p50 %7.1f ms  p99 %8.1f ms   duplicates %d%n",
+        round > 0 ? "round " + round + " " : "", f.name(), f.delivered(), f.seconds(), f.msgPerSecond(), f.p50Ms(), f.p99Ms(), f.duplicates());
   }
 
   // ---- the three contenders ------------------------------------------------------------------
 
-  private Figures ceiling() throws Exception {
-    String prefix = "bench/ceiling-" + run;
-    int n = settings.messages();
+  private Figures ceiling(String name, String prefix, int n) throws Exception {
     long[] latency = new long[n];
     AtomicInteger received = new AtomicInteger();
     AtomicLong last = new AtomicLong();
     CountDownLatch done = new CountDownLatch(1);
-    MqttAsyncClient sub = client("bench-ceiling-" + run);
+    MqttAsyncClient sub = client(prefix.replace('/', '-'));
     sub.setCallback(new Callback() {
       @Override
       public void messageArrived(String topic, MqttMessage message) {
@@ -104,30 +158,31 @@ public final class BridgeBenchmark {
     });
     sub.connect(options(true)).waitForCompletion();
     sub.subscribe(prefix + "/+/telemetry", 1).waitForCompletion();
-    long start = publish(prefix);
+    long start = publish(prefix, n);
     done.await(10, TimeUnit.MINUTES);
     sub.disconnect().waitForCompletion();
     sub.close();
     int got = Math.min(received.get(), n);
-    return figures("ceiling (count)", Arrays.copyOf(latency, got), got, start, last.get(), 0);
+    return figures(name, Arrays.copyOf(latency, got), got, start, last.get(), 0);
   }
 
-  private Figures vigil() throws Exception {
-    String prefix = "bench/vigil-" + run;
-    String topic = "bench.vigil." + run;
+  private Figures vigil(String id) throws Exception {
+    String prefix = "bench/vigil-" + id;
+    String topic = "bench.vigil." + id;
     createTopic(topic);
     Map<String, String> raw = new HashMap<>();
     raw.put(BridgeConfig.MQTT_URL, settings.mqttUrl());
     raw.put(BridgeConfig.KAFKA_BOOTSTRAP, settings.bootstrapServers());
-    raw.put(BridgeConfig.MQTT_CLIENT_ID, "bench-vigil-" + run);
+    raw.put(BridgeConfig.MQTT_CLIENT_ID, "bench-vigil-" + id);
     raw.put(BridgeConfig.MQTT_VERSION, settings.mqttVersion());
     raw.put(BridgeConfig.MQTT_FILTERS, prefix + "/+/telemetry");
     raw.put(BridgeConfig.TOPIC_LAYOUT, prefix + "/{deviceId}/telemetry");
     raw.put(BridgeConfig.KAFKA_TOPIC, topic);
-    raw.put(BridgeConfig.MQTT_PERSISTENCE_DIR, settings.workDir().resolve("vigil-bridge").toString());
+    raw.put(BridgeConfig.MQTT_PERSISTENCE_DIR, settings.workDir().resolve("vigil-bridge-" + id).toString());
+    raw.putAll(settings.bridgeOverrides());
     try (MqttKafkaBridge bridge = new MqttKafkaBridge(new BridgeConfig(raw))) {
       bridge.start();
-      long start = publish(prefix);
+      long start = publish(prefix, settings.messages());
       return countInKafka("vigil (MQTT " + settings.mqttVersion() + ")", topic, start, Duration.ofMinutes(10));
     }
   }
@@ -154,7 +209,7 @@ public final class BridgeBenchmark {
       });
       sub.connect(options(true)).waitForCompletion();
       sub.subscribe(prefix + "/+/telemetry", 1).waitForCompletion();
-      long start = publish(prefix);
+      long start = publish(prefix, settings.messages());
       Figures f = countInKafka("naive bridge", topic, start, settings.naiveBudget());
       sub.disconnectForcibly(1000, 1000);
       sub.close();
@@ -165,7 +220,7 @@ public final class BridgeBenchmark {
   // ---- load and measurement ------------------------------------------------------------------
 
   /** Publishes the load at QoS 1 as fast as the broker takes it; returns when the first message went. */
-  private long publish(String prefix) throws MqttException {
+  private long publish(String prefix, int messages) throws MqttException {
     MqttAsyncClient pub = client("bench-pub-" + prefix.replace('/', '-'));
     pub.connect(options(true)).waitForCompletion();
     ArrayDeque<IMqttDeliveryToken> window = new ArrayDeque<>();
@@ -174,7 +229,7 @@ public final class BridgeBenchmark {
     for (int d = 0; d < topics.length; d++) {
       topics[d] = prefix + "/dev-" + d + "/telemetry";
     }
-    for (int i = 0; i < settings.messages(); i++) {
+    for (int i = 0; i < messages; i++) {
       if (window.size() >= PUBLISH_WINDOW) {
         window.poll().waitForCompletion();
       }
