@@ -71,7 +71,7 @@ public final class BenchCommand implements Runnable {
             messages, payloadBytes, devices, endpoints.mqttBroker(), overrides.isEmpty() ? "" : "; Vigil with " + overrides);
         BridgeBenchmark.Result r = new BridgeBenchmark(new BridgeBenchmark.Settings(endpoints.mqttUrl(),
             endpoints.kafkaBootstrapServers(), messages, devices, payloadBytes, Duration.ofSeconds(naiveBudgetSeconds), work,
-            mqttVersion, overrides, rounds),
+            mqttVersion, overrides, rounds, stack.serverPids()),
             out).run();
         BridgeBenchmark.Figures vigil = r.medianVigil();
         out.printf("Median of %d rounds: ceiling %,.0f msg/s, Vigil %,.0f msg/s (p50 %.0f ms, p99 %.0f ms), naive %,.0f msg/s%n",
@@ -80,6 +80,9 @@ public final class BenchCommand implements Runnable {
             r.medianRatio(), r.ratios().stream().map(x -> String.format("%.2f", x)).toList(),
             vigil.msgPerSecond() / r.naive().msgPerSecond());
         boolean complete = r.vigils().stream().allMatch(f -> f.delivered() == messages);
+        out.printf("CPU per 1,000 msgs (bench JVM + servers; steadier than msg/s on a busy machine): ceiling %.0f ms,"
+            + " Vigil %.0f ms, ratio %.2f%n", r.medianCeiling().totalCpuMsPerThousand(), vigil.totalCpuMsPerThousand(),
+            r.medianCeiling().totalCpuMsPerThousand() / vigil.totalCpuMsPerThousand());
         out.printf("Vigil delivered every message in every round: %s%n", complete ? "yes" : "NO");
         return complete ? 0 : 1;
       }

@@ -50,21 +50,34 @@ import org.eclipse.paho.client.mqttv3.persist.MemoryPersistence;
  */
 public final class BridgeBenchmark {
   public record Settings(String mqttUrl, String bootstrapServers, int messages, int devices, int payloadBytes,
-      Duration naiveBudget, Path workDir, String mqttVersion, Map<String, String> bridgeOverrides, int rounds) {}
+      Duration naiveBudget, Path workDir, String mqttVersion, Map<String, String> bridgeOverrides, int rounds,
+      Map<String, Long> serverPids) {}
 
   public record Figures(String name, long delivered, double seconds, double msgPerSecond, double p50Ms, double p99Ms,
-      long duplicates) {}
+      long duplicates, Map<String, Double> cpuMsPerThousand) {
+    /** CPU of the bench JVM and the servers together, per 1,000 messages. */
+    public double totalCpuMsPerThousand() {
+      return cpuMsPerThousand.values().stream().mapToDouble(Double::doubleValue).sum();
+    }
+
+    Figures withCpu(Map<String, Double> cpu) {
+      return new Figures(name, delivered, seconds, msgPerSecond, p50Ms, p99Ms, duplicates, cpu);
+    }
+  }
 
   private static final int PUBLISH_WINDOW = 1000;
   private static final int WARM_UP_MESSAGES = 50_000;
 
   private final Settings settings;
+  private final CpuMeter cpu;
+  private Map<String, Long> cpuWhenDelivered;
   private final PrintStream out;
   private final String run = Long.toString(System.currentTimeMillis() % 1_000_000_000L, 36);
 
   public BridgeBenchmark(Settings settings, PrintStream out) {
     this.settings = settings;
     this.out = out;
+    this.cpu = new CpuMeter(settings.serverPids());
   }
 
   /** Every round's ceiling and Vigil figures (same index = same round), and the naive bridge's. */
@@ -116,22 +129,46 @@ public final class BridgeBenchmark {
     List<Figures> vigils = new ArrayList<>();
     for (int round = 1; round <= settings.rounds(); round++) {
       String id = run + "-r" + round;
-      Figures ceiling = ceiling("ceiling (count)", "bench/ceiling-" + id, settings.messages());
+      Figures ceiling = metered(() -> ceiling("ceiling (count)", "bench/ceiling-" + id, settings.messages()));
       report(round, ceiling);
-      Figures vigil = vigil(id);
+      Figures vigil = metered(() -> vigil(id));
       report(round, vigil);
       out.printf("  round %d: Vigil / ceiling %.2f%n", round, vigil.msgPerSecond() / ceiling.msgPerSecond());
       ceilings.add(ceiling);
       vigils.add(vigil);
     }
-    Figures naive = naive();
+    Figures naive = metered(this::naive);
     report(0, naive);
     return new Result(ceilings, vigils, naive);
+  }
+
+  /** Runs one contender and adds the CPU it cost, per 1,000 messages delivered. */
+  private Figures metered(ContenderRun contender) throws Exception {
+    Map<String, Long> before = cpu.read();
+    cpuWhenDelivered = null;
+    Figures f = contender.run();
+    Map<String, Long> after = cpuWhenDelivered != null ? cpuWhenDelivered : cpu.read();
+    return f.withCpu(CpuMeter.perThousand(before, after, f.delivered()));
+  }
+
+  /** Read when a contender has delivered its load, so that reading Kafka back for the figures is not billed to it. */
+  private void contenderDelivered() {
+    cpuWhenDelivered = cpu.read();
+  }
+
+  @FunctionalInterface
+  private interface ContenderRun {
+    Figures run() throws Exception;
   }
 
   private void report(int round, Figures f) {
     out.printf("  %s%-18s %,9d msgs in %6.1f s = %,8.0f msg/s   latency p50 %7.1f ms  p99 %8.1f ms   duplicates %d%n",
         round > 0 ? "round " + round + " " : "", f.name(), f.delivered(), f.seconds(), f.msgPerSecond(), f.p50Ms(), f.p99Ms(), f.duplicates());
+    if (!f.cpuMsPerThousand().isEmpty()) {
+      StringBuilder parts = new StringBuilder();
+      f.cpuMsPerThousand().forEach((name, ms) -> parts.append(String.format("%s %.0f, ", name, ms)));
+      out.printf("      CPU per 1,000 msgs: %.0f ms (%s)%n", f.totalCpuMsPerThousand(), parts.substring(0, parts.length() - 2));
+    }
   }
 
   // ---- the three contenders ------------------------------------------------------------------
@@ -160,6 +197,7 @@ public final class BridgeBenchmark {
     sub.subscribe(prefix + "/+/telemetry", 1).waitForCompletion();
     long start = publish(prefix, n);
     done.await(10, TimeUnit.MINUTES);
+    contenderDelivered();
     sub.disconnect().waitForCompletion();
     sub.close();
     int got = Math.min(received.get(), n);
@@ -180,10 +218,13 @@ public final class BridgeBenchmark {
     raw.put(BridgeConfig.KAFKA_TOPIC, topic);
     raw.put(BridgeConfig.MQTT_PERSISTENCE_DIR, settings.workDir().resolve("vigil-bridge-" + id).toString());
     raw.putAll(settings.bridgeOverrides());
-    try (MqttKafkaBridge bridge = new MqttKafkaBridge(new BridgeConfig(raw))) {
+    BridgeConfig config = new BridgeConfig(raw);
+    try (MqttKafkaBridge bridge = new MqttKafkaBridge(config)) {
       bridge.start();
       long start = publish(prefix, settings.messages());
-      return countInKafka("vigil (MQTT " + settings.mqttVersion() + ")", topic, start, Duration.ofMinutes(10));
+      Figures f = countInKafka("vigil (MQTT " + settings.mqttVersion() + ")", topic, start, Duration.ofMinutes(10));
+      out.println("      " + producerBatching(String.valueOf(config.producerProperties().get("client.id"))));
+      return f;
     }
   }
 
@@ -290,6 +331,7 @@ public final class BridgeBenchmark {
           && consumer.endOffsets(parts).values().stream().mapToLong(Long::longValue).sum() < n) {
         sleepQuietly(200);
       }
+      contenderDelivered();
       // What the contender wrote within its budget; reading it back is not part of its time.
       Map<TopicPartition, Long> end = consumer.endOffsets(parts);
       consumer.assign(parts);
@@ -313,6 +355,19 @@ public final class BridgeBenchmark {
     return figures(name, Arrays.copyOf(latency, distinct), distinct, start, last, duplicates);
   }
 
+  /** How well the bridge's producer batched: the first thing to look at when the broker's CPU per message is high. */
+  static String producerBatching(String clientId) {
+    try {
+      javax.management.MBeanServer server = java.lang.management.ManagementFactory.getPlatformMBeanServer();
+      javax.management.ObjectName name = new javax.management.ObjectName("kafka.producer:type=producer-metrics,client-id=" + clientId);
+      return String.format("producer: %.0f records per request, batches of %.0f bytes avg, compression ratio %.2f, %.0f requests/s",
+          (Double) server.getAttribute(name, "records-per-request-avg"), (Double) server.getAttribute(name, "batch-size-avg"),
+          (Double) server.getAttribute(name, "compression-rate-avg"), (Double) server.getAttribute(name, "request-rate"));
+    } catch (javax.management.JMException | RuntimeException e) {
+      return "producer batching figures unavailable: " + e;
+    }
+  }
+
   private static void sleepQuietly(long millis) {
     try {
       Thread.sleep(millis);
@@ -326,7 +381,7 @@ public final class BridgeBenchmark {
     Arrays.sort(latency);
     double seconds = Math.max(1, last - start) / 1000.0;
     return new Figures(name, delivered, seconds, delivered / seconds, percentile(latency, 0.50), percentile(latency, 0.99),
-        duplicates);
+        duplicates, Map.of());
   }
 
   private static double percentile(long[] sorted, double q) {

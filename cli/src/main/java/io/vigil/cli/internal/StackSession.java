@@ -1,10 +1,13 @@
 package io.vigil.cli.internal;
 
+import io.vigil.stack.ComponentStatus;
 import io.vigil.stack.LocalStack;
 import io.vigil.stack.LocalStackSettings;
 import io.vigil.stack.StackEndpoints;
 import java.io.PrintStream;
 import java.nio.file.Files;
+import java.util.LinkedHashMap;
+import java.util.Map;
 import java.util.concurrent.atomic.AtomicBoolean;
 
 /**
@@ -36,6 +39,15 @@ public final class StackSession implements AutoCloseable {
 
   public StackEndpoints endpoints() {
     return endpoints;
+  }
+
+  /** The servers' pids by name (kafka, mqtt/mosquitto), for those running as processes. */
+  public Map<String, Long> serverPids() {
+    Map<String, Long> pids = new LinkedHashMap<>();
+    for (ComponentStatus s : stack.status()) {
+      s.pid().ifPresent(pid -> pids.put(s.name(), pid));
+    }
+    return pids;
   }
 
   private void stopIfStartedHere() {

@@ -36,6 +36,6 @@ class BridgeBenchmarkTest {
   }
 
   private static BridgeBenchmark.Figures rate(String name, double perSecond) {
-    return new BridgeBenchmark.Figures(name, 1000, 1000 / perSecond, perSecond, 1, 2, 0);
+    return new BridgeBenchmark.Figures(name, 1000, 1000 / perSecond, perSecond, 1, 2, 0, java.util.Map.of());
   }
 }
