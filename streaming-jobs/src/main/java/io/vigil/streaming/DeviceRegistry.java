@@ -33,7 +33,7 @@ public final class DeviceRegistry {
   private final Map<String, Entry> entries;
 
   private DeviceRegistry(Map<String, Entry> entries) {
-    this.entries = Map.copyOf(entries);
+    this.entries = java.util.Collections.unmodifiableMap(new LinkedHashMap<>(entries)); // file order
   }
 
   public static DeviceRegistry empty() {
