@@ -75,9 +75,10 @@ class DeviceWatchIT {
   private static final double FREQUENCY_FACTOR = 1.5;
   private static final long GHOST_INTERVAL_MS = 2_000;
   /**
-   * Slack on wall-clock latencies only: a batch's timestamp is when it starts, and on a busy 2-core
-   * machine a batch (Delta commit + Kafka write) can overrun the 1 s trigger, so the next batch
-   * starts late. Latencies against the read position get no slack.
+   * Slack on wall-clock deadlines: a batch's processing time (what detectedAt carries) is taken a
+   * little after its progress timestamp, and the bridge-to-Kafka hop and the producer's batching
+   * sit between "sent" and "readable". Slow batches are not covered by this slack but by counting
+   * batches (see {@link #checkLatency}).
    */
   private static final long WALL_SLACK_MS = 2_000;
   private static final Duration FLEET = Duration.ofSeconds(100);
@@ -310,7 +311,7 @@ class DeviceWatchIT {
       if (clear) {
         expectedFrequency++;
         long promise = after.get(MIN_SAMPLES - 1).arrivalMs() + 2 * TRIGGER_MS;
-        long deadline = Math.max(promise + WALL_SLACK_MS, nthBatchFrom(batchStarts, promise, 2));
+        long deadline = Math.max(promise, nthBatchFrom(batchStarts, promise, 2)) + WALL_SLACK_MS;
         if (change == null) {
           problems.add("missed FREQUENCY_CHANGE on " + l.device() + " (ratio " + ratio + ")");
         } else if (change.detectedAt().toEpochMilli() > deadline) {
@@ -328,7 +329,7 @@ class DeviceWatchIT {
     long neverPromise = never.get(0).start().toEpochMilli() + Math.max(MIN_GAP_MS, (long) (GAP_FACTOR * GHOST_INTERVAL_MS))
         + 2 * TRIGGER_MS;
     assertThat(never.get(0).detectedAt().toEpochMilli())
-        .isLessThanOrEqualTo(Math.max(neverPromise + WALL_SLACK_MS, nthBatchFrom(batchStarts, neverPromise, 2)));
+        .isLessThanOrEqualTo(Math.max(neverPromise, nthBatchFrom(batchStarts, neverPromise, 2)) + WALL_SLACK_MS);
     LOG.info("NEVER_REPORTED after {} ms", neverLatency);
     accounted.add(never.get(0).eventId());
 
@@ -351,8 +352,8 @@ class DeviceWatchIT {
    * Latency of a GAP. The promise is threshold + 2 trigger intervals after the last arrival. A batch
    * that overruns its trigger (a busy machine, the restart, start-up) delays the next one, and the
    * watch can only speak in a batch, judging silence against what the previous batch read; so the
-   * deadline is the later of that promise (plus {@link #WALL_SLACK_MS}) and the start of the second
-   * batch that began after it. Against the read position a GAP is never early.
+   * deadline is the later of that promise and the start of the second batch that began after it,
+   * plus {@link #WALL_SLACK_MS}. Against the read position a GAP is never early.
    *
    * @return wall latency beyond the threshold
    */
@@ -368,7 +369,7 @@ class DeviceWatchIT {
       problems.add("GAP on " + gap.deviceId() + " raised early: " + readLatency + " ms of read position (threshold " + threshold + ")");
     }
     long promise = lastArrival + threshold + 2 * TRIGGER_MS;
-    long deadline = Math.max(promise + WALL_SLACK_MS, nthBatchFrom(batchStarts, promise, 2));
+    long deadline = Math.max(promise, nthBatchFrom(batchStarts, promise, 2)) + WALL_SLACK_MS;
     boolean onResume = events.stream().anyMatch(e -> e.kind() == AnomalyKind.GAP_CLOSED && e.start().equals(gap.start())
         && e.detectedAt().equals(gap.detectedAt()));
     LOG.info("GAP {} after {}: read latency {} ms, wall latency {} ms, threshold {} ms, deadline +{} ms{}", gap.deviceId(),
