@@ -46,8 +46,8 @@ class DeviceWatchFunctionTest {
     List<Row> out = call("dev-1", List.of(reading(T0 - 500, 0, "temperature", 20.0), reading(T0 - 500, 1, "noise", 91.0)),
         state);
     assertThat(out).hasSize(1);
-    assertThat(out.get(0).<String>getAs("kind")).isEqualTo("THRESHOLD");
-    assertThat(AnomalyEventJson.fromJson(out.get(0).getAs("json")).kind()).isEqualTo(AnomalyKind.THRESHOLD);
+    assertThat(out.get(0).getString(1)).isEqualTo("THRESHOLD");
+    assertThat(AnomalyEventJson.fromJson(out.get(0).getString(15)).kind()).isEqualTo(AnomalyKind.THRESHOLD);
     assertThat(state.get().getLastArrivalMs()).isEqualTo(T0 - 500);
     // 60 s default x 3 after the last arrival, counted from the read position (T0 - 500 here).
     assertThat(state.getTimeoutTimestampMs().get()).isEqualTo(T0 + 180_000);
@@ -59,12 +59,12 @@ class DeviceWatchFunctionTest {
         java.time.ZoneOffset.UTC)).onReadings("dev-1", null, List.of(new DeviceWatch.Reading(T0, T0))).state();
     TestGroupState<DeviceState> timedOut = TestGroupState.create(Optional.of(s), GroupStateTimeout.ProcessingTimeTimeout(),
         T0 + 200_000, Optional.of(T0 + 199_000), true);
-    assertThat(call("dev-1", List.of(), timedOut)).extracting(r -> r.<String>getAs("kind")).containsExactly("GAP");
+    assertThat(call("dev-1", List.of(), timedOut)).extracting(r -> r.getString(1)).containsExactly("GAP");
     assertThat(timedOut.exists()).isTrue();
 
     TestGroupState<DeviceState> expired = TestGroupState.create(Optional.of(timedOut.get()),
         GroupStateTimeout.ProcessingTimeTimeout(), T0 + 2 * 86_400_000L, Optional.of(T0 + 2 * 86_400_000L - 1_000), true);
-    assertThat(call("dev-1", List.of(), expired)).extracting(r -> r.<String>getAs("kind")).containsExactly("INACTIVE");
+    assertThat(call("dev-1", List.of(), expired)).extracting(r -> r.getString(1)).containsExactly("INACTIVE");
     assertThat(expired.isRemoved()).isTrue();
   }
 
