@@ -202,6 +202,10 @@ public final class DeviceWatch {
    * (read position and when it saw it), which survives restarts with the state; a call long after
    * its due time (a restart, a stuck batch) resets the evidence, so a restart never sees stale
    * evidence as silence.
+   *
+   * <p>After a restart, Spark runs the first batch with the watermark of the last batch before the
+   * stop (it restores it from the offset log), so the read position catches up one batch later
+   * there; it can lag, never lead, so this delays a detection by a batch but raises nothing false.
    */
   long effectiveNow(DeviceState s, long wall, long readPositionMs) {
     boolean onTime = s.getWakeAtMs() > 0 && wall - s.getWakeAtMs() <= stallTolerance();
