@@ -95,7 +95,7 @@ public final class DeviceRegistry {
     List<Row> rows;
     try {
       rows = spark.read().format("delta").load(path).collectAsList();
-    } catch (RuntimeException e) {
+    } catch (Exception e) { // Spark's AnalysisException (no table there) is a checked exception thrown unchecked
       throw VigilErrors.deviceRegistryInvalid(path, "it is not a readable Delta table (" + e.getMessage() + ")");
     }
     Map<String, Entry> byId = new LinkedHashMap<>();
