@@ -241,4 +241,26 @@ public final class VigilErrors {
         "Its columns must match io.vigil.schemas.TableSchemas; another job or version may have written it.",
         "Point the job at the right table, or move the old table away so the job creates a new one.");
   }
+
+  // ---- device watch (streaming) -------------------------------------------------------------
+
+  /** The device registry (device.watch.registry.path) cannot be read or has a bad entry. */
+  public static VigilException deviceRegistryInvalid(String path, String problem) {
+    return new VigilException(
+        "The device registry " + path + " (device.watch.registry.path) cannot be used: " + problem + ".",
+        "The device watch reads each registered device's expected interval from it, and flags registered"
+            + " devices that never report.",
+        "Fix the entry: a CSV line is device_id,expected_interval[,metric...] with a duration like 30s or 5m"
+            + " (a Delta table has the columns device_id and expected_interval, optionally metrics),"
+            + " or unset device.watch.registry.path to learn every interval.");
+  }
+
+  /** A device.watch.threshold.<name>.* rule is incomplete or contradicts itself. */
+  public static ConfigException thresholdRuleInvalid(String key, String problem) {
+    return new ConfigException(key,
+        "The threshold rule setting '" + key + "' is not usable: " + problem + ".",
+        "A rule is device.watch.threshold.<name>.metric plus .above and/or .below (numbers);"
+            + " each metric may have one rule.",
+        "Correct " + key + " in the config file or pass --set " + key + "=<value>.");
+  }
 }

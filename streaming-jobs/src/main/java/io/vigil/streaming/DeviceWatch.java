@@ -11,123 +11,266 @@ import java.time.Instant;
 import java.util.ArrayList;
 import java.util.Comparator;
 import java.util.List;
+import java.util.Locale;
+import java.util.Map;
 import java.util.Objects;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
 /**
- * The per-device silence detector, free of Spark so it can be driven with a fake clock.
+ * The per-device watch, free of Spark so it can be driven with a fake clock.
  *
- * <p>Each device learns its expected interval as the median of its recent inter-arrival times (the
- * configured default until enough were seen). Silence is measured in processing time, {@code now -
- * last arrival}: event times come from device clocks, which may be wrong, and a device whose clock
- * is fine but whose data stopped must still be noticed. Alerts are on state changes only (the
- * lesson of Kapacitor's repeating deadman): one GAP per outage, GAP_CLOSED with its length when data
- * resumes, INACTIVE after the longer silence, REAPPEARED on return. Event ids are derived from the
- * event time of the last reading before the silence, so a re-detection after a restart carries the
- * same id.
+ * <p><b>Silence</b> is measured in arrival time (the bridge's clock), never in event time: device
+ * clocks may be wrong, and a device whose clock is fine but whose data stopped must still be
+ * noticed. Between readings, "now" is the <em>read position</em>: the newest arrival time the
+ * stream has read so far, capped at the wall clock (see {@link #effectiveNow}). A query that lags
+ * (slow batches, catch-up after a restart) then sees queued data as queued, not as silence; when
+ * the stream reads nothing new, the wall clock takes over so a silent fleet is still flagged.
+ *
+ * <p>Alerts are on state changes only (Kapacitor's repeating deadman is the lesson): one GAP per
+ * outage, GAP_CLOSED with its length when data resumes, INACTIVE after the longer silence,
+ * REAPPEARED on return, NEVER_REPORTED once for a registry device that never sent anything,
+ * FREQUENCY_CHANGE once per shift, one LATE_DATA / OUT_OF_ORDER per burst, one CLOCK_SKEW per
+ * episode, one THRESHOLD per excursion. Event ids derive from device, kind and where the condition
+ * started (see {@link AnomalyEvent#idFor}), so a re-detection after a restart carries the same id.
  */
 public final class DeviceWatch {
   private static final Logger LOG = LoggerFactory.getLogger(DeviceWatch.class);
 
   private final DeviceWatchSettings settings;
   private final Clock clock;
+  private final Map<String, ThresholdRule> rules;
 
   public DeviceWatch(DeviceWatchSettings settings, Clock clock) {
     this.settings = Objects.requireNonNull(settings, "settings");
     this.clock = Objects.requireNonNull(clock, "clock");
+    this.rules = settings.thresholdsByMetric();
   }
 
-  /** One accepted message: its event time (device clock) and arrival time (bridge clock). */
-  public record Reading(long eventTimeMs, long arrivalMs) {}
+  /**
+   * One accepted measurement: event time (device clock), arrival time (bridge clock), metric and
+   * value. {@code firstOfMessage} marks one reading per message: a message with five metrics is one
+   * sign of life, not five.
+   */
+  public record Reading(long eventTimeMs, long arrivalMs, String metric, Double value, boolean firstOfMessage) {
+    /** A sign of life without a value (threshold rules do not apply). */
+    public Reading(long eventTimeMs, long arrivalMs) {
+      this(eventTimeMs, arrivalMs, null, null, true);
+    }
+  }
 
   /**
    * What one step produced.
    *
    * @param state the state to keep, null when it expired and must be removed
    * @param events anomaly events to publish, in order
-   * @param nextCheck when the watch must look at this device again if nothing arrives; null when expired
+   * @param timeout how long (wall clock) until the watch must look at this device again if nothing
+   *     arrives; null when expired
    */
-  public record Outcome(DeviceState state, List<AnomalyEvent> events, Instant nextCheck) {
+  public record Outcome(DeviceState state, List<AnomalyEvent> events, Duration timeout) {
     public boolean expired() {
       return state == null;
     }
+  }
+
+  // ---- entry points ----------------------------------------------------------------------------
+
+  /** New readings while the stream is live: the read position is the wall clock. */
+  public Outcome onReadings(String deviceId, DeviceState state, List<Reading> readings) {
+    return onReadings(deviceId, state, readings, clock.millis());
   }
 
   /**
    * New readings for a device.
    *
    * @param state what was remembered, or null for a device seen for the first time
+   * @param readPositionMs the newest arrival time the stream had read before this batch (0: unknown)
    */
-  public Outcome onReadings(String deviceId, DeviceState state, List<Reading> readings) {
+  public Outcome onReadings(String deviceId, DeviceState state, List<Reading> readings, long readPositionMs) {
     Instant now = clock.instant();
-    List<Reading> byArrival = new ArrayList<>(readings);
-    byArrival.sort(Comparator.comparingLong(Reading::arrivalMs).thenComparingLong(Reading::eventTimeMs));
+    List<Reading> ordered = new ArrayList<>(readings);
+    ordered.sort(Comparator.comparingLong(Reading::arrivalMs).thenComparingLong(Reading::eventTimeMs)
+        .thenComparing(r -> !r.firstOfMessage()));
     List<AnomalyEvent> events = new ArrayList<>();
     DeviceState s = state;
-    for (Reading r : byArrival) {
+    for (Reading r : ordered) {
       if (s == null) {
+        if (!r.firstOfMessage()) {
+          continue; // cannot happen with rows from one message; never invent a heartbeat from it
+        }
         s = DeviceState.first(deviceId, r.eventTimeMs(), r.arrivalMs(), settings.intervalWindow());
-        LOG.debug("Device {} seen for the first time; watching it with an expected interval of {}",
-            deviceId, settings.defaultInterval());
-        continue;
+        LOG.debug("Device {} seen for the first time; expected interval {} until learned", deviceId,
+            settings.defaultInterval());
+      } else if (r.firstOfMessage()) {
+        heartbeat(s, r, now, events);
       }
-      long delta = r.arrivalMs() - s.getLastArrivalMs();
-      if (delta < 0) {
-        // A redelivery or an old message arriving late: no news about liveness, no interval.
-        s.setLastEventMs(Math.max(s.getLastEventMs(), r.eventTimeMs()));
-        continue;
+      if (r.metric() != null && r.value() != null) {
+        threshold(s, r, now, events);
       }
-      boolean silenceEnded = s.status() != Status.ACTIVE;
-      // The silence may have passed its thresholds while nobody looked (job down, timeout not
-      // yet fired): raise what was missed first, with the same ids a timely detection would have.
-      if (!silenceEnded && delta >= gapAfterMs(s)) {
-        events.addAll(escalate(s, r.arrivalMs(), now));
-        silenceEnded = true;
-      } else if (silenceEnded && s.status() == Status.GAP && delta >= inactiveAfterMs(s)) {
-        events.addAll(escalate(s, r.arrivalMs(), now));
-      }
-      if (silenceEnded) {
-        events.addAll(resume(s, r, now));
-      } else if (onSchedule(delta, r.eventTimeMs() - s.getLastEventMs())) {
-        s.addInterval(delta, settings.intervalWindow());
-      }
-      s.setLastArrivalMs(r.arrivalMs());
-      s.setLastEventMs(Math.max(s.getLastEventMs(), r.eventTimeMs()));
     }
     if (s == null) {
       throw new IllegalArgumentException("no readings and no state for device " + deviceId);
     }
-    return new Outcome(s, events, nextCheck(s));
+    long wall = now.toEpochMilli();
+    if (readPositionMs > s.getReadPositionMs() || s.getReadPositionSeenAtMs() == 0) {
+      // The stream's position before this batch, without this batch's own arrivals: the next
+      // batch's position includes them, so a following look sees the stream as moving.
+      s.setReadPositionMs(readPositionMs);
+      s.setReadPositionSeenAtMs(wall);
+    }
+    return new Outcome(s, events, schedule(s, readPosition(s, wall, readPositionMs), wall));
   }
 
   /**
-   * Whether an arrival interval says something about the device's cadence: only when it agrees
-   * (within a factor of two) with the interval between the readings' own event times. A backfill, a
-   * device flushing its buffer after an outage, or a burst of late data arrives milliseconds apart
-   * for readings minutes apart; learning from those would make every later pause look like a gap.
+   * The first look at a registry device in a new query (no data for it yet): NEVER_REPORTED counts
+   * from here.
    */
-  static boolean onSchedule(long arrivalDeltaMs, long eventDeltaMs) {
-    return arrivalDeltaMs > 0 && eventDeltaMs > 0 && arrivalDeltaMs <= 2 * eventDeltaMs && eventDeltaMs <= 2 * arrivalDeltaMs;
+  public Outcome onRegistered(DeviceState state, long readPositionMs) {
+    long wall = clock.millis();
+    long read = readPosition(state, wall, readPositionMs);
+    state.setWatchSinceMs(read);
+    state.setReadPositionMs(readPositionMs);
+    state.setReadPositionSeenAtMs(wall);
+    return new Outcome(state, List.of(), schedule(state, read, wall));
+  }
+
+  /** Nothing arrived before the device's check time, stream live: the read position is the wall clock. */
+  public Outcome onTimeout(DeviceState state) {
+    return onTimeout(state, clock.millis());
   }
 
   /** Nothing arrived for the device before its check time. */
-  public Outcome onTimeout(DeviceState state) {
+  public Outcome onTimeout(DeviceState state, long readPositionMs) {
     Instant now = clock.instant();
-    List<AnomalyEvent> events = escalate(state, now.toEpochMilli(), now);
-    long silenceMs = now.toEpochMilli() - state.getLastArrivalMs();
+    long wall = now.toEpochMilli();
+    long eff = effectiveNow(state, wall, readPositionMs);
+    List<AnomalyEvent> events = new ArrayList<>(2);
+    DeviceState s = state;
+    if (!s.hasReported()) {
+      long silenceMs = eff - s.getWatchSinceMs();
+      if (s.status() == Status.REGISTERED && silenceMs >= gapAfterMs(s)) {
+        events.add(AnomalyEvent.builder(AnomalyKind.NEVER_REPORTED, AnomalySource.STREAM, s.getDeviceId(), null,
+                Instant.ofEpochMilli(s.getWatchSinceMs()))
+            .severity(Severity.WARNING).detectedAt(now)
+            .value(silenceMs / 1000.0).expected(expectedInterval(s).toMillis() / 1000.0)
+            .message("Registered device " + s.getDeviceId() + " has not reported in the " + seconds(silenceMs)
+                + " s since watching began (expected every " + seconds(expectedInterval(s).toMillis()) + " s).")
+            .attribute("read_position", Instant.ofEpochMilli(eff))
+            .attribute("gap_threshold_ms", gapAfterMs(s))
+            .build());
+        s.status(Status.NEVER_REPORTED);
+      }
+      if (silenceMs >= settings.stateExpiry().toMillis()) {
+        LOG.info("Registered device {} never reported in {} (state expiry {}); forgetting it.", s.getDeviceId(),
+            Duration.ofMillis(silenceMs), settings.stateExpiry());
+        return new Outcome(null, events, null);
+      }
+      return new Outcome(s, events, schedule(s, eff, wall));
+    }
+    events.addAll(escalate(s, eff, now));
+    long silenceMs = eff - s.getLastArrivalMs();
     if (silenceMs >= settings.stateExpiry().toMillis()) {
-      LOG.info("Device {} silent for {} (state expiry {}); forgetting it. If it reports again it is treated as new.",
-          state.getDeviceId(), Duration.ofMillis(silenceMs), settings.stateExpiry());
+      LOG.info("Device {} silent for {} (state expiry {}); forgetting it (decommissioned?). If it reports again it is"
+          + " treated as new.", s.getDeviceId(), Duration.ofMillis(silenceMs), settings.stateExpiry());
       return new Outcome(null, events, null);
     }
-    return new Outcome(state, events, nextCheck(state));
+    return new Outcome(s, events, schedule(s, eff, wall));
   }
 
-  /** The expected interval: learned median once trusted, the default before. */
+  // ---- time ------------------------------------------------------------------------------------
+
+  /**
+   * The read position: what the stream has read (the max arrival time before this batch, or this
+   * device's own newest arrival if later), never ahead of the wall clock. Before anything was read
+   * at all (0) the wall clock stands in.
+   */
+  private long readPosition(DeviceState s, long wall, long readPositionMs) {
+    long r = Math.max(readPositionMs, s.hasReported() ? s.getLastArrivalMs() : 0);
+    return r <= 0 ? wall : Math.min(wall, r);
+  }
+
+  /**
+   * "Now" for judging silence at a timeout. Normally the read position, so a lagging query raises
+   * no GAP for data that is merely queued. But a read position that stopped moving may mean a
+   * silent fleet (nothing arrives at all), which must be flagged too: when this device saw the same
+   * read position at its previous look and that look was recent (this call came on time, so the
+   * query ran its batches in between rather than being stopped or stuck in a slow catch-up), the
+   * stream read nothing new meanwhile and the wall clock takes over.
+   *
+   * <p>Why per device and not a global watermark alone: Spark's watermark only says how far the
+   * stream has read, not whether the last batch read anything. Each device keeps its own evidence
+   * (read position and when it saw it), which survives restarts with the state; a call long after
+   * its due time (a restart, a stuck batch) resets the evidence, so a restart never sees stale
+   * evidence as silence.
+   *
+   * <p>After a restart, Spark runs the first batch with the watermark of the last batch before the
+   * stop (it restores it from the offset log), so the read position catches up one batch later
+   * there; it can lag, never lead, so this delays a detection by a batch but raises nothing false.
+   */
+  long effectiveNow(DeviceState s, long wall, long readPositionMs) {
+    boolean onTime = s.getWakeAtMs() > 0 && wall - s.getWakeAtMs() <= stallTolerance();
+    boolean stalled = onTime && s.getReadPositionSeenAtMs() > 0 && readPositionMs <= s.getReadPositionMs();
+    if (!stalled) {
+      s.setReadPositionMs(readPositionMs);
+      s.setReadPositionSeenAtMs(wall);
+    }
+    return stalled ? wall : readPosition(s, wall, readPositionMs);
+  }
+
+  private long stallTolerance() {
+    return 2 * settings.recheck().toMillis();
+  }
+
+  /** The timeout (wall-clock duration) to the device's next check, remembered as its wake time. */
+  private Duration schedule(DeviceState s, long eff, long wall) {
+    long d = Math.max(1, nextCheckMs(s) - eff);
+    if (wall - eff > stallTolerance()) {
+      // The read position lags: look again soon, when the stream has either moved (backlog) or
+      // provably not (silent fleet), instead of a whole threshold later.
+      d = Math.min(d, settings.recheck().toMillis());
+    }
+    s.setWakeAtMs(wall + d);
+    return Duration.ofMillis(d);
+  }
+
+  /** When, in read-position time, the device must be checked next if nothing arrives. */
+  private long nextCheckMs(DeviceState s) {
+    return switch (s.status()) {
+      case REGISTERED -> s.getWatchSinceMs() + gapAfterMs(s);
+      case NEVER_REPORTED -> s.getWatchSinceMs() + settings.stateExpiry().toMillis();
+      case ACTIVE -> s.getLastArrivalMs() + gapAfterMs(s);
+      case GAP -> s.getLastArrivalMs() + inactiveAfterMs(s);
+      case INACTIVE -> s.getLastArrivalMs() + settings.stateExpiry().toMillis();
+    };
+  }
+
+  // ---- intervals -------------------------------------------------------------------------------
+
+  /**
+   * The expected interval: the device's own median once {@code minSamples} intervals were seen;
+   * before that the registry's (or the last FREQUENCY_CHANGE's) reference, else the default.
+   */
   public Duration expectedInterval(DeviceState s) {
-    long median = s.getIntervalsSeen() >= settings.minSamples() ? s.medianIntervalMs() : -1;
-    return median > 0 ? Duration.ofMillis(median) : settings.defaultInterval();
+    if (s.getIntervalsSeen() >= settings.minSamples()) {
+      long median = s.medianIntervalMs();
+      if (median > 0) {
+        return Duration.ofMillis(median);
+      }
+    }
+    if (s.getReferenceIntervalMs() > 0) {
+      return Duration.ofMillis(s.getReferenceIntervalMs());
+    }
+    if (s.getRegistryIntervalMs() > 0) {
+      return Duration.ofMillis(s.getRegistryIntervalMs());
+    }
+    return settings.defaultInterval();
+  }
+
+  private String intervalSource(DeviceState s) {
+    if (s.getIntervalsSeen() >= settings.minSamples()) {
+      return "learned";
+    }
+    return s.getRegistryIntervalMs() > 0 ? "registry" : s.getReferenceIntervalMs() > 0 ? "learned" : "default";
   }
 
   /** Silence after which a GAP is raised. */
@@ -145,6 +288,216 @@ public final class DeviceWatch {
     return Math.max(settings.inactiveAfter().toMillis(), gapAfterMs(s));
   }
 
+  /**
+   * Whether an arrival interval says something about the device's cadence: only when it agrees
+   * (within a factor of two) with the interval between the readings' own event times. A backfill, a
+   * device flushing its buffer after an outage, or a burst of late data arrives milliseconds apart
+   * for readings minutes apart; learning from those would make every later pause look like a gap.
+   */
+  static boolean onSchedule(long arrivalDeltaMs, long eventDeltaMs) {
+    return arrivalDeltaMs > 0 && eventDeltaMs > 0 && arrivalDeltaMs <= 2 * eventDeltaMs && eventDeltaMs <= 2 * arrivalDeltaMs;
+  }
+
+  // ---- one sign of life ------------------------------------------------------------------------
+
+  private void heartbeat(DeviceState s, Reading r, Instant now, List<AnomalyEvent> events) {
+    if (!s.hasReported()) {
+      boolean flagged = s.status() == Status.NEVER_REPORTED;
+      s.startReporting(r.eventTimeMs(), r.arrivalMs(), settings.intervalWindow());
+      if (flagged) {
+        long waitedMs = r.arrivalMs() - s.getWatchSinceMs();
+        events.add(AnomalyEvent.builder(AnomalyKind.REAPPEARED, AnomalySource.STREAM, s.getDeviceId(), null,
+                Instant.ofEpochMilli(s.getWatchSinceMs()))
+            .severity(Severity.INFO).end(Instant.ofEpochMilli(r.eventTimeMs())).detectedAt(now)
+            .value(waitedMs / 1000.0)
+            .message("Registered device " + s.getDeviceId() + " reported for the first time, " + seconds(waitedMs)
+                + " s after watching began.")
+            .attribute("first_report", true)
+            .build());
+      }
+      return;
+    }
+    timing(s, r, now, events);
+    long delta = r.arrivalMs() - s.getLastArrivalMs();
+    if (delta < 0) {
+      // A redelivery or an old message arriving late: no news about liveness, no interval.
+      s.setLastEventMs(Math.max(s.getLastEventMs(), r.eventTimeMs()));
+      return;
+    }
+    boolean silenceEnded = s.status() != Status.ACTIVE;
+    // The silence may have passed its thresholds while nobody looked (job down, timeout not yet
+    // fired): raise what was missed first, with the same ids a timely detection would have.
+    if (!silenceEnded && delta >= gapAfterMs(s)) {
+      events.addAll(escalate(s, r.arrivalMs(), now));
+      silenceEnded = true;
+    } else if (silenceEnded && s.status() == Status.GAP && delta >= inactiveAfterMs(s)) {
+      events.addAll(escalate(s, r.arrivalMs(), now));
+    }
+    if (silenceEnded) {
+      events.addAll(resume(s, r, now));
+    } else if (onSchedule(delta, r.eventTimeMs() - s.getLastEventMs())) {
+      s.addInterval(delta, settings.intervalWindow());
+      frequency(s, r, now, events);
+    }
+    s.setLastArrivalMs(r.arrivalMs());
+    s.setLastEventMs(Math.max(s.getLastEventMs(), r.eventTimeMs()));
+  }
+
+  /** FREQUENCY_CHANGE: the median of the newest intervals left the reference by the factor. */
+  private void frequency(DeviceState s, Reading r, Instant now, List<AnomalyEvent> events) {
+    int n = settings.minSamples();
+    if (s.getReferenceIntervalMs() <= 0) {
+      if (s.getIntervalsSeen() >= n) {
+        s.setReferenceIntervalMs(s.medianIntervalMs());
+        s.setIntervalsSinceReference(0);
+      }
+      return;
+    }
+    if (s.getIntervalsSinceReference() < n) {
+      return;
+    }
+    long reference = s.getReferenceIntervalMs();
+    long recent = s.recentMedianMs(n);
+    double ratio = recent / (double) reference;
+    double factor = settings.frequencyFactor();
+    if (ratio < factor && ratio > 1 / factor) {
+      return;
+    }
+    // Where the new cadence began: the trailing intervals already on its side of the geometric middle.
+    long[] newest = s.newest(n);
+    double middle = Math.sqrt(factor);
+    long span = 0;
+    int changed = 0;
+    for (int i = newest.length - 1; i >= 0; i--) {
+      double q = newest[i] / (double) reference;
+      if (ratio > 1 ? q < middle : q > 1 / middle) {
+        break;
+      }
+      span += newest[i];
+      changed++;
+    }
+    Instant start = Instant.ofEpochMilli(r.eventTimeMs() - span);
+    events.add(AnomalyEvent.builder(AnomalyKind.FREQUENCY_CHANGE, AnomalySource.STREAM, s.getDeviceId(), null, start)
+        .severity(Severity.WARNING).detectedAt(now)
+        .value(recent / 1000.0).expected(reference / 1000.0)
+        .message("Device " + s.getDeviceId() + " now reports every " + seconds(recent) + " s instead of every "
+            + seconds(reference) + " s (" + (ratio > 1 ? "slower" : "faster") + " by "
+            + String.format(Locale.ROOT, "%.1f", ratio > 1 ? ratio : 1 / ratio) + "x).")
+        .attribute("direction", ratio > 1 ? "slower" : "faster")
+        .attribute("ratio", String.format(Locale.ROOT, "%.3f", ratio))
+        .build());
+    // The new cadence is the new normal: one event per shift, and gaps judged on it from now on.
+    s.setReferenceIntervalMs(recent);
+    s.setIntervalsSinceReference(0);
+    s.keepNewest(Math.max(1, changed));
+  }
+
+  /** LATE_DATA and OUT_OF_ORDER bursts and CLOCK_SKEW episodes, judged before the reading is taken in. */
+  private void timing(DeviceState s, Reading r, Instant now, List<AnomalyEvent> events) {
+    long aheadMs = r.eventTimeMs() - r.arrivalMs();
+    long skewAfter = settings.clockSkewAfter().toMillis();
+    if (aheadMs > skewAfter) {
+      if (s.getSkewStartMs() == 0) {
+        s.setSkewStartMs(r.eventTimeMs());
+        events.add(AnomalyEvent.builder(AnomalyKind.CLOCK_SKEW, AnomalySource.STREAM, s.getDeviceId(), null,
+                Instant.ofEpochMilli(r.eventTimeMs()))
+            .severity(Severity.WARNING).detectedAt(now)
+            .value(aheadMs / 1000.0).expected(skewAfter / 1000.0)
+            .message("Device " + s.getDeviceId() + " stamps readings " + seconds(aheadMs)
+                + " s ahead of their arrival: its clock runs fast.")
+            .attribute("arrival", Instant.ofEpochMilli(r.arrivalMs()))
+            .build());
+      }
+      return; // a fast clock says nothing about lateness or order
+    }
+    if (s.getSkewStartMs() != 0 && aheadMs <= skewAfter / 2) {
+      // The clock was corrected: event times from the fast clock must not make what follows look out of order.
+      LOG.info("Device {}: clock skew ended (reading {} ms ahead of arrival)", s.getDeviceId(), aheadMs);
+      s.setSkewStartMs(0);
+      s.setLastEventMs(r.eventTimeMs());
+    }
+    if (r.arrivalMs() - r.eventTimeMs() > settings.lateAfter().toMillis()) {
+      lateBurst(s, r, now, events);
+    } else if (r.eventTimeMs() < s.getLastEventMs()) {
+      outOfOrderBurst(s, r, now, events);
+    }
+  }
+
+  private void lateBurst(DeviceState s, Reading r, Instant now, List<AnomalyEvent> events) {
+    if (s.getLateStartMs() == 0 || r.arrivalMs() - s.getLateLastMs() > settings.burstWindow().toMillis()) {
+      s.setLateStartMs(r.eventTimeMs());
+      s.setLateCount(0);
+      s.setLateRaised(false);
+    }
+    s.setLateCount(s.getLateCount() + 1);
+    s.setLateLastMs(r.arrivalMs());
+    if (!s.isLateRaised() && s.getLateCount() >= settings.burstMin()) {
+      s.setLateRaised(true);
+      long lateMs = r.arrivalMs() - r.eventTimeMs();
+      events.add(burstEvent(s, AnomalyKind.LATE_DATA, s.getLateStartMs(), s.getLateCount(), now,
+          s.getLateCount() + " readings from device " + s.getDeviceId() + " arrived late (the latest " + seconds(lateMs)
+              + " s after its event time; late after " + seconds(settings.lateAfter().toMillis()) + " s)."));
+    }
+  }
+
+  private void outOfOrderBurst(DeviceState s, Reading r, Instant now, List<AnomalyEvent> events) {
+    if (s.getOutOfOrderStartMs() == 0 || r.arrivalMs() - s.getOutOfOrderLastMs() > settings.burstWindow().toMillis()) {
+      s.setOutOfOrderStartMs(r.eventTimeMs());
+      s.setOutOfOrderCount(0);
+      s.setOutOfOrderRaised(false);
+    }
+    s.setOutOfOrderCount(s.getOutOfOrderCount() + 1);
+    s.setOutOfOrderLastMs(r.arrivalMs());
+    if (!s.isOutOfOrderRaised() && s.getOutOfOrderCount() >= settings.burstMin()) {
+      s.setOutOfOrderRaised(true);
+      events.add(burstEvent(s, AnomalyKind.OUT_OF_ORDER, s.getOutOfOrderStartMs(), s.getOutOfOrderCount(), now,
+          s.getOutOfOrderCount() + " readings from device " + s.getDeviceId()
+              + " arrived after readings with later event times."));
+    }
+  }
+
+  private AnomalyEvent burstEvent(DeviceState s, AnomalyKind kind, long startMs, int count, Instant now, String message) {
+    return AnomalyEvent.builder(kind, AnomalySource.STREAM, s.getDeviceId(), null, Instant.ofEpochMilli(startMs))
+        .severity(Severity.WARNING).detectedAt(now)
+        .value((double) count).expected((double) settings.burstMin())
+        .message(message)
+        .attribute("burst_window_ms", settings.burstWindow().toMillis())
+        .build();
+  }
+
+  // ---- thresholds ------------------------------------------------------------------------------
+
+  private void threshold(DeviceState s, Reading r, Instant now, List<AnomalyEvent> events) {
+    Map<String, Long> open = s.getExcursions();
+    if (!open.isEmpty()) {
+      // Rules removed from the config since: forget their excursions (bounds the map by the rule count).
+      open.keySet().removeIf(name -> settings.thresholds().stream().noneMatch(t -> t.name().equals(name)));
+    }
+    ThresholdRule rule = rules.get(r.metric());
+    if (rule == null) {
+      return;
+    }
+    Double limit = rule.crossed(r.value());
+    Long started = open.get(rule.name());
+    if (limit != null && started == null) {
+      open.put(rule.name(), r.eventTimeMs());
+      String direction = rule.above() != null && r.value() > rule.above() ? "above" : "below";
+      events.add(AnomalyEvent.builder(AnomalyKind.THRESHOLD, AnomalySource.STREAM, s.getDeviceId(), r.metric(),
+              Instant.ofEpochMilli(r.eventTimeMs()))
+          .severity(Severity.WARNING).detectedAt(now)
+          .value(r.value()).expected(limit)
+          .message("Device " + s.getDeviceId() + ": " + r.metric() + " = " + r.value() + " is " + direction + " "
+              + limit + " (rule " + rule.name() + ").")
+          .attribute("rule", rule.name())
+          .attribute("direction", direction)
+          .build());
+    } else if (limit == null && started != null) {
+      open.remove(rule.name());
+    }
+  }
+
+  // ---- silence ---------------------------------------------------------------------------------
+
   /** Raises GAP and then INACTIVE as far as a silence up to {@code untilMs} warrants. */
   private List<AnomalyEvent> escalate(DeviceState s, long untilMs, Instant now) {
     List<AnomalyEvent> events = new ArrayList<>(2);
@@ -152,13 +505,13 @@ public final class DeviceWatch {
     if (s.status() == Status.ACTIVE && silenceMs >= gapAfterMs(s)) {
       s.setSilenceStartEventMs(s.getLastEventMs());
       s.setSilenceStartArrivalMs(s.getLastArrivalMs());
-      events.add(silenceEvent(s, AnomalyKind.GAP, Severity.WARNING, silenceMs, now,
+      events.add(silenceEvent(s, AnomalyKind.GAP, Severity.WARNING, silenceMs, untilMs, now,
           "No data from device " + s.getDeviceId() + " for " + seconds(silenceMs) + " s (expected every "
               + seconds(expectedInterval(s).toMillis()) + " s; gap threshold " + seconds(gapAfterMs(s)) + " s)."));
       s.status(Status.GAP);
     }
     if (s.status() == Status.GAP && silenceMs >= inactiveAfterMs(s)) {
-      events.add(silenceEvent(s, AnomalyKind.INACTIVE, Severity.CRITICAL, silenceMs, now,
+      events.add(silenceEvent(s, AnomalyKind.INACTIVE, Severity.CRITICAL, silenceMs, untilMs, now,
           "Device " + s.getDeviceId() + " inactive: no data for " + seconds(silenceMs) + " s (inactive after "
               + seconds(inactiveAfterMs(s)) + " s)."));
       s.status(Status.INACTIVE);
@@ -188,29 +541,21 @@ public final class DeviceWatch {
     return events;
   }
 
-  private AnomalyEvent silenceEvent(DeviceState s, AnomalyKind kind, Severity severity, long silenceMs, Instant now,
-      String message) {
+  private AnomalyEvent silenceEvent(DeviceState s, AnomalyKind kind, Severity severity, long silenceMs, long untilMs,
+      Instant now, String message) {
     return AnomalyEvent.builder(kind, AnomalySource.STREAM, s.getDeviceId(), null,
             Instant.ofEpochMilli(s.getSilenceStartEventMs()))
         .severity(severity).detectedAt(now)
         .value(silenceMs / 1000.0).expected(expectedInterval(s).toMillis() / 1000.0)
         .message(message)
         .attribute("last_arrival", Instant.ofEpochMilli(s.getSilenceStartArrivalMs()))
+        .attribute("read_position", Instant.ofEpochMilli(untilMs))
         .attribute("gap_threshold_ms", gapAfterMs(s))
-        .attribute("interval_source", s.getIntervalsSeen() >= settings.minSamples() ? "learned" : "default")
+        .attribute("interval_source", intervalSource(s))
         .build();
   }
 
-  private Instant nextCheck(DeviceState s) {
-    long after = switch (s.status()) {
-      case ACTIVE -> gapAfterMs(s);
-      case GAP -> inactiveAfterMs(s);
-      case INACTIVE -> settings.stateExpiry().toMillis();
-    };
-    return Instant.ofEpochMilli(s.getLastArrivalMs() + after);
-  }
-
   private static String seconds(long ms) {
-    return ms % 1000 == 0 ? Long.toString(ms / 1000) : String.format(java.util.Locale.ROOT, "%.1f", ms / 1000.0);
+    return ms % 1000 == 0 ? Long.toString(ms / 1000) : String.format(Locale.ROOT, "%.1f", ms / 1000.0);
   }
 }

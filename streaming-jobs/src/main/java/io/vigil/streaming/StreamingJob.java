@@ -119,15 +119,23 @@ public final class StreamingJob implements AutoCloseable {
 
   private static StreamingQuery startDeviceWatch(SparkSession spark, StreamingJobConfig config) throws TimeoutException {
     DeltaTables.createIfNotExists(spark, config.anomalyEventsPath(), TableSchemas.ANOMALY_EVENTS, null);
+    DeviceWatchSettings settings = config.deviceWatchSettings();
+    DeviceRegistry registry = DeviceRegistry.load(spark, config.deviceRegistryPath());
+    if (!registry.isEmpty()) {
+      LOG.info("Device registry {}: {} devices (seeded into a new device-watch checkpoint only)",
+          config.deviceRegistryPath(), registry.entries().size());
+    }
     Dataset<Row> events = DeviceWatchStream.detect(
-        TelemetryParsing.heartbeats(parsedTelemetry(spark, config)), config.deviceWatchSettings());
+        DeviceWatchStream.readings(parsedTelemetry(spark, config), settings), settings, registry);
+    String checkpoint = config.checkpointPath(StreamingJobConfig.QUERY_DEVICE_WATCH);
     return events.writeStream()
         .queryName(QUERY_NAME_PREFIX + StreamingJobConfig.QUERY_DEVICE_WATCH)
         .outputMode("update")
-        .option("checkpointLocation", config.checkpointPath(StreamingJobConfig.QUERY_DEVICE_WATCH))
+        .option("checkpointLocation", checkpoint)
         // A processing-time trigger runs batches without new data too: that is when timeouts fire.
         .trigger(trigger(config))
-        .foreachBatch(new AnomalyEventsSink(config.anomalyEventsPath(), config.kafkaSinkOptions()))
+        .foreachBatch(new AnomalyEventsSink(config.anomalyEventsPath(), config.kafkaSinkOptions(),
+            AnomalyEventsSink.txnAppIdFor(checkpoint)))
         .start();
   }
 

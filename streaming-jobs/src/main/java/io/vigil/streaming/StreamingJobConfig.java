@@ -49,6 +49,14 @@ public final class StreamingJobConfig extends AbstractConfig {
   public static final String WATCH_MIN_SAMPLES = "device.watch.min.samples";
   public static final String WATCH_INTERVAL_WINDOW = "device.watch.interval.window";
   public static final String WATCH_STATE_EXPIRY = "device.watch.state.expiry";
+  public static final String WATCH_REGISTRY_PATH = "device.watch.registry.path";
+  public static final String WATCH_FREQUENCY_FACTOR = "device.watch.frequency.factor";
+  public static final String WATCH_LATE_AFTER = "device.watch.late.after";
+  public static final String WATCH_CLOCK_SKEW_AFTER = "device.watch.clock.skew.after";
+  public static final String WATCH_BURST_MIN = "device.watch.burst.min";
+  public static final String WATCH_BURST_WINDOW = "device.watch.burst.window";
+  /** {@code device.watch.threshold.<name>.metric|above|below}: per-metric threshold rules. */
+  public static final String WATCH_THRESHOLD_PREFIX = "device.watch.threshold.";
 
   public static final String PARSER_TOPIC_LAYOUT = "parser.topic.layout";
   public static final String PARSER_STRICT = "parser.strict";
@@ -67,9 +75,12 @@ public final class StreamingJobConfig extends AbstractConfig {
    * sub-directory instead of failing on the old one.
    */
   static final Map<String, String> CHECKPOINT_VERSIONS = Map.of(
-      QUERY_SILVER, "v1", QUERY_QUARANTINE, "v1", QUERY_DEVICE_WATCH, "v1");
+      QUERY_SILVER, "v1", QUERY_QUARANTINE, "v1",
+      // v2: device watch state with registry, frequency, burst, skew and threshold fields; arrival watermark.
+      QUERY_DEVICE_WATCH, "v2");
 
-  private static final List<String> PASS_THROUGH = List.of(KAFKA_SOURCE_PREFIX, KAFKA_SINK_PREFIX);
+  private static final List<String> PASS_THROUGH = List.of(KAFKA_SOURCE_PREFIX, KAFKA_SINK_PREFIX,
+      WATCH_THRESHOLD_PREFIX);
 
   public static final ConfigDef DEFINITION = new ConfigDef()
       .define(KAFKA_BOOTSTRAP_SERVERS, Type.STRING, "127.0.0.1:19092", Validator.nonEmpty(),
@@ -120,6 +131,21 @@ public final class StreamingJobConfig extends AbstractConfig {
           "How many recent intervals the median is taken over (bounds per-device state).")
       .define(WATCH_STATE_EXPIRY, Type.DURATION, Duration.ofDays(7), Validator.positiveDuration(),
           "A device silent this long is forgotten (its state removed, logged); it counts as new if it returns.")
+      .define(WATCH_REGISTRY_PATH, Type.STRING, "",
+          "Device registry: a CSV file (device_id,expected_interval[,metric...]) or a Delta table path. Registered devices"
+              + " use that interval until their own is learned, and are flagged NEVER_REPORTED if they never send."
+              + " Read when a new device-watch checkpoint starts. Empty: no registry.")
+      .define(WATCH_FREQUENCY_FACTOR, Type.DOUBLE, 2.0, Validator.atLeast(1.1),
+          "FREQUENCY_CHANGE when the median of a device's newest min-samples intervals is this many times longer or"
+              + " shorter than its reference (registry, first learned, or last change) interval.")
+      .define(WATCH_LATE_AFTER, Type.DURATION, Duration.ofMinutes(5), Validator.positiveDuration(),
+          "A reading arriving this long after its event time is late; burst-min of them raise LATE_DATA.")
+      .define(WATCH_CLOCK_SKEW_AFTER, Type.DURATION, Duration.ofMinutes(2), Validator.positiveDuration(),
+          "CLOCK_SKEW when a reading's event time is this far ahead of its arrival (once until the clock is back).")
+      .define(WATCH_BURST_MIN, Type.INT, 3, Validator.between(1, 100_000),
+          "Late or out-of-order readings within burst.window that make a LATE_DATA or OUT_OF_ORDER burst.")
+      .define(WATCH_BURST_WINDOW, Type.DURATION, Duration.ofMinutes(5), Validator.positiveDuration(),
+          "Readings of one burst are at most this far apart in arrival time; a later one starts a new burst.")
       .define(PARSER_TOPIC_LAYOUT, Type.STRING, TopicLayout.DEFAULT.template(), Validator.nonEmpty(),
           "Where the device id sits in the MQTT topic (header vigil.mqtt.topic), e.g. devices/{deviceId}/telemetry.")
       .define(PARSER_STRICT, Type.BOOLEAN, true,
@@ -137,7 +163,14 @@ public final class StreamingJobConfig extends AbstractConfig {
               + "): state must outlive the INACTIVE detection, or REAPPEARED could never be reported");
     }
     TopicLayout.of(getString(PARSER_TOPIC_LAYOUT)); // fail at startup, not inside a Spark task
+    if (getInt(WATCH_INTERVAL_WINDOW) < getInt(WATCH_MIN_SAMPLES)) {
+      throw VigilErrors.invalidConfigValue(WATCH_INTERVAL_WINDOW, Integer.toString(getInt(WATCH_INTERVAL_WINDOW)),
+          "at least " + WATCH_MIN_SAMPLES + " (" + getInt(WATCH_MIN_SAMPLES) + "): the median is taken over the window");
+    }
+    this.thresholdRules = ThresholdRules.parse(originalsWithPrefix(WATCH_THRESHOLD_PREFIX), WATCH_THRESHOLD_PREFIX);
   }
+
+  private final List<ThresholdRule> thresholdRules;
 
   /** Defaults only: the local stack. */
   public static StreamingJobConfig defaults() {
@@ -197,7 +230,26 @@ public final class StreamingJobConfig extends AbstractConfig {
   public DeviceWatchSettings deviceWatchSettings() {
     return new DeviceWatchSettings(getDuration(WATCH_DEFAULT_INTERVAL), getDouble(WATCH_GAP_FACTOR),
         getDuration(WATCH_MIN_GAP), getDuration(WATCH_INACTIVE_AFTER), getInt(WATCH_MIN_SAMPLES),
-        getInt(WATCH_INTERVAL_WINDOW), getDuration(WATCH_STATE_EXPIRY));
+        getInt(WATCH_INTERVAL_WINDOW), getDuration(WATCH_STATE_EXPIRY), getDouble(WATCH_FREQUENCY_FACTOR),
+        getDuration(WATCH_LATE_AFTER), getDuration(WATCH_CLOCK_SKEW_AFTER), getInt(WATCH_BURST_MIN),
+        getDuration(WATCH_BURST_WINDOW), thresholdRules, triggerInterval());
+  }
+
+  /** The device registry location, empty for none. */
+  public String deviceRegistryPath() {
+    return getString(WATCH_REGISTRY_PATH);
+  }
+
+  public Duration lateAfter() {
+    return getDuration(WATCH_LATE_AFTER);
+  }
+
+  public Duration clockSkewAfter() {
+    return getDuration(WATCH_CLOCK_SKEW_AFTER);
+  }
+
+  public Duration burstWindow() {
+    return getDuration(WATCH_BURST_WINDOW);
   }
 
   public ParserOptions parserOptions() {

@@ -13,25 +13,43 @@ import java.util.ArrayList;
 import java.util.List;
 import java.util.Random;
 import org.junit.jupiter.api.Test;
+import org.junit.jupiter.params.ParameterizedTest;
+import org.junit.jupiter.params.provider.CsvSource;
 
+/** The device state machine driven by a fake clock, one 1 s trigger at a time, like the Spark wiring. */
 class DeviceWatchTest {
-  private static final String DEVICE = "dev-1";
-  private static final long T0 = Instant.parse("2024-05-01T00:00:00Z").toEpochMilli();
+  static final String DEVICE = "dev-1";
+  static final long T0 = Instant.parse("2024-05-01T00:00:00Z").toEpochMilli();
   /** Device clock runs 2 s behind the bridge: identities use event time, silence uses arrival time. */
-  private static final long CLOCK_OFFSET_MS = -2_000;
+  static final long CLOCK_OFFSET_MS = -2_000;
 
-  private final ManualClock clock = new ManualClock(T0);
-  private final DeviceWatchSettings settings = new DeviceWatchSettings(Duration.ofSeconds(60), 3.0,
-      Duration.ofSeconds(5), Duration.ofMinutes(10), 5, 16, Duration.ofDays(1));
-  private final DeviceWatch watch = new DeviceWatch(settings, clock);
-  private final List<AnomalyEvent> events = new ArrayList<>();
-  private DeviceState state;
-  private long lastReadingArrival;
+  /** Test settings: config defaults except a few, built through the config so the keys are exercised. */
+  static DeviceWatchSettings settings(String... overrides) {
+    List<String> kv = new ArrayList<>(List.of("device.watch.default.interval=60s", "device.watch.gap.factor=3",
+        "device.watch.min.gap=5s", "device.watch.inactive.after=10m", "device.watch.min.samples=5",
+        "device.watch.interval.window=16", "device.watch.state.expiry=1d", "trigger.interval=1s"));
+    kv.addAll(List.of(overrides));
+    return StreamingJobConfig.load(null, kv).deviceWatchSettings();
+  }
+
+  final ManualClock clock = new ManualClock(T0);
+  DeviceWatchSettings settings = settings();
+  DeviceWatch watch = new DeviceWatch(settings, clock);
+  final List<AnomalyEvent> events = new ArrayList<>();
+  DeviceState state;
+  long lastReadingArrival;
+  /** The stream's read position; null means live (the wall clock). */
+  Long readPosition;
+
+  void use(DeviceWatchSettings s) {
+    settings = s;
+    watch = new DeviceWatch(s, clock);
+  }
 
   @Test
   void steadyStreamWithJitterRaisesNothingAndLearnsItsInterval() {
     Random random = new Random(42);
-    for (int i = 0; i < 200; i++) {
+    for (int i = 0; i < 300; i++) {
       advanceInTriggers(10_000 + random.nextInt(3_001) - 1_500); // 10 s +- 1.5 s
       arrive();
     }
@@ -41,10 +59,10 @@ class DeviceWatchTest {
   }
 
   @Test
-  void oneOutageRaisesExactlyOneGapAndOneGapClosed() {
+  void oneOutageRaisesExactlyOneGapAndOneGapClosedWithItsLength() {
     steady(20, 10_000);
     long lastEventBeforeSilence = lastReadingArrival + CLOCK_OFFSET_MS;
-    advanceInTriggers(300_000); // 5 minutes of silence, a timeout check every second
+    advanceInTriggers(300_000); // 5 minutes of silence, a trigger every second
 
     assertThat(kinds()).containsExactly(AnomalyKind.GAP);
     AnomalyEvent gap = events.get(0);
@@ -59,6 +77,7 @@ class DeviceWatchTest {
     assertThat(kinds()).containsExactly(AnomalyKind.GAP, AnomalyKind.GAP_CLOSED);
     AnomalyEvent closed = events.get(1);
     assertThat(closed.value()).isEqualTo(300.0); // seconds since the last reading before the silence
+    assertThat(closed.attributes()).containsEntry("gap_ms", "300000");
     assertThat(closed.start()).isEqualTo(gap.start());
     assertThat(closed.end()).isEqualTo(Instant.ofEpochMilli(lastReadingArrival + CLOCK_OFFSET_MS));
 
@@ -77,7 +96,6 @@ class DeviceWatchTest {
 
   @Test
   void defaultIntervalAppliesUntilEnoughSamples() {
-    state = null;
     arrive();
     advanceInTriggers(1_000);
     arrive(); // one 1 s interval: not yet trusted, so the 60 s default (x3) still applies
@@ -108,14 +126,13 @@ class DeviceWatchTest {
   @Test
   void silenceNoticedOnlyWhenDataResumesGetsTheSameIdsAsATimelyDetection() {
     steady(20, 10_000);
-    DeviceState beforeSilence = copy(state);
+    DeviceState beforeSilence = state.copy();
     long lastArrival = lastReadingArrival;
 
     advanceInTriggers(120_000);
     String timelyGapId = events.get(0).eventId();
 
     // A job that was down during the silence sees the gap only when the next reading arrives.
-    events.clear();
     DeviceWatch.Outcome late = watch.onReadings(DEVICE, beforeSilence,
         List.of(new DeviceWatch.Reading(clock.millis() + CLOCK_OFFSET_MS, clock.millis())));
     assertThat(late.events()).extracting(AnomalyEvent::kind).containsExactly(AnomalyKind.GAP, AnomalyKind.GAP_CLOSED);
@@ -124,19 +141,24 @@ class DeviceWatchTest {
   }
 
   @Test
-  void stateOfADeviceSilentBeyondExpiryIsDropped() {
-    steady(10, 10_000);
-    clock.advance(Duration.ofHours(2).toMillis());
-    DeviceWatch.Outcome outcome = watch.onTimeout(state);
-    assertThat(outcome.expired()).isFalse();
-    assertThat(outcome.events()).extracting(AnomalyEvent::kind).containsExactly(AnomalyKind.GAP, AnomalyKind.INACTIVE);
-    assertThat(outcome.nextCheck()).isEqualTo(Instant.ofEpochMilli(lastReadingArrival + Duration.ofDays(1).toMillis()));
+  void stateOfADecommissionedDeviceExpiresAndTheExpiryIsLogged() {
+    try (LogCapture log = LogCapture.of(DeviceWatch.class)) {
+      steady(10, 10_000);
+      clock.advance(Duration.ofHours(2).toMillis());
+      DeviceWatch.Outcome outcome = watch.onTimeout(state);
+      assertThat(outcome.expired()).isFalse();
+      assertThat(outcome.events()).extracting(AnomalyEvent::kind).containsExactly(AnomalyKind.GAP, AnomalyKind.INACTIVE);
+      // INACTIVE devices are looked at again when their state is due to expire.
+      assertThat(outcome.timeout()).isEqualTo(Duration.ofDays(1).minusHours(2));
+      assertThat(log.messages()).isEmpty();
 
-    clock.advance(Duration.ofDays(1).toMillis());
-    outcome = watch.onTimeout(outcome.state());
-    assertThat(outcome.expired()).isTrue();
-    assertThat(outcome.events()).isEmpty();
-    assertThat(outcome.nextCheck()).isNull();
+      clock.advance(Duration.ofDays(1).toMillis());
+      outcome = watch.onTimeout(outcome.state());
+      assertThat(outcome.expired()).isTrue();
+      assertThat(outcome.events()).isEmpty();
+      assertThat(outcome.timeout()).isNull();
+      assertThat(log.messages()).singleElement().asString().contains(DEVICE, "forgetting it");
+    }
   }
 
   @Test
@@ -153,15 +175,12 @@ class DeviceWatchTest {
 
   @Test
   void slowDeviceIsNeverInactiveBeforeItsGap() {
-    DeviceWatchSettings slow = new DeviceWatchSettings(Duration.ofHours(1), 3.0, Duration.ofSeconds(5),
-        Duration.ofMinutes(10), 5, 16, Duration.ofDays(7));
-    DeviceWatch w = new DeviceWatch(slow, clock);
-    DeviceState s = w.onReadings(DEVICE, null, List.of(new DeviceWatch.Reading(clock.millis(), clock.millis()))).state();
-    clock.advance(Duration.ofMinutes(30).toMillis());
-    assertThat(w.onTimeout(s).events()).isEmpty();
-    clock.advance(Duration.ofHours(3).toMillis());
-    assertThat(w.onTimeout(s).events()).extracting(AnomalyEvent::kind)
-        .containsExactly(AnomalyKind.GAP, AnomalyKind.INACTIVE);
+    use(settings("device.watch.default.interval=1h", "device.watch.state.expiry=7d"));
+    arrive();
+    advanceInTriggers(Duration.ofMinutes(30).toMillis());
+    assertThat(events).isEmpty();
+    advanceInTriggers(Duration.ofHours(3).toMillis());
+    assertThat(kinds()).containsExactly(AnomalyKind.GAP, AnomalyKind.INACTIVE);
   }
 
   @Test
@@ -176,69 +195,341 @@ class DeviceWatchTest {
     state = outcome.state();
     events.addAll(outcome.events());
     assertThat(watch.expectedInterval(state)).isEqualTo(settings.defaultInterval());
+    // History arriving days after its event times is a burst of late data: said once, not per reading.
+    assertThat(kinds()).containsExactly(AnomalyKind.LATE_DATA);
 
     steady(30, 20_000);
-    assertThat(events).isEmpty();
+    assertThat(kinds()).containsExactly(AnomalyKind.LATE_DATA);
     assertThat(watch.expectedInterval(state)).isEqualTo(Duration.ofSeconds(20));
   }
 
-  @org.junit.jupiter.params.ParameterizedTest(name = "arrival {0} ms, event {1} ms -> {2}")
-  @org.junit.jupiter.params.provider.CsvSource({
+  @ParameterizedTest(name = "arrival {0} ms, event {1} ms -> {2}")
+  @CsvSource({
       "10000, 10000, true", "10000, 6000, true", "10000, 19000, true",
       "4, 600000, false", "30000, 10000, false", "0, 10000, false", "10000, -5000, false"})
   void onlyIntervalsThatMatchTheDeviceScheduleAreLearned(long arrivalDelta, long eventDelta, boolean learned) {
     assertThat(DeviceWatch.onSchedule(arrivalDelta, eventDelta)).isEqualTo(learned);
   }
 
+  // ---- frequency -------------------------------------------------------------------------------
+
+  @Test
+  void frequencyChangeIsRaisedOnceEachWaySlowerThenFaster() {
+    steady(20, 10_000);
+    long changeAt = lastReadingArrival;
+    steady(12, 25_000); // 2.5x slower, still under the 30 s gap threshold
+    assertThat(kinds()).containsExactly(AnomalyKind.FREQUENCY_CHANGE);
+    AnomalyEvent slower = events.get(0);
+    assertThat(slower.value()).isEqualTo(25.0);
+    assertThat(slower.expected()).isEqualTo(10.0);
+    assertThat(slower.attributes()).containsEntry("direction", "slower");
+    // Detected once the newest 5 intervals' median moved: after the third slow interval.
+    assertThat(slower.detectedAt()).isEqualTo(Instant.ofEpochMilli(changeAt + 3 * 25_000));
+    assertThat(slower.start()).isEqualTo(Instant.ofEpochMilli(changeAt + CLOCK_OFFSET_MS));
+    // Gaps are judged on the new cadence from then on.
+    assertThat(watch.expectedInterval(state)).isEqualTo(Duration.ofSeconds(25));
+
+    steady(12, 5_000); // 5x faster
+    assertThat(kinds()).containsExactly(AnomalyKind.FREQUENCY_CHANGE, AnomalyKind.FREQUENCY_CHANGE);
+    AnomalyEvent faster = events.get(1);
+    assertThat(faster.value()).isEqualTo(5.0);
+    assertThat(faster.expected()).isEqualTo(25.0);
+    assertThat(faster.attributes()).containsEntry("direction", "faster");
+    assertThat(faster.eventId()).isNotEqualTo(slower.eventId());
+  }
+
+  @Test
+  void jitterAndTheOddMissedReadingAreNoFrequencyChange() {
+    Random random = new Random(7);
+    for (int i = 0; i < 200; i++) {
+      // 10 s +- 20 %, and every 15th reading lost (one 20 s interval).
+      advanceInTriggers((i % 15 == 0 ? 20_000 : 10_000) + random.nextInt(4_001) - 2_000);
+      arrive();
+    }
+    assertThat(events).isEmpty();
+  }
+
+  // ---- late, out of order, clock skew ----------------------------------------------------------
+
+  @Test
+  void aBurstOfLateReadingsRaisesOneLateDataPerBurst() {
+    use(settings("device.watch.late.after=5m", "device.watch.burst.min=3", "device.watch.burst.window=1m"));
+    steady(10, 10_000);
+    for (int i = 0; i < 2; i++) {
+      advanceInTriggers(1_000);
+      arriveWithEventTime(clock.millis() - 10 * 60_000); // 10 minutes late
+    }
+    assertThat(events).isEmpty(); // two late readings are not a burst yet
+    for (int i = 0; i < 5; i++) {
+      advanceInTriggers(1_000);
+      arriveWithEventTime(clock.millis() - 10 * 60_000);
+    }
+    assertThat(kinds()).containsExactly(AnomalyKind.LATE_DATA);
+    AnomalyEvent late = events.get(0);
+    assertThat(late.value()).isEqualTo(3.0);
+    assertThat(late.start()).isEqualTo(Instant.ofEpochMilli(T0 + 9 * 10_000 + 1_000 - 10 * 60_000));
+
+    steady(12, 10_000); // the burst window passes
+    for (int i = 0; i < 3; i++) {
+      advanceInTriggers(1_000);
+      arriveWithEventTime(clock.millis() - 10 * 60_000);
+    }
+    assertThat(kinds()).containsExactly(AnomalyKind.LATE_DATA, AnomalyKind.LATE_DATA);
+    assertThat(events.get(1).eventId()).isNotEqualTo(late.eventId());
+    assertThat(kinds()).doesNotContain(AnomalyKind.GAP, AnomalyKind.OUT_OF_ORDER);
+  }
+
+  @Test
+  void aBurstOfOutOfOrderReadingsRaisesOneOutOfOrder() {
+    use(settings("device.watch.burst.min=3", "device.watch.burst.window=1m"));
+    steady(10, 10_000);
+    // Every other reading stamped 15 s back, behind the one before it (not late: well under 5 minutes).
+    for (int i = 0; i < 6; i++) {
+      advanceInTriggers(10_000);
+      arriveWithEventTime(clock.millis() + (i % 2 == 0 ? CLOCK_OFFSET_MS : -15_000));
+    }
+    assertThat(kinds()).containsExactly(AnomalyKind.OUT_OF_ORDER);
+    assertThat(events.get(0).value()).isEqualTo(3.0);
+  }
+
+  @Test
+  void aFastClockRaisesOneClockSkewPerEpisodeAndNoOutOfOrderWhenItIsFixed() {
+    use(settings("device.watch.clock.skew.after=2m", "device.watch.burst.min=1"));
+    steady(10, 10_000);
+    for (int i = 0; i < 10; i++) {
+      advanceInTriggers(10_000);
+      arriveWithEventTime(clock.millis() + 10 * 60_000); // 10 minutes ahead
+    }
+    assertThat(kinds()).containsExactly(AnomalyKind.CLOCK_SKEW);
+    assertThat(events.get(0).value()).isEqualTo(600.0);
+    steady(10, 10_000); // clock corrected: event times step back, which is not out-of-order data
+    assertThat(kinds()).containsExactly(AnomalyKind.CLOCK_SKEW);
+    advanceInTriggers(10_000);
+    arriveWithEventTime(clock.millis() + 5 * 60_000);
+    assertThat(kinds()).containsExactly(AnomalyKind.CLOCK_SKEW, AnomalyKind.CLOCK_SKEW);
+  }
+
+  // ---- registry --------------------------------------------------------------------------------
+
+  @Test
+  void aRegisteredDeviceThatNeverReportsIsFlaggedOnceAndReappearsWhenItFinallyDoes() {
+    state = DeviceState.registered(DEVICE, 20_000);
+    DeviceWatch.Outcome first = watch.onRegistered(state, 0);
+    state = first.state();
+    assertThat(first.timeout()).isEqualTo(Duration.ofSeconds(60)); // 3 x the registry's 20 s
+    advanceInTriggers(59_000);
+    assertThat(events).isEmpty();
+    advanceInTriggers(120_000);
+    assertThat(kinds()).containsExactly(AnomalyKind.NEVER_REPORTED);
+    AnomalyEvent never = events.get(0);
+    assertThat(never.start()).isEqualTo(Instant.ofEpochMilli(T0));
+    assertThat(never.detectedAt()).isEqualTo(Instant.ofEpochMilli(T0 + 60_000));
+    assertThat(never.expected()).isEqualTo(20.0);
+    assertThat(state.status()).isEqualTo(Status.NEVER_REPORTED);
+
+    arrive();
+    assertThat(kinds()).containsExactly(AnomalyKind.NEVER_REPORTED, AnomalyKind.REAPPEARED);
+    assertThat(events.get(1).attributes()).containsEntry("first_report", "true");
+    assertThat(watch.expectedInterval(state)).isEqualTo(Duration.ofSeconds(20)); // the registry's, until learned
+    steady(10, 20_000);
+    assertThat(events).hasSize(2);
+  }
+
+  @Test
+  void aRegisteredDeviceThatReportsInTimeRaisesNothingAndIsJudgedByItsRegistryInterval() {
+    state = watch.onRegistered(DeviceState.registered(DEVICE, 5_000), 0).state();
+    advanceInTriggers(4_000);
+    arrive();
+    advanceInTriggers(5_000);
+    arrive();
+    assertThat(watch.gapThreshold(state)).isEqualTo(Duration.ofSeconds(15)); // not the 60 s default
+    advanceInTriggers(16_000);
+    assertThat(kinds()).containsExactly(AnomalyKind.GAP);
+    assertThat(events.get(0).attributes()).containsEntry("interval_source", "registry");
+  }
+
+  @Test
+  void aDeviceRunningAtAnotherCadenceThanRegisteredIsAFrequencyChange() {
+    state = watch.onRegistered(DeviceState.registered(DEVICE, 30_000), 0).state();
+    steady(10, 10_000);
+    assertThat(kinds()).containsExactly(AnomalyKind.FREQUENCY_CHANGE);
+    assertThat(events.get(0).expected()).isEqualTo(30.0);
+    assertThat(events.get(0).attributes()).containsEntry("direction", "faster");
+  }
+
+  @Test
+  void aNeverReportingRegisteredDeviceExpires() {
+    state = watch.onRegistered(DeviceState.registered(DEVICE, 20_000), 0).state();
+    clock.advance(Duration.ofMinutes(2).toMillis());
+    DeviceWatch.Outcome o = watch.onTimeout(state);
+    assertThat(o.events()).extracting(AnomalyEvent::kind).containsExactly(AnomalyKind.NEVER_REPORTED);
+    clock.advance(Duration.ofDays(1).toMillis());
+    assertThat(watch.onTimeout(o.state()).expired()).isTrue();
+  }
+
+  // ---- thresholds ------------------------------------------------------------------------------
+
+  @Test
+  void thresholdRaisesOncePerExcursionNotPerReading() {
+    use(settings("device.watch.threshold.loud.metric=noise", "device.watch.threshold.loud.above=85",
+        "device.watch.threshold.cold.metric=temperature", "device.watch.threshold.cold.below=-10"));
+    double[] noise = {70, 80, 86, 90, 95, 84, 70, 88, 60};
+    for (double v : noise) {
+      advanceInTriggers(10_000);
+      arriveWith("noise", v);
+    }
+    assertThat(kinds()).containsExactly(AnomalyKind.THRESHOLD, AnomalyKind.THRESHOLD);
+    AnomalyEvent first = events.get(0);
+    assertThat(first.metric()).isEqualTo("noise");
+    assertThat(first.value()).isEqualTo(86.0);
+    assertThat(first.expected()).isEqualTo(85.0);
+    assertThat(first.attributes()).containsEntry("rule", "loud").containsEntry("direction", "above");
+    assertThat(events.get(1).value()).isEqualTo(88.0);
+    assertThat(first.eventId()).isNotEqualTo(events.get(1).eventId());
+
+    advanceInTriggers(10_000);
+    arriveWith("temperature", -12.5);
+    assertThat(events).hasSize(3);
+    assertThat(events.get(2).attributes()).containsEntry("direction", "below");
+    // The excursion is remembered per rule, bounded by the rule count.
+    assertThat(state.getExcursions()).containsOnlyKeys("cold");
+  }
+
+  // ---- read position: backlog versus a silent fleet --------------------------------------------
+
+  @Test
+  void aQueryThatWasDownAndCatchesUpRaisesNoFalseGap() {
+    steady(20, 10_000);
+    long position = lastReadingArrival; // the stream had read everything when the query stopped
+    // The query is stopped for 10 minutes while the device keeps sending every 10 s.
+    clock.advance(Duration.ofMinutes(10).toMillis());
+    long sentUpTo = clock.millis();
+    long nextReading = lastReadingArrival + 10_000;
+    // After the restart each 1 s batch reads 5 s of the backlog (and the device keeps sending).
+    while (position < sentUpTo) {
+      clock.advance(1_000);
+      sentUpTo = clock.millis();
+      long readUpTo = Math.min(position + 5_000, sentUpTo);
+      List<DeviceWatch.Reading> batch = new ArrayList<>();
+      for (; nextReading <= readUpTo; nextReading += 10_000) {
+        batch.add(new DeviceWatch.Reading(nextReading + CLOCK_OFFSET_MS, nextReading));
+      }
+      // Spark calls a device once per batch: with its data, or (no data) on its due timeout.
+      if (!batch.isEmpty()) {
+        collect(watch.onReadings(DEVICE, state, batch, position));
+      } else if (clock.millis() >= state.getWakeAtMs()) {
+        collect(watch.onTimeout(state, position));
+      }
+      position = readUpTo;
+    }
+    assertThat(events).isEmpty();
+  }
+
+  @Test
+  void whileTheStreamLagsASilentDeviceIsJudgedByTheReadPositionNotTheWallClock() {
+    long lag = 120_000; // the query reads what arrived 2 minutes ago, other devices keep it moving
+    long lastArrival = 0;
+    for (int i = 0; i < 200; i++) {
+      clock.advance(1_000);
+      long position = clock.millis() - lag;
+      boolean sends = i < 100 && i % 10 == 0; // then silent
+      if (sends) {
+        lastArrival = position;
+        collect(watch.onReadings(DEVICE, state, List.of(new DeviceWatch.Reading(position, position)), position - 1_000));
+      } else if (state != null && clock.millis() >= state.getWakeAtMs()) {
+        collect(watch.onTimeout(state, position - 1_000));
+      }
+      if (i == 90 + 29) {
+        assertThat(events).isEmpty(); // 149 s of wall time since the device's last arrival, but only 29 s read
+      }
+    }
+    assertThat(kinds()).containsExactly(AnomalyKind.GAP);
+    long readAtDetection = Instant.parse(events.get(0).attributes().get("read_position")).toEpochMilli();
+    assertThat(readAtDetection - lastArrival).isBetween(30_000L, 32_000L);
+    assertThat(events.get(0).detectedAt().toEpochMilli() - lastArrival).isBetween(lag + 30_000, lag + 32_000);
+  }
+
+  @Test
+  void aSilentFleetIsFlaggedByTheWallClockWithinTheThresholdPlusTwoTriggers() {
+    steady(20, 10_000);
+    long silentFrom = lastReadingArrival;
+    readPosition = lastReadingArrival; // nothing arrives anywhere: the read position stands still
+    for (int i = 0; i < 120 && events.isEmpty(); i++) {
+      clock.advance(1_000);
+      if (clock.millis() >= state.getWakeAtMs()) {
+        collect(watch.onTimeout(state, readPosition));
+      }
+    }
+    assertThat(kinds()).containsExactly(AnomalyKind.GAP);
+    assertThat(events.get(0).detectedAt().toEpochMilli() - silentFrom).isBetween(30_000L, 32_000L);
+  }
+
+  @Test
+  void aRestartIntoASilentFleetFlagsItOnlyAfterSeeingTheStreamStandStill() {
+    steady(20, 10_000);
+    readPosition = lastReadingArrival;
+    clock.advance(Duration.ofMinutes(5).toMillis()); // down 5 minutes; nothing arrived meanwhile
+    clock.advance(1_000);
+    collect(watch.onTimeout(state, readPosition));
+    assertThat(events).isEmpty(); // first look after the restart: cannot tell backlog from silence yet
+    for (int i = 0; i < 5 && events.isEmpty(); i++) {
+      clock.advance(1_000);
+      if (clock.millis() >= state.getWakeAtMs()) {
+        collect(watch.onTimeout(state, readPosition));
+      }
+    }
+    assertThat(kinds()).containsExactly(AnomalyKind.GAP);
+  }
+
   // ---- driving the watch like the Spark wiring does ----------------------------------------
 
-  private void steady(int n, long intervalMs) {
+  void steady(int n, long intervalMs) {
     for (int i = 0; i < n; i++) {
-      if (state != null) {
+      if (state != null && state.hasReported()) {
         advanceInTriggers(intervalMs);
       }
       arrive();
     }
   }
 
-  private void arrive() {
+  void arrive() {
+    arriveWithEventTime(clock.millis() + CLOCK_OFFSET_MS);
+  }
+
+  void arriveWithEventTime(long eventMs) {
     long now = clock.millis();
-    DeviceWatch.Outcome outcome = watch.onReadings(DEVICE, state, List.of(new DeviceWatch.Reading(now + CLOCK_OFFSET_MS, now)));
-    state = outcome.state();
-    events.addAll(outcome.events());
+    collect(watch.onReadings(DEVICE, state, List.of(new DeviceWatch.Reading(eventMs, now)), readPositionOr(now)));
     lastReadingArrival = now;
   }
 
-  /** Moves time on in 1 s triggers, checking the device at every trigger once its check is due. */
-  private void advanceInTriggers(long ms) {
+  void arriveWith(String metric, double value) {
+    long now = clock.millis();
+    collect(watch.onReadings(DEVICE, state, List.of(new DeviceWatch.Reading(now + CLOCK_OFFSET_MS, now, metric, value, true)),
+        readPositionOr(now)));
+    lastReadingArrival = now;
+  }
+
+  private long readPositionOr(long now) {
+    return readPosition == null ? now : readPosition;
+  }
+
+  void collect(DeviceWatch.Outcome outcome) {
+    events.addAll(outcome.events());
+    state = outcome.state();
+  }
+
+  /** Moves time on in 1 s triggers, calling the watch whenever the device's timeout is due (as Spark does). */
+  void advanceInTriggers(long ms) {
     long end = clock.millis() + ms;
     while (clock.millis() < end) {
       clock.advance(Math.min(1_000, end - clock.millis()));
-      if (state != null) {
-        // Call even when not due, as a stricter test than Spark (which calls only once due).
-        DeviceWatch.Outcome outcome = watch.onTimeout(state);
-        events.addAll(outcome.events());
-        state = outcome.state();
+      if (state != null && clock.millis() >= state.getWakeAtMs()) {
+        collect(watch.onTimeout(state, readPositionOr(clock.millis())));
       }
     }
   }
 
-  private List<AnomalyKind> kinds() {
+  List<AnomalyKind> kinds() {
     return events.stream().map(AnomalyEvent::kind).toList();
-  }
-
-  private static DeviceState copy(DeviceState s) {
-    DeviceState c = new DeviceState();
-    c.setDeviceId(s.getDeviceId());
-    c.setStatus(s.getStatus());
-    c.setFirstSeenMs(s.getFirstSeenMs());
-    c.setLastArrivalMs(s.getLastArrivalMs());
-    c.setLastEventMs(s.getLastEventMs());
-    c.setSilenceStartEventMs(s.getSilenceStartEventMs());
-    c.setSilenceStartArrivalMs(s.getSilenceStartArrivalMs());
-    c.setRecentIntervalsMs(s.getRecentIntervalsMs().clone());
-    c.setNextIntervalSlot(s.getNextIntervalSlot());
-    c.setIntervalsSeen(s.getIntervalsSeen());
-    return c;
   }
 }

@@ -32,7 +32,7 @@ class StreamingJobConfigTest {
     assertThat(c.anomalyEventsPath()).isEqualTo("s3a://lake/vigil/anomaly_events");
     assertThat(c.quarantinePath()).isEqualTo("/elsewhere/q");
     assertThat(c.checkpointPath("silver")).isEqualTo("/cp/silver/v1");
-    assertThat(c.checkpointPath("device-watch")).isEqualTo("/cp/device-watch/v1");
+    assertThat(c.checkpointPath("device-watch")).isEqualTo("/cp/device-watch/v2");
   }
 
   @Test

@@ -16,11 +16,12 @@ import org.apache.spark.sql.streaming.GroupState;
 
 /**
  * Adapts {@link DeviceWatch} to {@code flatMapGroupsWithState}: one call per device with new
- * heartbeats or whose processing-time timeout passed. The clock is the micro-batch's processing
- * time, so every device in a batch is judged against the same "now".
+ * readings, whose processing-time timeout passed, or (first batch only) that the registry seeded.
+ * The clock is the micro-batch's processing time, so every device in a batch is judged against the
+ * same "now"; the read position is the arrival-time watermark.
  */
 public final class DeviceWatchFunction implements FlatMapGroupsWithStateFunction<String, Row, DeviceState, Row> {
-  private static final long serialVersionUID = 1L;
+  private static final long serialVersionUID = 2L;
 
   private final DeviceWatchSettings settings;
 
@@ -29,32 +30,50 @@ public final class DeviceWatchFunction implements FlatMapGroupsWithStateFunction
   }
 
   @Override
-  public Iterator<Row> call(String deviceId, Iterator<Row> heartbeats, GroupState<DeviceState> state) {
+  public Iterator<Row> call(String deviceId, Iterator<Row> rows, GroupState<DeviceState> state) {
     long nowMs = state.getCurrentProcessingTimeMs();
+    long readPosition = readPosition(state);
     DeviceWatch watch = new DeviceWatch(settings, Clock.fixed(Instant.ofEpochMilli(nowMs), ZoneOffset.UTC));
     DeviceWatch.Outcome outcome;
     if (state.hasTimedOut()) {
-      outcome = watch.onTimeout(state.get());
+      outcome = watch.onTimeout(state.get(), readPosition);
     } else {
       // Bounded by kafka.max.offsets.per.trigger: at most one batch of one device's records.
       List<DeviceWatch.Reading> readings = new ArrayList<>();
-      while (heartbeats.hasNext()) {
-        Row r = heartbeats.next();
-        readings.add(new DeviceWatch.Reading(r.getLong(1), r.getLong(2)));
+      while (rows.hasNext()) {
+        Row r = rows.next();
+        Integer index = r.getAs("measurement_index");
+        readings.add(new DeviceWatch.Reading(r.<Long>getAs("event_ms"), r.<Long>getAs("arrival_ms"),
+            r.getAs("metric"), r.getAs("value"), index != null && index == 0));
       }
-      outcome = watch.onReadings(deviceId, state.exists() ? state.get() : null, readings);
+      if (readings.isEmpty()) {
+        if (!state.exists()) {
+          return List.<Row>of().iterator();
+        }
+        outcome = watch.onRegistered(state.get(), readPosition); // seeded from the registry, first batch
+      } else {
+        outcome = watch.onReadings(deviceId, state.exists() ? state.get() : null, readings, readPosition);
+      }
     }
     if (outcome.expired()) {
       state.remove(); // without this, the state of every device ever seen would live forever
     } else {
       state.update(outcome.state());
-      // Processing-time timeouts take a duration; at least 1 ms so an overdue check fires next batch.
-      state.setTimeoutDuration(Math.max(1L, outcome.nextCheck().toEpochMilli() - nowMs));
+      state.setTimeoutDuration(Math.max(1L, outcome.timeout().toMillis()));
     }
-    List<Row> rows = new ArrayList<>(outcome.events().size());
+    List<Row> out = new ArrayList<>(outcome.events().size());
     for (AnomalyEvent e : outcome.events()) {
-      rows.add(AnomalyEventRows.toRow(e));
+      out.add(AnomalyEventRows.toRow(e));
     }
-    return rows.iterator();
+    return out.iterator();
+  }
+
+  /** The arrival-time watermark (0 before the first batch set one, or without a watermark: batch tests). */
+  private static long readPosition(GroupState<DeviceState> state) {
+    try {
+      return Math.max(0, state.getCurrentWatermarkMs());
+    } catch (UnsupportedOperationException e) {
+      return 0;
+    }
   }
 }
