@@ -61,6 +61,7 @@ class StreamingJobIT {
         "tables.root=" + dir.resolve("tables"),
         "checkpoints.root=" + dir.resolve("checkpoints"),
         "trigger.interval=1s",
+        "metrics.port=0",
         "device.watch.default.interval=300ms",
         "device.watch.min.samples=3",
         "device.watch.min.gap=6s",
