@@ -54,6 +54,7 @@ public final class StreamingJob implements AutoCloseable {
   private final ProgressListener listener;
   private final MetricsHttpServer http;
   private final Duration stopTimeout;
+  private boolean closed;
 
   private StreamingJob(SparkSession spark, Map<String, StreamingQuery> queries, JobMetrics metrics,
       ProgressListener listener, MetricsHttpServer http, Duration stopTimeout) {
@@ -248,9 +249,12 @@ public final class StreamingJob implements AutoCloseable {
     if (!stopped.isEmpty()) {
       LOG.info("Stopped queries {}", stopped);
     }
-    spark.streams().removeListener(listener);
-    if (http != null) {
-      http.close();
+    if (!closed) {
+      closed = true;
+      spark.streams().removeListener(listener);
+      if (http != null) {
+        http.close();
+      }
     }
   }
 

@@ -30,7 +30,7 @@ import org.junit.jupiter.api.io.TempDir;
  */
 class HdfsTablesIT {
   @RegisterExtension static final KafkaServerExtension kafka = new KafkaServerExtension();
-  private static final Duration TIMEOUT = Duration.ofMinutes(4);
+  private static final Duration TIMEOUT = Duration.ofMinutes(8);
   private static final String TELEMETRY = "hdfs.telemetry";
   @TempDir static Path dfsDir;
   private static MiniDFSCluster dfs;

@@ -32,7 +32,7 @@ import org.junit.jupiter.api.io.TempDir;
  */
 class StreamingRestartIT {
   @RegisterExtension static final KafkaServerExtension kafka = new KafkaServerExtension();
-  private static final Duration TIMEOUT = Duration.ofMinutes(6);
+  private static final Duration TIMEOUT = Duration.ofMinutes(10);
   private static final String TELEMETRY = "restart.telemetry";
   private static SparkSession spark;
 

@@ -84,7 +84,7 @@ public final class JobMetrics {
     family(out, "vigil_stream_late_within_watermark_total", "counter",
         "Readings older than their device's latest event time but within the watermark: kept in silver");
     out.append("vigil_stream_late_within_watermark_total ").append(counter("late_within_watermark")).append('\n');
-    family(out, "vigil_stream_duplicates_dropped_total", "counter", "Readings not written to silver because already there");
+    family(out, "vigil_stream_duplicates_dropped_total", "counter", "Readings not written to silver because already there (a replayed batch counts all its readings)");
     out.append("vigil_stream_duplicates_dropped_total ").append(counter("duplicates_dropped")).append('\n');
     return out.toString();
   }
