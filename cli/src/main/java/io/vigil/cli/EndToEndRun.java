@@ -108,7 +108,7 @@ public final class EndToEndRun {
         BridgeConfig.MQTT_PERSISTENCE_DIR, work.resolve("bridge").toString())))) {
       bridge.start();
 
-      progress.accept("Starting Spark and the streaming job (silver, quarantine, device watch)");
+      progress.accept("Starting Spark and the streaming job (bronze, silver, late data, quarantine, gold, device watch)");
       SparkSession spark = SparkSessions.local("vigil-e2e", 2);
       // Start from where the topics stand now, so a stack that already holds data (an earlier run)
       // does not leak into this run's tables and counts.
@@ -150,7 +150,7 @@ public final class EndToEndRun {
         detected = anomalies.stream().filter(e -> e.kind() == AnomalyKind.GAP && e.start().isBefore(fleetStops))
             .map(AnomalyEvent::deviceId).collect(Collectors.toCollection(TreeSet::new));
         // Not the device watch: its processing-time timeouts keep scheduling batches, so it never idles.
-        for (String name : List.of(StreamingJobConfig.QUERY_SILVER, StreamingJobConfig.QUERY_QUARANTINE)) {
+        for (String name : List.of(StreamingJobConfig.QUERY_TABLES, StreamingJobConfig.QUERY_GOLD)) {
           job.query(name).ifPresent(q -> q.processAllAvailable());
         }
       }
@@ -176,6 +176,7 @@ public final class EndToEndRun {
     m.put(StreamingJobConfig.TABLES_ROOT, work.resolve("tables").toString());
     m.put(StreamingJobConfig.CHECKPOINT_ROOT, work.resolve("checkpoints").toString());
     m.put(StreamingJobConfig.TRIGGER_INTERVAL, "2s");
+    m.put(StreamingJobConfig.METRICS_PORT, "0"); // a `vigil stream` may be running with the default port
     // Until a device's own cadence is learned, assume the slowest the simulator produces (6x its
     // base interval), so a slow device is not called silent before it has been measured.
     m.put(StreamingJobConfig.WATCH_DEFAULT_INTERVAL, slowestInterval().toMillis() + "ms");

@@ -150,9 +150,22 @@ public final class VigilErrors {
   }
 
   public static VigilException metricsEndpointCannotStart(String bindAddress, int port, Exception cause) {
-    return new VigilException("The bridge cannot serve /metrics and /health on " + bindAddress + ":" + port + ".",
+    return metricsEndpointCannotStart("The bridge", bindAddress, port, cause);
+  }
+
+  /** @param component who is serving, e.g. "The streaming job" */
+  public static VigilException metricsEndpointCannotStart(String component, String bindAddress, int port, Exception cause) {
+    return new VigilException(component + " cannot serve /metrics and /health on " + bindAddress + ":" + port + ".",
         cause.getMessage() + " (the port is taken, or the address is not one of this machine's).",
         "Set metrics.port to a free port (0 turns the endpoints off) or metrics.bind.address to a local address.", cause);
+  }
+
+  /** A setting names something that was renamed or merged into something else. */
+  public static ConfigException renamedConfigValue(String key, String value, String replacement, String why) {
+    return new ConfigException(key,
+        "Configuration key '" + key + "' names '" + value + "', which no longer exists.",
+        why,
+        "Use '" + replacement + "' instead in " + key + ".");
   }
 
   public static VigilException toolMissing(String tool, String fix) {

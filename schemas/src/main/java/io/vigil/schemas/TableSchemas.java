@@ -48,8 +48,10 @@ public final class TableSchemas {
       f("event_date", DateType, false, "Partition column: date of event_time"));
 
   /** Readings that arrived after the silver watermark: kept, not thrown away. */
-  public static final StructType LATE_DATA = SILVER.add(
-      f("lateness_ms", LongType, true, "How far behind the watermark the reading was"));
+  public static final StructType LATE_DATA = SILVER
+      .add(f("lateness_ms", LongType, true, "How far behind the watermark the reading was"))
+      .add(f("reason", StringType, false, "Why it is here rather than in silver, e.g. BEYOND_WATERMARK"))
+      .add(f("watermark", TimestampType, true, "The device's watermark when the reading arrived"));
 
   /** Every record that failed parsing, with the reason and the original bytes. */
   public static final StructType QUARANTINE = schema(
@@ -78,6 +80,8 @@ public final class TableSchemas {
       f("stddev", DoubleType, true, "Sample standard deviation"),
       f("first", DoubleType, true, "Earliest reading by event time"),
       f("last", DoubleType, true, "Latest reading by event time"),
+      f("first_time", TimestampType, true, "Event time of first (lets late readings update first correctly)"),
+      f("last_time", TimestampType, true, "Event time of last"),
       f("expected_count", LongType, true, "Readings expected from the device's interval"),
       f("completeness", DoubleType, true, "count / expected_count, capped at 1"));
 

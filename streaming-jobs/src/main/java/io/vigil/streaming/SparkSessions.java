@@ -11,12 +11,14 @@ public final class SparkSessions {
 
   public static final String DELTA_EXTENSION = "io.delta.sql.DeltaSparkSessionExtension";
   public static final String DELTA_CATALOG = "org.apache.spark.sql.delta.catalog.DeltaCatalog";
+  static final String DELTA_SNAPSHOT_PARTITIONS = "spark.databricks.delta.snapshotPartitions";
 
   private SparkSessions() {}
 
   /**
    * A local session for tests and local runs: {@code local[threads]}, few shuffle partitions (the
-   * default 200 makes every tiny stateful batch run 200 tasks), no UI, UTC session time zone.
+   * default 200 makes every tiny stateful batch run 200 tasks) and Delta snapshot partitions (its
+   * default 50 makes every read of a table's log run 50 tasks), no UI, UTC session time zone.
    */
   public static SparkSession local(String appName, int threads) {
     return SparkSession.builder()
@@ -25,6 +27,7 @@ public final class SparkSessions {
         .config("spark.sql.extensions", DELTA_EXTENSION)
         .config("spark.sql.catalog.spark_catalog", DELTA_CATALOG)
         .config("spark.sql.shuffle.partitions", Integer.toString(Math.max(1, threads)))
+        .config(DELTA_SNAPSHOT_PARTITIONS, Integer.toString(Math.max(1, threads)))
         .config("spark.ui.enabled", "false")
         .config("spark.sql.session.timeZone", "UTC")
         .config("spark.driver.host", "127.0.0.1")
@@ -49,6 +52,13 @@ public final class SparkSessions {
     }
     conf.setIfMissing("spark.sql.catalog.spark_catalog", DELTA_CATALOG);
     conf.setIfMissing("spark.app.name", appName);
+    String master = conf.get("spark.master");
+    if (master.startsWith("local")) {
+      // spark-submit --master local[N]: one machine, so size partitions to its cores, as local() does.
+      String cores = Integer.toString(Runtime.getRuntime().availableProcessors());
+      conf.setIfMissing("spark.sql.shuffle.partitions", cores);
+      conf.setIfMissing(DELTA_SNAPSHOT_PARTITIONS, cores);
+    }
     return SparkSession.builder().config(conf).getOrCreate();
   }
 }

@@ -2,7 +2,15 @@ package io.vigil.streaming;
 
 import io.vigil.schemas.TableSchemas;
 import io.vigil.streaming.internal.AnomalyEventsSink;
+import io.vigil.streaming.internal.CheckpointState;
 import io.vigil.streaming.internal.DeltaTables;
+import io.vigil.streaming.internal.GoldSink;
+import io.vigil.streaming.internal.JobMetrics;
+import io.vigil.streaming.internal.MetricsHttpServer;
+import io.vigil.streaming.internal.ProgressListener;
+import io.vigil.streaming.internal.TablesSink;
+import io.delta.tables.DeltaTable;
+import java.time.Duration;
 import java.util.ArrayList;
 import java.util.Collections;
 import java.util.LinkedHashMap;
@@ -20,15 +28,16 @@ import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
 /**
- * The running streaming job: up to three queries, each reading {@code vigil.telemetry} on its own
- * with its own versioned checkpoint, so one can be restarted, reset or upgraded without the
- * others.
+ * The running streaming job: up to three queries, each with its own versioned checkpoint, so one
+ * can be restarted, reset or upgraded without the others.
  * <ul>
- *   <li>{@code silver}: parse, deduplicate, append to the silver Delta table (exactly once per batch);
- *   <li>{@code quarantine}: every refused record with reason and bytes, to the quarantine Delta table;
+ *   <li>{@code tables}: reads {@code vigil.telemetry} once per batch and writes bronze, quarantine,
+ *       late_data and silver, each exactly once (see {@link TablesSink});
+ *   <li>{@code gold}: streams silver into the gold_1m and gold_1h aggregates (see {@link GoldSink});
  *   <li>{@code device-watch}: per-device silence detection, events to the anomaly_events Delta
  *       table and the anomalies Kafka topic.
  * </ul>
+ * Progress goes to the log and to {@code /metrics} (see {@link StreamingJobConfig#METRICS_PORT}).
  *
  * <pre>{@code
  * StreamingJob job = StreamingJob.start(spark, StreamingJobConfig.load(null, List.of("kafka.bootstrap.servers=host:9092")));
@@ -41,21 +50,39 @@ public final class StreamingJob implements AutoCloseable {
 
   private final SparkSession spark;
   private final Map<String, StreamingQuery> queries;
+  private final JobMetrics metrics;
+  private final ProgressListener listener;
+  private final MetricsHttpServer http;
+  private final Duration stopTimeout;
+  private boolean closed;
 
-  private StreamingJob(SparkSession spark, Map<String, StreamingQuery> queries) {
+  private StreamingJob(SparkSession spark, Map<String, StreamingQuery> queries, JobMetrics metrics,
+      ProgressListener listener, MetricsHttpServer http, Duration stopTimeout) {
     this.spark = spark;
     this.queries = Collections.unmodifiableMap(queries);
+    this.metrics = metrics;
+    this.listener = listener;
+    this.http = http;
+    this.stopTimeout = stopTimeout;
   }
 
   /** Creates missing tables and starts the configured queries; returns once they run. */
   public static StreamingJob start(SparkSession spark, StreamingJobConfig config) {
     configureStateStore(spark, config);
+    // StreamingQuery.stop() waits this long for the query thread, then gives up with an error
+    // instead of hanging a SIGTERM forever. Read when a query starts.
+    spark.conf().set("spark.sql.streaming.stopTimeout", Long.toString(config.stopTimeout().toMillis()));
+    JobMetrics metrics = new JobMetrics();
+    MetricsHttpServer http = config.metricsPort() == 0 ? null
+        : new MetricsHttpServer(config.metricsBindAddress(), config.metricsPort(), metrics);
+    ProgressListener listener = new ProgressListener(QUERY_NAME_PREFIX, metrics);
+    spark.streams().addListener(listener);
     Map<String, StreamingQuery> started = new LinkedHashMap<>();
     try {
       for (String name : config.queries()) {
         started.put(name, switch (name) {
-          case StreamingJobConfig.QUERY_SILVER -> startSilver(spark, config);
-          case StreamingJobConfig.QUERY_QUARANTINE -> startQuarantine(spark, config);
+          case StreamingJobConfig.QUERY_TABLES -> startTables(spark, config, metrics);
+          case StreamingJobConfig.QUERY_GOLD -> startGold(spark, config, metrics);
           case StreamingJobConfig.QUERY_DEVICE_WATCH -> startDeviceWatch(spark, config);
           default -> throw new IllegalArgumentException("unknown query " + name);
         });
@@ -64,9 +91,19 @@ public final class StreamingJob implements AutoCloseable {
     } catch (TimeoutException | RuntimeException e) {
       // Do not leave half a job running behind a failed start.
       started.values().forEach(StreamingJob::stopQuietly);
+      spark.streams().removeListener(listener);
+      if (http != null) {
+        http.close();
+      }
       throw e instanceof RuntimeException re ? re : new IllegalStateException("starting the streaming job timed out", e);
     }
-    return new StreamingJob(spark, started);
+    Map<String, StreamingQuery> view = Collections.unmodifiableMap(started);
+    metrics.activeQueries(() -> {
+      Map<String, Boolean> active = new LinkedHashMap<>();
+      view.forEach((n, q) -> active.put(n, q.isActive()));
+      return active;
+    });
+    return new StreamingJob(spark, started, metrics, listener, http, config.stopTimeout());
   }
 
   /**
@@ -93,28 +130,46 @@ public final class StreamingJob implements AutoCloseable {
     return Trigger.ProcessingTime(config.triggerInterval().toMillis());
   }
 
-  private static StreamingQuery startSilver(SparkSession spark, StreamingJobConfig config) throws TimeoutException {
+  private static StreamingQuery startTables(SparkSession spark, StreamingJobConfig config, JobMetrics metrics)
+      throws TimeoutException {
+    DeltaTables.createIfNotExists(spark, config.bronzePath(), TableSchemas.BRONZE, "ingest_date");
     DeltaTables.createIfNotExists(spark, config.silverPath(), TableSchemas.SILVER, "event_date");
-    return TelemetryParsing.toSilver(parsedTelemetry(spark, config), config.dedupWatermark())
+    DeltaTables.createIfNotExists(spark, config.lateDataPath(), TableSchemas.LATE_DATA, "event_date");
+    DeltaTables.createIfNotExists(spark, config.quarantinePath(), TableSchemas.QUARANTINE, "ingest_date");
+    String checkpoint = config.checkpointPath(StreamingJobConfig.QUERY_TABLES);
+    TablesSink sink = new TablesSink(
+        new TablesSink.Paths(config.bronzePath(), config.silverPath(), config.lateDataPath(), config.quarantinePath()),
+        config.parser(), config.dedupWatermark().toMillis(), checkpoint, metrics);
+    return spark.readStream().format("kafka").options(config.kafkaSourceOptions()).load()
         .writeStream()
-        .queryName(QUERY_NAME_PREFIX + StreamingJobConfig.QUERY_SILVER)
-        .format("delta")
-        .outputMode("append")
-        .option("checkpointLocation", config.checkpointPath(StreamingJobConfig.QUERY_SILVER))
+        .queryName(QUERY_NAME_PREFIX + StreamingJobConfig.QUERY_TABLES)
+        .option("checkpointLocation", checkpoint)
         .trigger(trigger(config))
-        .start(config.silverPath());
+        .foreachBatch(sink)
+        .start();
   }
 
-  private static StreamingQuery startQuarantine(SparkSession spark, StreamingJobConfig config) throws TimeoutException {
-    DeltaTables.createIfNotExists(spark, config.quarantinePath(), TableSchemas.QUARANTINE, "ingest_date");
-    return TelemetryParsing.toQuarantine(parsedTelemetry(spark, config))
+  private static StreamingQuery startGold(SparkSession spark, StreamingJobConfig config, JobMetrics metrics)
+      throws TimeoutException {
+    DeltaTables.createIfNotExists(spark, config.silverPath(), TableSchemas.SILVER, "event_date");
+    DeltaTables.createIfNotExists(spark, config.gold1mPath(), TableSchemas.GOLD, null);
+    DeltaTables.createIfNotExists(spark, config.gold1hPath(), TableSchemas.GOLD, null);
+    String checkpoint = config.checkpointPath(StreamingJobConfig.QUERY_GOLD);
+    if (new CheckpointState(spark, checkpoint).appId().created()) {
+      // A new checkpoint streams all of silver from the start: rebuild gold rather than add to it.
+      for (String path : List.of(config.gold1mPath(), config.gold1hPath())) {
+        LOG.info("New gold checkpoint {}: emptying {} to rebuild it from silver", checkpoint, path);
+        DeltaTable.forPath(spark, path).delete();
+      }
+    }
+    return spark.readStream().format("delta").load(config.silverPath())
         .writeStream()
-        .queryName(QUERY_NAME_PREFIX + StreamingJobConfig.QUERY_QUARANTINE)
-        .format("delta")
-        .outputMode("append")
-        .option("checkpointLocation", config.checkpointPath(StreamingJobConfig.QUERY_QUARANTINE))
+        .queryName(QUERY_NAME_PREFIX + StreamingJobConfig.QUERY_GOLD)
+        .option("checkpointLocation", checkpoint)
         .trigger(trigger(config))
-        .start(config.quarantinePath());
+        .foreachBatch(new GoldSink(config.gold1mPath(), config.gold1hPath(), config.goldExpectedInterval(),
+            config.goldExpectedIntervalOverrides(), checkpoint, metrics))
+        .start();
   }
 
   private static StreamingQuery startDeviceWatch(SparkSession spark, StreamingJobConfig config) throws TimeoutException {
@@ -139,7 +194,7 @@ public final class StreamingJob implements AutoCloseable {
         .start();
   }
 
-  /** The running queries by name (silver, quarantine, device-watch), in start order. */
+  /** The running queries by name (tables, gold, device-watch), in start order. */
   public Map<String, StreamingQuery> queries() {
     return queries;
   }
@@ -150,6 +205,15 @@ public final class StreamingJob implements AutoCloseable {
 
   public SparkSession spark() {
     return spark;
+  }
+
+  public JobMetrics metrics() {
+    return metrics;
+  }
+
+  /** The port of /metrics, or -1 when the endpoint is off. */
+  public int metricsPort() {
+    return http == null ? -1 : http.port();
   }
 
   /**
@@ -174,17 +238,43 @@ public final class StreamingJob implements AutoCloseable {
     }
   }
 
-  /** Stops every query, each at a batch boundary; safe to call more than once and from a shutdown hook. */
-  public void stop() {
+  /**
+   * Stops every query, each at a batch boundary if its batch ends within {@code job.stop.timeout}
+   * (interrupted after that: every write is idempotent, so the interrupted batch is redone on the
+   * next start). Safe to call more than once, from any thread.
+   */
+  public synchronized void stop() {
+    long deadline = System.nanoTime() + stopTimeout.toNanos();
     List<String> stopped = new ArrayList<>();
     for (Map.Entry<String, StreamingQuery> e : queries.entrySet()) {
-      if (e.getValue().isActive()) {
-        stopQuietly(e.getValue());
+      StreamingQuery q = e.getValue();
+      if (q.isActive()) {
+        awaitBatchBoundary(q, deadline);
+        stopQuietly(q);
         stopped.add(e.getKey());
       }
     }
     if (!stopped.isEmpty()) {
       LOG.info("Stopped queries {}", stopped);
+    }
+    if (!closed) {
+      closed = true;
+      spark.streams().removeListener(listener);
+      if (http != null) {
+        http.close();
+      }
+    }
+  }
+
+  private static void awaitBatchBoundary(StreamingQuery q, long deadline) {
+    while (q.isActive() && q.status().isTriggerActive() && System.nanoTime() < deadline) {
+      try {
+        q.awaitTermination(100);
+      } catch (StreamingQueryException e) {
+        return; // it ended by itself; awaitTermination() reports the failure
+      } catch (RuntimeException e) {
+        return;
+      }
     }
   }
 

@@ -35,12 +35,21 @@ public final class StreamingJobConfig extends AbstractConfig {
 
   public static final String QUERIES = "job.queries";
   public static final String TABLES_ROOT = "tables.root";
+  public static final String BRONZE_PATH = "tables.bronze.path";
   public static final String SILVER_PATH = "tables.silver.path";
+  public static final String LATE_DATA_PATH = "tables.late.data.path";
+  public static final String GOLD_1M_PATH = "tables.gold.1m.path";
+  public static final String GOLD_1H_PATH = "tables.gold.1h.path";
   public static final String QUARANTINE_PATH = "tables.quarantine.path";
   public static final String ANOMALY_EVENTS_PATH = "tables.anomaly.events.path";
   public static final String CHECKPOINT_ROOT = "checkpoints.root";
   public static final String TRIGGER_INTERVAL = "trigger.interval";
   public static final String DEDUP_WATERMARK = "silver.dedup.watermark";
+  public static final String GOLD_EXPECTED_INTERVAL = "gold.expected.interval";
+  public static final String GOLD_EXPECTED_INTERVAL_OVERRIDES = "gold.expected.interval.overrides";
+  public static final String STOP_TIMEOUT = "job.stop.timeout";
+  public static final String METRICS_PORT = "metrics.port";
+  public static final String METRICS_BIND_ADDRESS = "metrics.bind.address";
 
   public static final String WATCH_DEFAULT_INTERVAL = "device.watch.default.interval";
   public static final String WATCH_GAP_FACTOR = "device.watch.gap.factor";
@@ -65,9 +74,11 @@ public final class StreamingJobConfig extends AbstractConfig {
   public static final String STATE_STORE_MAX_MEMORY_MB = "state.store.rocksdb.max.memory.mb";
 
   /** The queries {@link StreamingJob} can start, by name. */
-  public static final String QUERY_SILVER = "silver";
-  public static final String QUERY_QUARANTINE = "quarantine";
+  public static final String QUERY_TABLES = "tables";
+  public static final String QUERY_GOLD = "gold";
   public static final String QUERY_DEVICE_WATCH = "device-watch";
+  /** Query names of earlier versions, now part of {@link #QUERY_TABLES}: refused with a pointer to it. */
+  static final List<String> RETIRED_QUERIES = List.of("silver", "quarantine", "bronze", "late-data");
 
   /**
    * Checkpoint layout version of each query. Bump one when its stateful operators or state schema
@@ -75,7 +86,7 @@ public final class StreamingJobConfig extends AbstractConfig {
    * sub-directory instead of failing on the old one.
    */
   static final Map<String, String> CHECKPOINT_VERSIONS = Map.of(
-      QUERY_SILVER, "v1", QUERY_QUARANTINE, "v1",
+      QUERY_TABLES, "v1", QUERY_GOLD, "v1",
       // v2: device watch state with registry, frequency, burst, skew and threshold fields; arrival watermark.
       QUERY_DEVICE_WATCH, "v2");
 
@@ -96,17 +107,27 @@ public final class StreamingJobConfig extends AbstractConfig {
           "Upper bound on Kafka records per micro-batch, so a backlog is worked off in bounded batches.")
       .define(FAIL_ON_DATA_LOSS, Type.BOOLEAN, true,
           "Fail the query when Kafka offsets it has not read were deleted (retention) instead of skipping them.")
-      .define(QUERIES, Type.LIST, List.of(QUERY_SILVER, QUERY_QUARANTINE, QUERY_DEVICE_WATCH),
+      .define(QUERIES, Type.LIST, List.of(QUERY_TABLES, QUERY_GOLD, QUERY_DEVICE_WATCH),
           (key, value) -> {
             Validator.nonEmpty().ensureValid(key, value);
             for (Object q : (List<?>) value) {
-              Validator.oneOf(QUERY_SILVER, QUERY_QUARANTINE, QUERY_DEVICE_WATCH).ensureValid(key, q);
+              if (RETIRED_QUERIES.contains(q)) {
+                throw VigilErrors.renamedConfigValue(key, q.toString(), QUERY_TABLES,
+                    "One query, '" + QUERY_TABLES + "', now reads Kafka once and writes bronze, silver, late_data and"
+                        + " quarantine together.");
+              }
+              Validator.oneOf(QUERY_TABLES, QUERY_GOLD, QUERY_DEVICE_WATCH).ensureValid(key, q);
             }
           },
-          "Which queries to start: silver, quarantine, device-watch.")
+          "Which queries to start: tables (bronze, silver, late_data, quarantine from one Kafka read),"
+              + " gold (1-minute and 1-hour aggregates of silver), device-watch.")
       .define(TABLES_ROOT, Type.STRING, defaultHome().resolve("delta").toString(), Validator.nonEmpty(),
           "Directory or URI (s3a://, abfss://, ...) under which the Delta tables live.")
+      .define(BRONZE_PATH, Type.STRING, "", "Bronze table location; empty means <tables.root>/bronze.")
       .define(SILVER_PATH, Type.STRING, "", "Silver table location; empty means <tables.root>/silver.")
+      .define(LATE_DATA_PATH, Type.STRING, "", "Late-data table location; empty means <tables.root>/late_data.")
+      .define(GOLD_1M_PATH, Type.STRING, "", "1-minute gold table location; empty means <tables.root>/gold_1m.")
+      .define(GOLD_1H_PATH, Type.STRING, "", "1-hour gold table location; empty means <tables.root>/gold_1h.")
       .define(QUARANTINE_PATH, Type.STRING, "", "Quarantine table location; empty means <tables.root>/quarantine.")
       .define(ANOMALY_EVENTS_PATH, Type.STRING, "",
           "Anomaly events table location; empty means <tables.root>/anomaly_events.")
@@ -115,7 +136,20 @@ public final class StreamingJobConfig extends AbstractConfig {
       .define(TRIGGER_INTERVAL, Type.DURATION, Duration.ofSeconds(5), Validator.positiveDuration(),
           "Micro-batch interval. Batches also run without new data, so silent devices are noticed.")
       .define(DEDUP_WATERMARK, Type.DURATION, Duration.ofMinutes(10), Validator.positiveDuration(),
-          "How long (in ingest time) a measurement id is remembered to drop redeliveries.")
+          "Silver watermark delay, per device in event time: a reading older than the device's latest event time"
+              + " minus this goes to late_data instead of silver; within it, readings are deduplicated against"
+              + " silver and counted as late when out of order.")
+      .define(GOLD_EXPECTED_INTERVAL, Type.DURATION, Duration.ofSeconds(10), Validator.positiveDuration(),
+          "Reporting interval a device is expected to keep, for gold completeness (received / expected readings).")
+      .define(GOLD_EXPECTED_INTERVAL_OVERRIDES, Type.LIST, List.of(),
+          (key, value) -> parseIntervalOverrides(key, (List<?>) value),
+          "Per-device expected intervals, comma-separated device=duration, e.g. dev-0001=1s,dev-0002=5m.")
+      .define(STOP_TIMEOUT, Type.DURATION, Duration.ofSeconds(30), Validator.positiveDuration(),
+          "On SIGTERM or Ctrl-C, how long to wait for running batches to finish before the queries are interrupted.")
+      .define(METRICS_PORT, Type.INT, 9465, Validator.between(0, 65_535),
+          "Port of /metrics (Prometheus) and /health; 0 turns the endpoint off.")
+      .define(METRICS_BIND_ADDRESS, Type.STRING, "127.0.0.1", Validator.nonEmpty(),
+          "Address the metrics endpoint listens on; 0.0.0.0 exposes it beyond this machine.")
       .define(WATCH_DEFAULT_INTERVAL, Type.DURATION, Duration.ofSeconds(60), Validator.positiveDuration(),
           "Expected reporting interval of a device until enough intervals are seen to learn its own.")
       .define(WATCH_GAP_FACTOR, Type.DOUBLE, 3.0, Validator.atLeast(1.0),
@@ -202,6 +236,22 @@ public final class StreamingJobConfig extends AbstractConfig {
     return tablePath(SILVER_PATH, "silver");
   }
 
+  public String bronzePath() {
+    return tablePath(BRONZE_PATH, "bronze");
+  }
+
+  public String lateDataPath() {
+    return tablePath(LATE_DATA_PATH, "late_data");
+  }
+
+  public String gold1mPath() {
+    return tablePath(GOLD_1M_PATH, "gold_1m");
+  }
+
+  public String gold1hPath() {
+    return tablePath(GOLD_1H_PATH, "gold_1h");
+  }
+
   public String quarantinePath() {
     return tablePath(QUARANTINE_PATH, "quarantine");
   }
@@ -225,6 +275,48 @@ public final class StreamingJobConfig extends AbstractConfig {
 
   public Duration dedupWatermark() {
     return getDuration(DEDUP_WATERMARK);
+  }
+
+  public Duration goldExpectedInterval() {
+    return getDuration(GOLD_EXPECTED_INTERVAL);
+  }
+
+  /** Device id to expected interval, from {@value #GOLD_EXPECTED_INTERVAL_OVERRIDES}. */
+  public Map<String, Duration> goldExpectedIntervalOverrides() {
+    return parseIntervalOverrides(GOLD_EXPECTED_INTERVAL_OVERRIDES, getList(GOLD_EXPECTED_INTERVAL_OVERRIDES));
+  }
+
+  public Duration stopTimeout() {
+    return getDuration(STOP_TIMEOUT);
+  }
+
+  public int metricsPort() {
+    return getInt(METRICS_PORT);
+  }
+
+  public String metricsBindAddress() {
+    return getString(METRICS_BIND_ADDRESS);
+  }
+
+  private static Map<String, Duration> parseIntervalOverrides(String key, List<?> entries) {
+    Map<String, Duration> out = new java.util.LinkedHashMap<>();
+    for (Object entry : entries) {
+      String text = entry.toString();
+      int eq = text.indexOf('=');
+      Duration d = null;
+      if (eq > 0) {
+        try {
+          d = io.vigil.common.internal.Durations.parse(text.substring(eq + 1).trim());
+        } catch (RuntimeException e) {
+          d = null;
+        }
+      }
+      if (d == null || d.isZero() || d.isNegative()) {
+        throw VigilErrors.invalidConfigValue(key, text, "device=duration with a positive duration, e.g. dev-0001=5s");
+      }
+      out.put(text.substring(0, eq).trim(), d);
+    }
+    return out;
   }
 
   public DeviceWatchSettings deviceWatchSettings() {

@@ -53,12 +53,16 @@ public final class StreamingMain {
     LOG.info("Starting Vigil streaming job with {}", config);
     SparkSession spark = SparkSessions.forJob("vigil-streaming");
     StreamingJob job = StreamingJob.start(spark, config);
-    // SIGTERM (spark-submit kill, a container stop) runs shutdown hooks: stop at a batch boundary
-    // so the next start resumes from a clean checkpoint instead of redoing a half-written batch.
-    Thread hook = new Thread(() -> {
-      LOG.info("Shutdown requested: stopping streaming queries");
+    // SIGTERM (spark-submit kill, a container stop) and Ctrl-C: stop the queries at a batch
+    // boundary, then let main return 0. Handling the signal, rather than only a shutdown hook,
+    // keeps the JVM from starting its shutdown (and Spark's hooks from stopping the SparkContext
+    // under the running batch) until the queries have stopped.
+    List<SignalHandle> handles = onStopSignals(() -> {
+      LOG.info("Stop signal received: stopping streaming queries (at most {})", config.stopTimeout());
       job.stop();
-    }, "vigil-streaming-shutdown");
+    });
+    // If the JVM shuts down anyway (System.exit elsewhere, a signal we could not handle).
+    Thread hook = new Thread(job::stop, "vigil-streaming-shutdown");
     Runtime.getRuntime().addShutdownHook(hook);
     try {
       job.awaitTermination();
@@ -68,12 +72,49 @@ public final class StreamingMain {
       LOG.error("Streaming query failed; all queries stopped. Fix the cause and restart: the job resumes from its checkpoints.", e);
       return 1;
     } finally {
+      handles.forEach(SignalHandle::restore);
       try {
         Runtime.getRuntime().removeShutdownHook(hook);
       } catch (IllegalStateException shuttingDown) {
         // the hook is running already
       }
     }
+  }
+
+  /** A replaced signal handler, to put back when the job ends. */
+  record SignalHandle(sun.misc.Signal signal, sun.misc.SignalHandler previous) {
+    void restore() {
+      try {
+        sun.misc.Signal.handle(signal, previous);
+      } catch (IllegalArgumentException e) {
+        // not ours to restore
+      }
+    }
+  }
+
+  /** Runs {@code stop} on its own thread on the first TERM or INT; a second one exits at once. */
+  static List<SignalHandle> onStopSignals(Runnable stop) {
+    List<SignalHandle> handles = new ArrayList<>();
+    java.util.concurrent.atomic.AtomicBoolean requested = new java.util.concurrent.atomic.AtomicBoolean();
+    for (String name : List.of("TERM", "INT")) {
+      try {
+        sun.misc.Signal signal = new sun.misc.Signal(name);
+        sun.misc.SignalHandler previous = sun.misc.Signal.handle(signal, sig -> {
+          if (requested.compareAndSet(false, true)) {
+            Thread t = new Thread(stop, "vigil-streaming-stop");
+            t.setDaemon(true);
+            t.start();
+          } else {
+            LOG.warn("Second {} signal: exiting without waiting for the queries", sig.getName());
+            System.exit(128 + sig.getNumber());
+          }
+        });
+        handles.add(new SignalHandle(signal, previous));
+      } catch (IllegalArgumentException e) {
+        LOG.debug("Cannot handle SIG{} here ({}); relying on the shutdown hook", name, e.getMessage());
+      }
+    }
+    return handles;
   }
 
   /** The few options main understands; plain parsing keeps picocli out of the Spark job jar. */

@@ -18,7 +18,10 @@ class StreamingJobConfigTest {
     assertThat(c.bootstrapServers()).isEqualTo("127.0.0.1:19092");
     assertThat(c.telemetryTopic()).isEqualTo("vigil.telemetry");
     assertThat(c.anomaliesTopic()).isEqualTo("vigil.anomalies");
-    assertThat(c.queries()).containsExactly("silver", "quarantine", "device-watch");
+    assertThat(c.queries()).containsExactly("tables", "gold", "device-watch");
+    assertThat(c.metricsPort()).isEqualTo(9465);
+    assertThat(c.metricsBindAddress()).isEqualTo("127.0.0.1");
+    assertThat(c.goldExpectedIntervalOverrides()).isEmpty();
     assertThat(c.deviceWatchSettings().gapFactor()).isEqualTo(3.0);
     assertThat(c.kafkaSourceOptions()).containsEntry("includeHeaders", "true").containsEntry("failOnDataLoss", "true");
     assertThat(c.kafkaSinkOptions()).containsEntry("kafka.acks", "all").containsEntry("topic", "vigil.anomalies");
@@ -31,20 +34,28 @@ class StreamingJobConfigTest {
     assertThat(c.silverPath()).isEqualTo("s3a://lake/vigil/silver");
     assertThat(c.anomalyEventsPath()).isEqualTo("s3a://lake/vigil/anomaly_events");
     assertThat(c.quarantinePath()).isEqualTo("/elsewhere/q");
-    assertThat(c.checkpointPath("silver")).isEqualTo("/cp/silver/v1");
+    assertThat(c.checkpointPath("tables")).isEqualTo("/cp/tables/v1");
+    assertThat(c.checkpointPath("gold")).isEqualTo("/cp/gold/v1");
+    assertThat(c.bronzePath()).isEqualTo("s3a://lake/vigil/bronze");
+    assertThat(c.lateDataPath()).isEqualTo("s3a://lake/vigil/late_data");
+    assertThat(c.gold1mPath()).isEqualTo("s3a://lake/vigil/gold_1m");
+    assertThat(c.gold1hPath()).isEqualTo("s3a://lake/vigil/gold_1h");
     assertThat(c.checkpointPath("device-watch")).isEqualTo("/cp/device-watch/v2");
   }
 
   @Test
   void overridesAndPassThroughKafkaOptions() {
     StreamingJobConfig c = StreamingJobConfig.load(null, List.of("trigger.interval=2s", "device.watch.gap.factor=4",
-        "kafka.source.kafka.security.protocol=SSL", "parser.strict=false", "job.queries=silver,device-watch"));
+        "kafka.source.kafka.security.protocol=SSL", "parser.strict=false", "job.queries=tables,device-watch",
+        "gold.expected.interval.overrides=dev-1=5s, dev-2=2m"));
     assertThat(c.triggerInterval()).isEqualTo(Duration.ofSeconds(2));
     assertThat(c.deviceWatchSettings().gapFactor()).isEqualTo(4.0);
     assertThat(c.kafkaSourceOptions()).containsEntry("kafka.security.protocol", "SSL");
     assertThat(c.kafkaSinkOptions()).doesNotContainKey("kafka.security.protocol");
     assertThat(c.parserOptions().strict()).isFalse();
-    assertThat(c.queries()).containsExactly("silver", "device-watch");
+    assertThat(c.queries()).containsExactly("tables", "device-watch");
+    assertThat(c.goldExpectedIntervalOverrides())
+        .containsExactly(Map.entry("dev-1", Duration.ofSeconds(5)), Map.entry("dev-2", Duration.ofMinutes(2)));
   }
 
   @ParameterizedTest(name = "{0}={1} is refused")
@@ -54,13 +65,25 @@ class StreamingJobConfigTest {
       "trigger.interval, 0s",
       "kafka.max.offsets.per.trigger, 0",
       "parser.topic.layout, devices/#",
-      "job.queries, silver;gold",
+      "job.queries, tables;bogus",
+      "job.queries, silver",
+      "job.queries, quarantine;device-watch",
+      "gold.expected.interval.overrides, dev-1",
+      "gold.expected.interval.overrides, dev-1=0s",
+      "metrics.port, 70000",
+      "job.stop.timeout, 0s",
       "device.watch.min.samples, 0",
       "trigger.intervall, 5s",
   })
   void invalidSettingsAreRefusedNamingTheKey(String key, String value) {
     assertThatThrownBy(() -> new StreamingJobConfig(Map.of(key, value.replace(';', ','))))
         .hasMessageContaining(key.equals("parser.topic.layout") ? "devices/#" : key);
+  }
+
+  @Test
+  void retiredQueryNamesPointAtTheTablesQuery() {
+    assertThatThrownBy(() -> new StreamingJobConfig(Map.of("job.queries", "silver,quarantine")))
+        .isInstanceOf(ConfigException.class).hasMessageContaining("'silver'").hasMessageContaining("Use 'tables' instead");
   }
 
   @Test

@@ -1,0 +1,166 @@
+package io.vigil.streaming.internal;
+
+import static org.apache.spark.sql.functions.broadcast;
+import static org.apache.spark.sql.functions.coalesce;
+import static org.apache.spark.sql.functions.col;
+import static org.apache.spark.sql.functions.expr;
+import static org.apache.spark.sql.functions.greatest;
+import static org.apache.spark.sql.functions.lit;
+import static org.apache.spark.sql.functions.max;
+import static org.apache.spark.sql.functions.min;
+import static org.apache.spark.sql.functions.when;
+
+import io.vigil.schemas.TableSchemas;
+import java.sql.Timestamp;
+import java.util.Arrays;
+import org.apache.spark.sql.Column;
+import org.apache.spark.sql.Dataset;
+import org.apache.spark.sql.Row;
+import org.apache.spark.sql.SparkSession;
+import org.apache.spark.sql.types.DataTypes;
+import org.apache.spark.sql.types.StructField;
+import org.apache.spark.sql.types.StructType;
+
+/**
+ * One micro-batch of the {@code tables} query as plain functions on Datasets: Kafka rows to bronze,
+ * parsed rows (see {@link ParsedRecords}) to quarantine, silver and late_data. No streaming here,
+ * so each step runs on a small static Dataset in a test.
+ *
+ * <p>Watermarks are per device, in event time: a device's watermark is its latest event time
+ * seen in earlier batches minus the delay. Per device, because a fleet's clocks disagree and
+ * devices upload buffered data after an outage: with one global watermark a single fast clock, or
+ * the rest of the fleet while one device catches up, would push everything of a slower device
+ * into late_data.
+ */
+public final class TablesBatch {
+  private TablesBatch() {}
+
+  /** Row classes of {@link #classify}. */
+  public static final String QUARANTINE = "QUARANTINE";
+  public static final String LATE = "LATE";
+  public static final String SILVER = "SILVER";
+  /** late_data reason: older than its device's watermark. */
+  public static final String BEYOND_WATERMARK = "BEYOND_WATERMARK";
+
+  /** Per-device watermark state: the latest event time seen, kept across batches. */
+  public static final StructType WATERMARK_SCHEMA = new StructType()
+      .add("device_id", DataTypes.StringType, false)
+      .add("max_event_ms", DataTypes.LongType, false);
+
+  /**
+   * Kafka rows (Spark's Kafka source schema) in {@link TableSchemas#BRONZE} order. Headers become a
+   * string map; with a repeated header name the last one wins, as in Kafka's {@code lastHeader}.
+   */
+  public static Dataset<Row> bronze(Dataset<Row> kafka, long ingestMs) {
+    kafka.sparkSession().conf().set("spark.sql.mapKeyDedupPolicy", "LAST_WIN");
+    Column headers = Arrays.asList(kafka.columns()).contains("headers")
+        ? expr("map_from_entries(transform(headers, h -> struct(h.key, cast(h.value as string))))")
+        : lit(null).cast(DataTypes.createMapType(DataTypes.StringType, DataTypes.StringType));
+    Timestamp ingest = new Timestamp(ingestMs);
+    return kafka.select(
+        col("topic"),
+        col("partition"),
+        col("offset"),
+        col("timestamp").as("kafka_timestamp"),
+        col("key"),
+        col("value"),
+        headers.as("headers"),
+        lit(ingest).as("ingest_time"),
+        expr("to_date(ingest_time)").as("ingest_date"));
+  }
+
+  /**
+   * Adds {@code row_class} (QUARANTINE, LATE or SILVER), the device's {@code watermark_ms} and
+   * {@code out_of_order} (earlier than the device's latest event time, but within the watermark:
+   * kept and counted). Rejections are QUARANTINE whatever their time.
+   *
+   * @param watermarks {@link #WATERMARK_SCHEMA} rows from the batches before this one
+   */
+  public static Dataset<Row> classify(Dataset<Row> parsed, Dataset<Row> watermarks, long delayMs) {
+    Dataset<Row> wm = watermarks.select(col("device_id").as("wm_device_id"), col("max_event_ms").as("prev_max_ms"));
+    Column isMeasurement = col("measurement_id").isNotNull();
+    Column watermarkMs = col("prev_max_ms").minus(delayMs);
+    return parsed.join(broadcast(wm), parsed.col("device_id").equalTo(wm.col("wm_device_id")), "left")
+        .drop("wm_device_id")
+        .withColumn("watermark_ms", when(isMeasurement, watermarkMs))
+        .withColumn("row_class",
+            when(col("reason").isNotNull(), lit(QUARANTINE))
+                .when(isMeasurement.and(col("event_ms").lt(coalesce(col("watermark_ms"), lit(Long.MIN_VALUE)))), lit(LATE))
+                .otherwise(lit(SILVER)))
+        .withColumn("out_of_order", col("row_class").equalTo(SILVER).and(col("event_ms").lt(col("prev_max_ms"))));
+  }
+
+  /** Readings behind their device's watermark, once each, in {@link TableSchemas#LATE_DATA} order. */
+  public static Dataset<Row> lateData(Dataset<Row> classified) {
+    return silverColumns(classified.where(col("row_class").equalTo(LATE)),
+        col("watermark_ms").minus(col("event_ms")).as("lateness_ms"),
+        lit(BEYOND_WATERMARK).as("reason"),
+        expr("timestamp_millis(watermark_ms)").as("watermark"))
+        .dropDuplicates("measurement_id")
+        .select(columns(TableSchemas.LATE_DATA));
+  }
+
+  /** This batch's silver rows, once per measurement id, before comparing with the table. */
+  public static Dataset<Row> silverCandidates(Dataset<Row> classified) {
+    return silverColumns(classified.where(col("row_class").equalTo(SILVER)))
+        .dropDuplicates("measurement_id")
+        .select(columns(TableSchemas.SILVER));
+  }
+
+  /**
+   * Candidates whose measurement id is not in silver yet: a duplicate that reached Kafka again (an
+   * MQTT redelivery, a bridge retry, a device resend, a re-read from a new checkpoint) arrives in a
+   * later batch. The id includes the event time, so only silver rows in the candidates' event-time
+   * range can match: Delta skips every file outside it by its min/max statistics.
+   */
+  public static Dataset<Row> notYetInSilver(Dataset<Row> candidates, Dataset<Row> silverTable) {
+    Row range = candidates.agg(min("event_time"), max("event_time")).first();
+    if (range.isNullAt(0)) {
+      return candidates;
+    }
+    Timestamp from = range.getTimestamp(0);
+    Timestamp to = range.getTimestamp(1);
+    Dataset<Row> existing = silverTable
+        .where(col("event_date").between(lit(from).cast("date"), lit(to).cast("date")))
+        .where(col("event_time").between(lit(from), lit(to)))
+        .select(col("measurement_id").as("existing_id"));
+    return candidates.join(existing, candidates.col("measurement_id").equalTo(existing.col("existing_id")), "left_anti");
+  }
+
+  /** Watermark state after this batch: each device's latest event time, old or new. */
+  public static Dataset<Row> nextWatermarks(Dataset<Row> previous, Dataset<Row> classified) {
+    Dataset<Row> batch = classified.where(col("measurement_id").isNotNull())
+        .groupBy(col("device_id").as("b_device_id")).agg(max("event_ms").as("b_max_ms"));
+    return previous.join(batch, previous.col("device_id").equalTo(batch.col("b_device_id")), "full_outer")
+        .select(coalesce(col("device_id"), col("b_device_id")).as("device_id"),
+            greatest(coalesce(col("max_event_ms"), col("b_max_ms")), coalesce(col("b_max_ms"), col("max_event_ms")))
+                .as("max_event_ms"));
+  }
+
+  public static Dataset<Row> emptyWatermarks(SparkSession spark) {
+    return spark.createDataFrame(java.util.List.of(), WATERMARK_SCHEMA);
+  }
+
+  private static Dataset<Row> silverColumns(Dataset<Row> rows, Column... extra) {
+    Column[] base = {
+        col("device_id"),
+        col("metric"),
+        expr("timestamp_millis(event_ms)").as("event_time"),
+        col("value"),
+        col("message_id"),
+        col("measurement_id"),
+        expr("timestamp_millis(ingest_ms)").as("ingest_time"),
+        col("source_topic"),
+        col("source_partition"),
+        col("source_offset"),
+        expr("date_from_unix_date(event_day)").as("event_date")};
+    Column[] all = Arrays.copyOf(base, base.length + extra.length);
+    System.arraycopy(extra, 0, all, base.length, extra.length);
+    return rows.select(all);
+  }
+
+  static Column[] columns(StructType schema) {
+    return Arrays.stream(schema.fields()).map(StructField::name).map(org.apache.spark.sql.functions::col)
+        .toArray(Column[]::new);
+  }
+}
