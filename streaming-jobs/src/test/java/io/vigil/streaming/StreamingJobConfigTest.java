@@ -19,6 +19,7 @@ class StreamingJobConfigTest {
     assertThat(c.telemetryTopic()).isEqualTo("vigil.telemetry");
     assertThat(c.anomaliesTopic()).isEqualTo("vigil.anomalies");
     assertThat(c.queries()).containsExactly("silver", "quarantine", "device-watch");
+    assertThat(c.runFor()).as("runs until stopped").isEmpty();
     assertThat(c.deviceWatchSettings().gapFactor()).isEqualTo(3.0);
     assertThat(c.kafkaSourceOptions()).containsEntry("includeHeaders", "true").containsEntry("failOnDataLoss", "true");
     assertThat(c.kafkaSinkOptions()).containsEntry("kafka.acks", "all").containsEntry("topic", "vigil.anomalies");
@@ -45,6 +46,7 @@ class StreamingJobConfigTest {
     assertThat(c.kafkaSinkOptions()).doesNotContainKey("kafka.security.protocol");
     assertThat(c.parserOptions().strict()).isFalse();
     assertThat(c.queries()).containsExactly("silver", "device-watch");
+    assertThat(StreamingJobConfig.load(null, List.of("job.run.for=90s")).runFor()).contains(Duration.ofSeconds(90));
   }
 
   @ParameterizedTest(name = "{0}={1} is refused")
@@ -57,6 +59,7 @@ class StreamingJobConfigTest {
       "job.queries, silver;gold",
       "device.watch.min.samples, 0",
       "trigger.intervall, 5s",
+      "job.run.for, 0s",
   })
   void invalidSettingsAreRefusedNamingTheKey(String key, String value) {
     assertThatThrownBy(() -> new StreamingJobConfig(Map.of(key, value.replace(';', ','))))
