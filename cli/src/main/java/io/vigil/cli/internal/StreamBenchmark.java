@@ -371,6 +371,7 @@ public final class StreamBenchmark {
       consumer.seekToEnd(parts);
       parts.forEach(consumer::position); // resolve the seek now: only events from here on count
 
+      long probeStart = System.currentTimeMillis();
       long last;
       try (KafkaProducer<byte[], byte[]> producer = new KafkaProducer<>(producerProperties())) {
         TopicLayout layout = config.parserOptions().topicLayout();
@@ -390,6 +391,7 @@ public final class StreamBenchmark {
           long seenAt = System.currentTimeMillis();
           AnomalyEvent e = eventOrNull(r.value());
           if (e != null && e.kind() == AnomalyKind.GAP && device.equals(e.deviceId())) {
+            out.printf("    micro-batches meanwhile: %s%n", batchTimes(job, probeStart));
             String reported = e.attributes() == null ? null : e.attributes().get("gap_threshold_ms");
             return new GapLatency(Duration.ofMillis(seenAt - last), threshold, trigger,
                 reported == null ? -1 : Long.parseLong(reported));
@@ -402,8 +404,21 @@ public final class StreamBenchmark {
           }
         });
       }
+      out.printf("    micro-batches meanwhile: %s%n", batchTimes(job, probeStart));
       return none;
     }
+  }
+
+  /** Per query: batches started since {@code sinceMs}, median and longest duration; where a slow GAP comes from. */
+  private static String batchTimes(StreamingJob job, long sinceMs) {
+    List<String> parts = new ArrayList<>();
+    job.queries().forEach((name, q) -> {
+      long[] ms = Stream.of(q.recentProgress()).filter(p -> Instant.parse(p.timestamp()).toEpochMilli() >= sinceMs)
+          .mapToLong(p -> p.durationMs().getOrDefault("triggerExecution", 0L)).sorted().toArray();
+      parts.add(ms.length == 0 ? name + " none" : String.format("%s %d (median %.1f s, longest %.1f s)", name, ms.length,
+          ms[ms.length / 2] / 1000.0, ms[ms.length - 1] / 1000.0));
+    });
+    return String.join("; ", parts);
   }
 
   /** The gap threshold of a device reporting every {@code interval}: factor x interval, not below the minimum gap. */
