@@ -123,6 +123,7 @@ public final class StreamBenchmark {
       try (StreamingJob job = StreamingJob.start(spark, warm)) {
         awaitCaughtUp(job, warm, System.currentTimeMillis(), false);
       }
+      awaitNoActiveJobs(spark);
 
       StreamingJobConfig config = config(topic, anomalies, "measured");
       long t0 = System.nanoTime();
@@ -146,9 +147,18 @@ public final class StreamBenchmark {
         return new Result(settings.readings(), ceiling, full, perQuery, gap);
       }
     } finally {
+      awaitNoActiveJobs(spark);
       spark.stop();
       deleteTopics(topics);
       deleteRecursively(settings.workDir().resolve("stream-" + run));
+    }
+  }
+
+  /** Tasks of a just-stopped query may still be winding down; stopping Spark under them only logs errors. */
+  private static void awaitNoActiveJobs(SparkSession spark) {
+    long deadline = System.nanoTime() + Duration.ofSeconds(15).toNanos();
+    while (spark.sparkContext().statusTracker().getActiveJobIds().length > 0 && System.nanoTime() < deadline) {
+      sleep(Duration.ofMillis(100));
     }
   }
 
