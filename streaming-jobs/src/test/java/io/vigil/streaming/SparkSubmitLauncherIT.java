@@ -59,11 +59,16 @@ class SparkSubmitLauncherIT {
         "tables.root=" + dir.resolve("tables"),
         "checkpoints.root=" + dir.resolve("checkpoints"),
         "trigger.interval=1s",
+        // One query (the first by default, the one writing silver) is enough to prove the launcher,
+        // and keeps the first batch well inside job.run.for on a busy two-core machine.
+        StreamingJobConfig.QUERIES + "=" + StreamingJobConfig.defaults().queries().get(0),
         StreamingJobConfig.RUN_FOR + "=60s");
     List<String> command = new ArrayList<>(List.of(LAUNCHER.toString(), "--master", "local[2]",
         "--driver-memory", "1g", "--conf", "spark.ui.enabled=false",
         // Spark's default of 200 makes each stateful batch run 200 tasks: minutes on two cores.
         "--conf", "spark.sql.shuffle.partitions=2",
+        // Likewise Delta's 50 partitions for reading a table's log.
+        "--conf", "spark.databricks.delta.snapshotPartitions=2",
         "--class", StreamingMain.class.getName(), shadedJar().toString()));
     settings.forEach(s -> command.addAll(List.of("--set", s)));
 
