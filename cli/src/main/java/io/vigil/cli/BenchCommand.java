@@ -2,12 +2,14 @@ package io.vigil.cli;
 
 import io.vigil.cli.internal.BridgeBenchmark;
 import io.vigil.cli.internal.StackSession;
+import io.vigil.cli.internal.StreamBenchmark;
 import io.vigil.common.VigilHome;
 import io.vigil.stack.StackEndpoints;
 import java.io.PrintStream;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Duration;
+import java.util.ArrayList;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
@@ -17,7 +19,7 @@ import picocli.CommandLine.Option;
 
 /** {@code vigil bench}: speed measurements that print figures and ratios against a baseline run alongside. */
 @Command(name = "bench", mixinStandardHelpOptions = true, description = "Speed benchmarks with their baselines, in one run.",
-    subcommands = {BenchCommand.Bridge.class})
+    subcommands = {BenchCommand.Bridge.class, BenchCommand.Stream.class})
 public final class BenchCommand implements Runnable {
   @picocli.CommandLine.Spec picocli.CommandLine.Model.CommandSpec spec;
 
@@ -86,6 +88,69 @@ public final class BenchCommand implements Runnable {
         out.printf("Vigil delivered every message in every round: %s%n", complete ? "yes" : "NO");
         return complete ? 0 : 1;
       }
+    }
+  }
+
+  @Command(name = "stream", mixinStandardHelpOptions = true,
+      description = {"Preloads Kafka with a backlog of readings, then works it off twice in one local SparkSession: a ceiling"
+          + " (Spark's Kafka source into the no-op sink) and the full streaming job (every configured query). Prints"
+          + " readings/s of both and their ratio (goal >= 0.5), then the time from a probe device's last reading to its"
+          + " GAP event on Kafka against its threshold plus two trigger intervals. Exit code 0 whether or not a goal is met.",
+          "Without --bootstrap-servers it uses the running local stack, or starts one for the run."})
+  static final class Stream implements Callable<Integer> {
+    @Option(names = "--readings", defaultValue = "2000000", description = "Readings (one measurement each) in the backlog (default: ${DEFAULT-VALUE}).")
+    long readings;
+
+    @Option(names = "--devices", defaultValue = "1000", description = "Devices the readings are spread over (default: ${DEFAULT-VALUE}).")
+    int devices;
+
+    @Option(names = "--partitions", defaultValue = "6", description = "Partitions of the benchmark's telemetry topic (default: ${DEFAULT-VALUE}).")
+    int partitions;
+
+    @Option(names = "--warmup-readings", defaultValue = "50000",
+        description = "Readings of the uncounted warm-up run through both contenders (default: ${DEFAULT-VALUE}).")
+    long warmupReadings;
+
+    @Option(names = "--probe-seconds", defaultValue = "20",
+        description = "How long the GAP probe device reports, once a second, before it stops (default: ${DEFAULT-VALUE}).")
+    int probeSeconds;
+
+    @Option(names = "--timeout-minutes", defaultValue = "30", description = "Give up on a contender after this long (default: ${DEFAULT-VALUE}).")
+    int timeoutMinutes;
+
+    @Option(names = "--bootstrap-servers", description = "Kafka to use instead of the local stack.")
+    String bootstrapServers;
+
+    @Option(names = "--set", paramLabel = "KEY=VALUE",
+        description = "A streaming job setting, as for `vigil stream` (repeatable), e.g. --set trigger.interval=2s.")
+    List<String> overrides = new ArrayList<>();
+
+    @Override
+    public Integer call() throws Exception {
+      PrintStream out = System.out;
+      if (readings < 1 || devices < 1 || partitions < 1 || warmupReadings < 1 || probeSeconds < 2 || timeoutMinutes < 1) {
+        throw new picocli.CommandLine.ParameterException(spec.commandLine(),
+            "--readings, --devices, --partitions, --warmup-readings and --timeout-minutes must be at least 1,"
+                + " --probe-seconds at least 2.");
+      }
+      Path work = Files.createDirectories(VigilHome.dir().resolve("bench"));
+      if (bootstrapServers != null) {
+        return run(bootstrapServers, work, out);
+      }
+      try (StackSession stack = new StackSession(out)) {
+        return run(stack.endpoints().kafkaBootstrapServers(), work, out);
+      }
+    }
+
+    @picocli.CommandLine.Spec picocli.CommandLine.Model.CommandSpec spec;
+
+    private int run(String kafka, Path work, PrintStream out) throws Exception {
+      out.printf("Stream benchmark: %,d readings from %,d devices on %d partitions (%s), Spark local[%d]%n",
+          readings, devices, partitions, kafka, Runtime.getRuntime().availableProcessors());
+      StreamBenchmark.Result result = new StreamBenchmark(new StreamBenchmark.Settings(kafka, readings, devices, partitions,
+          warmupReadings, Duration.ofSeconds(probeSeconds), Duration.ofMinutes(timeoutMinutes), overrides, work), out).run();
+      StreamBenchmark.summary(result).forEach(out::println);
+      return 0;
     }
   }
 }

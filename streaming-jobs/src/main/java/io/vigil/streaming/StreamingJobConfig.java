@@ -14,6 +14,7 @@ import java.nio.file.Path;
 import java.time.Duration;
 import java.util.List;
 import java.util.Map;
+import java.util.Optional;
 
 /**
  * Everything the streaming job reads from its config file and {@code --set} overrides. The defaults
@@ -34,6 +35,7 @@ public final class StreamingJobConfig extends AbstractConfig {
   public static final String KAFKA_SINK_PREFIX = "kafka.sink.";
 
   public static final String QUERIES = "job.queries";
+  public static final String RUN_FOR = "job.run.for";
   public static final String TABLES_ROOT = "tables.root";
   public static final String BRONZE_PATH = "tables.bronze.path";
   public static final String SILVER_PATH = "tables.silver.path";
@@ -121,6 +123,9 @@ public final class StreamingJobConfig extends AbstractConfig {
           },
           "Which queries to start: tables (bronze, silver, late_data, quarantine from one Kafka read),"
               + " gold (1-minute and 1-hour aggregates of silver), device-watch.")
+      .define(RUN_FOR, Type.DURATION, null, Validator.positiveDuration(),
+          "Stop every query (at a batch boundary) and exit 0 this long after they started; unset runs until"
+              + " stopped. For smoke tests and bounded catch-up runs.")
       .define(TABLES_ROOT, Type.STRING, defaultHome().resolve("delta").toString(), Validator.nonEmpty(),
           "Directory or URI (s3a://, abfss://, ...) under which the Delta tables live.")
       .define(BRONZE_PATH, Type.STRING, "", "Bronze table location; empty means <tables.root>/bronze.")
@@ -230,6 +235,11 @@ public final class StreamingJobConfig extends AbstractConfig {
 
   public List<String> queries() {
     return getList(QUERIES);
+  }
+
+  /** How long StreamingMain runs before it stops the job; empty means until stopped. */
+  public Optional<Duration> runFor() {
+    return Optional.ofNullable(getDuration(RUN_FOR));
   }
 
   public String silverPath() {

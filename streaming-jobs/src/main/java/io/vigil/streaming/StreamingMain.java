@@ -3,6 +3,7 @@ package io.vigil.streaming;
 import io.vigil.common.VigilException;
 import java.io.PrintStream;
 import java.nio.file.Path;
+import java.time.Duration;
 import java.util.ArrayList;
 import java.util.List;
 import org.apache.spark.sql.SparkSession;
@@ -64,6 +65,7 @@ public final class StreamingMain {
     // If the JVM shuts down anyway (System.exit elsewhere, a signal we could not handle).
     Thread hook = new Thread(job::stop, "vigil-streaming-shutdown");
     Runtime.getRuntime().addShutdownHook(hook);
+    Thread timer = config.runFor().map(runFor -> stopAfter(job, runFor)).orElse(null);
     try {
       job.awaitTermination();
       LOG.info("Streaming job stopped");
@@ -73,6 +75,9 @@ public final class StreamingMain {
       return 1;
     } finally {
       handles.forEach(SignalHandle::restore);
+      if (timer != null) {
+        timer.interrupt();
+      }
       try {
         Runtime.getRuntime().removeShutdownHook(hook);
       } catch (IllegalStateException shuttingDown) {
@@ -115,6 +120,23 @@ public final class StreamingMain {
       }
     }
     return handles;
+  }
+
+  /** {@code job.run.for}: stops the job after a while; awaitTermination then returns as after any deliberate stop. */
+  private static Thread stopAfter(StreamingJob job, Duration runFor) {
+    LOG.info("Running for {} ({}), then stopping", runFor, StreamingJobConfig.RUN_FOR);
+    Thread timer = new Thread(() -> {
+      try {
+        Thread.sleep(runFor.toMillis());
+      } catch (InterruptedException e) {
+        return; // the job ended first
+      }
+      LOG.info("{} of {} elapsed: stopping streaming queries", StreamingJobConfig.RUN_FOR, runFor);
+      job.stop();
+    }, "vigil-streaming-run-for");
+    timer.setDaemon(true);
+    timer.start();
+    return timer;
   }
 
   /** The few options main understands; plain parsing keeps picocli out of the Spark job jar. */

@@ -22,6 +22,7 @@ class StreamingJobConfigTest {
     assertThat(c.metricsPort()).isEqualTo(9465);
     assertThat(c.metricsBindAddress()).isEqualTo("127.0.0.1");
     assertThat(c.goldExpectedIntervalOverrides()).isEmpty();
+    assertThat(c.runFor()).as("runs until stopped").isEmpty();
     assertThat(c.deviceWatchSettings().gapFactor()).isEqualTo(3.0);
     assertThat(c.kafkaSourceOptions()).containsEntry("includeHeaders", "true").containsEntry("failOnDataLoss", "true");
     assertThat(c.kafkaSinkOptions()).containsEntry("kafka.acks", "all").containsEntry("topic", "vigil.anomalies");
@@ -56,6 +57,7 @@ class StreamingJobConfigTest {
     assertThat(c.queries()).containsExactly("tables", "device-watch");
     assertThat(c.goldExpectedIntervalOverrides())
         .containsExactly(Map.entry("dev-1", Duration.ofSeconds(5)), Map.entry("dev-2", Duration.ofMinutes(2)));
+    assertThat(StreamingJobConfig.load(null, List.of("job.run.for=90s")).runFor()).contains(Duration.ofSeconds(90));
   }
 
   @ParameterizedTest(name = "{0}={1} is refused")
@@ -74,6 +76,7 @@ class StreamingJobConfigTest {
       "job.stop.timeout, 0s",
       "device.watch.min.samples, 0",
       "trigger.intervall, 5s",
+      "job.run.for, 0s",
   })
   void invalidSettingsAreRefusedNamingTheKey(String key, String value) {
     assertThatThrownBy(() -> new StreamingJobConfig(Map.of(key, value.replace(';', ','))))
