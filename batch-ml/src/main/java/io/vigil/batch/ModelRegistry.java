@@ -130,6 +130,19 @@ public final class ModelRegistry {
     Path dir = new Path(root, meta.version());
     try {
       model.write().overwrite().save(new Path(dir, "model").toString());
+    } catch (RuntimeException e) {
+      throw e;
+    } catch (Exception e) { // MLWriter.save declares IOException
+      throw new IllegalStateException("cannot save model " + meta.version() + " under " + root, e);
+    }
+    writeMetadata(meta);
+    LOG.info("Saved model {} to {}", meta.version(), dir);
+  }
+
+  /** Writes {@code metadata.json} by rename, so a reader sees all of it or none. */
+  void writeMetadata(ModelMetadata meta) {
+    Path dir = new Path(root, meta.version());
+    try {
       Path tmp = new Path(dir, "." + METADATA + ".tmp");
       try (OutputStream out = fs.create(tmp, true)) {
         json.writeValue(out, meta);
@@ -140,9 +153,8 @@ public final class ModelRegistry {
         throw new IOException("rename " + tmp + " -> " + target + " failed");
       }
     } catch (IOException e) {
-      throw new UncheckedIOException("cannot save model " + meta.version() + " under " + root, e);
+      throw new UncheckedIOException("cannot write the metadata of " + meta.version() + " under " + root, e);
     }
-    LOG.info("Saved model {} to {}", meta.version(), dir);
   }
 
   /** Loads a saved model as a forecaster; needs an active SparkSession (MLlib reads through it). */
