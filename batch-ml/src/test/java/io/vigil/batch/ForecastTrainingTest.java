@@ -47,7 +47,7 @@ class ForecastTrainingTest {
     m.put(ForecastJobConfig.FORECASTS_PATH, dir.resolve("forecasts").toString());
     m.put(ForecastJobConfig.HORIZON, "6");
     m.put(ForecastJobConfig.BACKTEST_ORIGINS, "6");
-    m.put(ForecastJobConfig.MODEL_MAX_ITER, "20");
+    m.put(ForecastJobConfig.MODEL_MAX_ITER, "12");
     m.put(ForecastJobConfig.MODEL_MAX_DEPTH, "3");
     m.put(ForecastJobConfig.TRAIN_ORIGIN_STRIDE, "2");
     m.putAll(extra);
@@ -91,7 +91,7 @@ class ForecastTrainingTest {
     assertThat(meta.trainedTo()).isEqualTo(AS_OF.toString());
     assertThat(meta.backtestFrom()).isEqualTo(AS_OF.minusSeconds(6 * 6 * 3600).toString());
     assertThat(meta.features()).contains("lag_1", "seasonal_lag_1", "target_hour_of_day", "horizon");
-    assertThat(meta.params()).containsEntry(ForecastJobConfig.MODEL_MAX_ITER, "20");
+    assertThat(meta.params()).containsEntry(ForecastJobConfig.MODEL_MAX_ITER, "12");
 
     // A rerun for the same as_of and settings trains nothing and adds no version.
     ForecastTraining.Report again = ForecastTraining.train(spark, silver, config, AS_OF, clock);
