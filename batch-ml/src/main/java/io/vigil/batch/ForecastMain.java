@@ -37,6 +37,10 @@ public final class ForecastMain implements Callable<Integer> {
   @Option(names = "--set", paramLabel = "KEY=VALUE", description = "Overrides one setting; repeatable; wins over --config.")
   List<String> overrides = new ArrayList<>();
 
+  @Option(names = "--train", description = "Train, backtest and register a model as of --as-of (promoting it if it beats"
+      + " the current one) instead of writing forecasts.")
+  boolean train;
+
   private final Clock clock;
 
   public ForecastMain() {
@@ -72,6 +76,13 @@ public final class ForecastMain implements Callable<Integer> {
     Instant runAsOf = effectiveAsOf();
     SparkSession spark = SparkSessions.forJob("vigil-forecast");
     try {
+      if (train) {
+        ForecastTraining.Report report = ForecastJob.train(spark, config, runAsOf, clock);
+        LOG.info("Done: model {} ({}), backtest relMASE {} over {} series; {}", report.version(),
+            report.reused() ? "already trained" : "trained", report.backtest().relMase(), report.backtest().seriesScored(),
+            report.promotion().promoted() ? "now current" : "not promoted: " + report.promotion().reason());
+        return 0;
+      }
       ForecastRunSummary summary = ForecastJob.run(spark, config, runAsOf);
       LOG.info("Done: {} series forecast, {} too short, {} without backtest, relMASE {}",
           summary.seriesForecast(), summary.seriesTooShort(), summary.seriesWithoutBacktest(), summary.relMase());

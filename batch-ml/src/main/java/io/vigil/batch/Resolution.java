@@ -8,8 +8,11 @@ import java.util.Locale;
 /**
  * The step of the regular grid a series is resampled to before it is forecast. Buckets are aligned
  * to the Unix epoch, so they are UTC hours and UTC days whatever the session time zone.
+ * {@link #NATIVE} is the devices' own cadence: its step is configured
+ * ({@code forecast.native.step}) rather than fixed, and its season is one day of steps.
  */
 public enum Resolution {
+  NATIVE(null, 0),
   HOURLY(Duration.ofHours(1), 24),
   DAILY(Duration.ofDays(1), 7);
 
@@ -21,14 +24,20 @@ public enum Resolution {
     this.naturalSeason = naturalSeason;
   }
 
-  /** The length of one bucket. */
-  public Duration step() {
-    return step;
+  /** The length of one bucket; {@code nativeStep} for {@link #NATIVE}. */
+  public Duration step(Duration nativeStep) {
+    return step != null ? step : nativeStep;
   }
 
-  /** Buckets per season when the config does not say: a day of hours, a week of days. */
-  public int naturalSeason() {
-    return naturalSeason;
+  /**
+   * Buckets per season when the config does not say: a day of hours, a week of days, a day of
+   * native steps (at least one).
+   */
+  public int naturalSeason(Duration nativeStep) {
+    if (step != null) {
+      return naturalSeason;
+    }
+    return (int) Math.max(1, Math.min(10_000, Duration.ofDays(1).toMillis() / nativeStep.toMillis()));
   }
 
   /** The name used in configuration: {@code hourly}, {@code daily}. */

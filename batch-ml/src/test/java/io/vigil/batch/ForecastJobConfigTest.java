@@ -57,6 +57,16 @@ class ForecastJobConfigTest {
       "forecast.min.history, 400, forecast.min.history",
       "forecast.fill.max.gap, -1, forecast.fill.max.gap",
       "forecast.interval.coverage, 1.5, forecast.interval.coverage",
+      "forecast.resolution, minutely, forecast.resolution",
+      "forecast.native.step, 0s, forecast.native.step",
+      "forecast.model.lags, 0, forecast.model.lags",
+      "forecast.model.max.iter, 0, forecast.model.max.iter",
+      "forecast.model.step.size, 0, forecast.model.step.size",
+      "forecast.model.subsample, 1.5, forecast.model.subsample",
+      "forecast.model.enabled, maybe, forecast.model.enabled",
+      "forecast.backtest.origins, 0, forecast.backtest.origins",
+      "forecast.backtest.spacing, 0, forecast.backtest.spacing",
+      "models.promote.max.relmase, -1, models.promote.max.relmase",
       "forecast.horizn, 12, forecast.horizn"})
   void invalidSettingsAreRefusedNamingTheKey(String key, String value, String named) {
     Map<String, String> m = required();
@@ -65,6 +75,42 @@ class ForecastJobConfigTest {
     assertThatThrownBy(() -> new ForecastJobConfig(m))
         .isInstanceOf(ConfigException.class)
         .hasMessageContaining("'" + named + "'");
+  }
+
+  @Test
+  void nativeResolutionUsesTheConfiguredStepAndADayOfStepsAsTheSeason() {
+    Map<String, String> m = required();
+    m.put(ForecastJobConfig.RESOLUTION, "native");
+    m.put(ForecastJobConfig.NATIVE_STEP, "10m");
+
+    ForecastJobConfig c = new ForecastJobConfig(m);
+
+    assertThat(c.step()).isEqualTo(Duration.ofMinutes(10));
+    assertThat(c.seasonLength()).isEqualTo(144);
+    assertThat(c.historyBuckets()).isEqualTo(14 * 144);
+  }
+
+  @Test
+  void theRegistryDefaultsToAModelsDirectoryBesideTheForecastsTable() {
+    assertThat(new ForecastJobConfig(required()).modelsPath()).isEqualTo("/data/models");
+    Map<String, String> m = required();
+    m.put(ForecastJobConfig.FORECASTS_PATH, "s3a://lake/tables/forecasts/");
+    assertThat(new ForecastJobConfig(m).modelsPath()).isEqualTo("s3a://lake/tables/models");
+    m.put(ForecastJobConfig.MODELS_PATH, "/elsewhere/models");
+    assertThat(new ForecastJobConfig(m).modelsPath()).isEqualTo("/elsewhere/models");
+  }
+
+  @Test
+  void trainingNeedsRoomForTheBacktestAndIsRefusedNamingTheHistory() {
+    Map<String, String> m = required();
+    m.put(ForecastJobConfig.BACKTEST_ORIGINS, "20");
+    ForecastJobConfig c = new ForecastJobConfig(m); // fine for the baselines
+
+    assertThatThrownBy(c::checkHistoryHoldsModelBacktest)
+        .isInstanceOf(ConfigException.class)
+        .hasMessageContaining("'forecast.history'")
+        .hasMessageContaining("forecast.backtest.origins");
+    new ForecastJobConfig(required()).checkHistoryHoldsModelBacktest();
   }
 
   @Test

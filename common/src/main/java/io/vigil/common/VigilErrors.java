@@ -276,4 +276,21 @@ public final class VigilErrors {
             + " each metric may have one rule.",
         "Correct " + key + " in the config file or pass --set " + key + "=<value>.");
   }
+
+  /** A model version asked for is not in the registry (or was never saved completely). */
+  public static VigilException modelNotFound(String version, String registry) {
+    return new VigilException(
+        "Model version '" + version + "' is not in the model registry at " + registry + ".",
+        "A version exists once its metadata.json is written; a training run that failed midway leaves none.",
+        "List the registry's versions, check models.path points at the right registry, or train one with --train.");
+  }
+
+  /** Training found no series with enough unbroken history before the backtest window. */
+  public static VigilException noTrainingData(String silverPath, String from, String to) {
+    return new VigilException(
+        "No series in " + silverPath + " has a training example between " + from + " and " + to + ".",
+        "A model learns from series with forecast.model.lags present buckets and a season of history before each origin,"
+            + " and a real reading at the target; long gaps are not bridged.",
+        "Train with a later --as-of or a longer forecast.history, or lower forecast.backtest.origins or forecast.model.lags.");
+  }
 }

@@ -26,7 +26,7 @@ public record ForecastPlan(
 
   public static ForecastPlan of(ForecastJobConfig config, Instant asOf) {
     long asOfMicros = ChronoUnit.MICROS.between(Instant.EPOCH, asOf);
-    long bucket = config.resolution().step().toNanos() / 1_000;
+    long bucket = config.step().toNanos() / 1_000;
     long end = Math.floorDiv(asOfMicros, bucket);
     long firstTarget = -Math.floorDiv(-asOfMicros, bucket);
     return new ForecastPlan(asOfMicros, bucket, end - config.historyBuckets(), end, firstTarget, config.horizon(),

@@ -1,0 +1,35 @@
+package io.vigil.batch;
+
+import io.vigil.batch.internal.Backtest;
+import io.vigil.batch.internal.FeatureSpec;
+import java.util.List;
+import java.util.Map;
+
+/**
+ * What the registry records about one trained model ({@code models/<version>/metadata.json}).
+ * Times are ISO-8601 instants; the training window is {@code [trainedFrom, trainedTo)}, the
+ * backtest's targets lie in {@code [backtestFrom, backtestTo)}.
+ *
+ * @param step the bucket length (ISO-8601 duration) the model's features are computed at
+ * @param params every setting that shaped the model; {@code paramsHash} is part of the version
+ * @param backtest overall scores; {@code backtest.relMase} decides promotion
+ * @param backtestSeries per-series scores of the same backtest
+ */
+public record ModelMetadata(
+    String version,
+    String modelType,
+    String asOf,
+    String createdAt,
+    String trainedFrom,
+    String trainedTo,
+    String backtestFrom,
+    String backtestTo,
+    String resolution,
+    String step,
+    long trainingRows,
+    FeatureSpec featureSpec,
+    List<String> features,
+    Map<String, String> params,
+    String paramsHash,
+    Backtest.Summary backtest,
+    List<Backtest.SeriesScore> backtestSeries) {}

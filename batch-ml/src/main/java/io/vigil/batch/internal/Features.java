@@ -1,0 +1,205 @@
+package io.vigil.batch.internal;
+
+import java.util.ArrayList;
+import java.util.List;
+
+/**
+ * The model's features for one (series, origin t, horizon h), target bucket {@code u = t + h}.
+ * Causal by construction: every value read comes from a bucket at or before the origin; the target
+ * bucket contributes only its calendar position. Values are normalised ({@link Normaliser}) so one
+ * model serves every series.
+ *
+ * <p>The model learns a correction to the seasonal profile (the label is the target's normalised
+ * value minus the profile), so an untrained or uninformed model degrades to a seasonal mean, which
+ * on noisy seasonal data is already better than seasonal naive.
+ */
+public final class Features {
+  private Features() {}
+
+  /** One training row: the feature vector and the label (normalised target minus profile). */
+  public record Example(int origin, int horizon, double[] features, double label) {}
+
+  /** The series normalised with {@code norm}, only for buckets {@code <= origin}; later ones are NaN. */
+  public static double[] normalised(SeriesHistory s, Normaliser norm, int origin) {
+    double[] z = new double[s.length()];
+    for (int i = 0; i < z.length; i++) {
+      z[i] = i <= origin && s.present(i) ? norm.normalise(s.y()[i]) : Double.NaN;
+    }
+    return z;
+  }
+
+  /**
+   * Whether the model can forecast from origin {@code t}: its last L buckets are all present (no
+   * long gap in the lag window; short ones were filled) and at least a season lies before it.
+   */
+  public static boolean servable(SeriesHistory s, FeatureSpec spec, int t) {
+    if (t < spec.season() || t - spec.lags() + 1 < 0 || t >= s.length()) {
+      return false;
+    }
+    for (int i = t - spec.lags() + 1; i <= t; i++) {
+      if (!s.present(i)) {
+        return false;
+      }
+    }
+    return true;
+  }
+
+  /**
+   * Whether (t, h) may be a training row or a scored backtest target: servable at t, the target a
+   * real reading, and no missing bucket between origin and target, so no row spans a long gap.
+   */
+  public static boolean scorable(SeriesHistory s, FeatureSpec spec, int t, int h) {
+    int u = t + h;
+    if (!servable(s, spec, t) || !s.observed(u)) {
+      return false;
+    }
+    for (int i = t + 1; i < u; i++) {
+      if (!s.present(i)) {
+        return false;
+      }
+    }
+    return true;
+  }
+
+  /**
+   * The feature vector for origin t and horizon h, reading {@code z} and {@code imputed} only at
+   * indexes {@code <= t}. {@code z} must be normalised ({@link #normalised}).
+   */
+  public static double[] vector(FeatureSpec spec, SeriesHistory s, double[] z, int t, int h) {
+    int m = spec.season();
+    int lagsN = spec.lags();
+    int u = t + h;
+    double[] f = new double[spec.size()];
+    double seasonMean = mean(z, t - m + 1, t);
+    double fallback = Double.isNaN(seasonMean) ? 0 : seasonMean;
+    int k = 0;
+    f[k++] = h;
+    long targetMicros = s.bucketStartMicros(u);
+    f[k++] = Math.floorMod(Math.floorDiv(targetMicros, 3_600_000_000L), 24L);
+    // 1970-01-01 was a Thursday; 0 is Monday.
+    f[k++] = Math.floorMod(Math.floorDiv(targetMicros, 86_400_000_000L) + 3, 7L);
+    int imputedInLags = 0;
+    for (int lag = 1; lag <= lagsN; lag++) {
+      int i = t - lag + 1;
+      f[k++] = orElse(at(z, i, t), fallback);
+      if (i >= 0 && i <= t && s.imputed()[i]) {
+        imputedInLags++;
+      }
+    }
+    int sn1 = samePhaseAtOrBefore(z, u, t, m);
+    int sn2 = sn1 < 0 ? -1 : samePhaseAtOrBefore(z, sn1 - m, t, m);
+    double profile = profile(z, u, t, m, spec.profileSeasons());
+    f[k++] = sn1 < 0 ? fallback : z[sn1];
+    f[k++] = sn2 < 0 ? orElse(sn1 < 0 ? Double.NaN : z[sn1], fallback) : z[sn2];
+    f[k++] = orElse(profile, fallback);
+    f[k++] = orElse(mean(z, t - lagsN + 1, t), fallback);
+    f[k++] = orElse(std(z, t - lagsN + 1, t), 0);
+    f[k++] = fallback;
+    f[k++] = orElse(std(z, t - m + 1, t), 0);
+    // How far the latest bucket sits from what its own phase usually is: a level shift or drift shows here.
+    double originProfile = profile(z, t, t - 1, m, spec.profileSeasons());
+    f[k++] = Double.isNaN(z[t]) || Double.isNaN(originProfile) ? 0 : z[t] - originProfile;
+    f[k++] = t >= 0 && s.imputed()[t] ? 1 : 0;
+    f[k++] = imputedInLags;
+    int missing = 0;
+    for (int i = Math.max(0, t - m + 1); i <= t; i++) {
+      if (Double.isNaN(z[i])) {
+        missing++;
+      }
+    }
+    f[k++] = missing;
+    return f;
+  }
+
+  /** What the model's output is added to: the target's seasonal profile, or the last season's mean. */
+  public static double base(FeatureSpec spec, double[] z, int t, int h) {
+    double profile = profile(z, t + h, t, spec.season(), spec.profileSeasons());
+    if (!Double.isNaN(profile)) {
+      return profile;
+    }
+    double seasonMean = mean(z, t - spec.season() + 1, t);
+    return Double.isNaN(seasonMean) ? 0 : seasonMean;
+  }
+
+  /**
+   * Training rows of one series: origins every {@code stride} buckets, horizons 1..H, whose target
+   * is at or before {@code lastTarget} and which are {@link #scorable}. Normalised with
+   * {@code norm}, which the caller fits on the training window only.
+   */
+  public static List<Example> examples(SeriesHistory s, FeatureSpec spec, Normaliser norm, int lastTarget, int stride) {
+    List<Example> out = new ArrayList<>();
+    double[] z = normalised(s, norm, lastTarget);
+    double[] labelsZ = z; // the target u <= lastTarget is inside the normalised part
+    for (int t = lastTarget - 1; t >= 0; t -= stride) {
+      if (!servable(s, spec, t)) {
+        continue;
+      }
+      for (int h = 1; h <= spec.horizon() && t + h <= lastTarget; h++) {
+        if (scorable(s, spec, t, h)) {
+          double label = labelsZ[t + h] - base(spec, z, t, h);
+          out.add(new Example(t, h, vector(spec, s, z, t, h), label));
+        }
+      }
+    }
+    return out;
+  }
+
+  /** The latest index {@code <= t} in the same phase as {@code u} holding a value, or -1. */
+  static int samePhaseAtOrBefore(double[] z, int u, int t, int m) {
+    int j = u <= t ? u : u - m * (int) Math.ceil((u - t) / (double) m);
+    while (j >= 0 && Double.isNaN(z[j])) {
+      j -= m;
+    }
+    return j;
+  }
+
+  /** Mean of the same phase as {@code u} over the last {@code seasons} seasons at or before t; NaN if none. */
+  static double profile(double[] z, int u, int t, int m, int seasons) {
+    int j = u <= t ? u : u - m * (int) Math.ceil((u - t) / (double) m);
+    double sum = 0;
+    int n = 0;
+    for (int k = 0; k < seasons && j >= 0; k++, j -= m) {
+      if (!Double.isNaN(z[j])) {
+        sum += z[j];
+        n++;
+      }
+    }
+    return n == 0 ? Double.NaN : sum / n;
+  }
+
+  private static double at(double[] z, int i, int t) {
+    return i < 0 || i > t ? Double.NaN : z[i];
+  }
+
+  private static double mean(double[] z, int from, int to) {
+    double sum = 0;
+    int n = 0;
+    for (int i = Math.max(0, from); i <= to; i++) {
+      if (!Double.isNaN(z[i])) {
+        sum += z[i];
+        n++;
+      }
+    }
+    return n == 0 ? Double.NaN : sum / n;
+  }
+
+  private static double std(double[] z, int from, int to) {
+    double mean = mean(z, from, to);
+    if (Double.isNaN(mean)) {
+      return Double.NaN;
+    }
+    double ss = 0;
+    int n = 0;
+    for (int i = Math.max(0, from); i <= to; i++) {
+      if (!Double.isNaN(z[i])) {
+        ss += (z[i] - mean) * (z[i] - mean);
+        n++;
+      }
+    }
+    return n < 2 ? 0 : Math.sqrt(ss / n);
+  }
+
+  private static double orElse(double v, double fallback) {
+    return Double.isNaN(v) ? fallback : v;
+  }
+}
