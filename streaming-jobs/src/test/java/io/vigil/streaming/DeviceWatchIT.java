@@ -160,22 +160,30 @@ class DeviceWatchIT {
       FleetGenerator generator = new FleetGenerator(simConfig, Clock.systemUTC());
       Future<?> run = fleet.submit(() -> new Simulator(simConfig, Clock.systemUTC())
           .run(generator, new KafkaSink(producer, sent), null));
-      Thread.sleep(2_000);
+      // Start once about two readings per device are queued: a backlog from the first batch on.
+      await("the fleet's first readings").atMost(Duration.ofSeconds(60))
+          .until(() -> sent.size() >= 2 * registered.size());
+      long fleetStart = sent.stream().mapToLong(Sent::eventMs).min().orElseThrow();
       job = StreamingJob.start(spark, config);
       awaitFirstBatch(job);
 
       // Stop the query mid-run and restart it from its checkpoint while the devices keep sending.
-      Thread.sleep(FLEET.toMillis() * 2 / 5);
+      awaitFleetPast(sent, fleetStart + FLEET.toMillis() * 2 / 5, "the fleet two fifths through its run");
       job.stop();
       stopAt = System.currentTimeMillis();
-      Thread.sleep(3_000);
+      awaitFleetPast(sent, stopAt + 3_000, "three seconds of readings sent while the query is down");
       job = StreamingJob.start(spark, config);
       awaitFirstBatch(job);
       LOG.info("Query down from {} to {}", Instant.ofEpochMilli(stopAt), Instant.now());
 
       run.get(FLEET.toSeconds() + 60, TimeUnit.SECONDS);
       labels = generator.labels();
-      Thread.sleep(TAIL.toMillis()); // dead devices near the end still get their threshold
+      // Dead devices near the end still get their threshold: the watch must have run a batch that
+      // long after the last reading arrived.
+      long lastArrival = sent.stream().mapToLong(Sent::arrivalMs).max().orElseThrow();
+      await("a device-watch batch " + TAIL + " after the fleet's last reading")
+          .atMost(TAIL.plusMinutes(3)).pollInterval(Duration.ofMillis(200))
+          .until(() -> batchStarts.stream().anyMatch(t -> t >= lastArrival + TAIL.toMillis()));
       assertThat(job.queries().values()).allMatch(q -> q.isActive() && q.exception().isEmpty());
     } finally {
       if (job != null) {
@@ -426,6 +434,12 @@ class DeviceWatchIT {
   private static String header(ConsumerRecord<byte[], byte[]> r, String key) {
     var h = r.headers().lastHeader(key);
     return h == null ? null : new String(h.value(), StandardCharsets.UTF_8);
+  }
+
+  /** Waits until the fleet has sent a reading with an event time at or after {@code eventMs}. */
+  private static void awaitFleetPast(List<Sent> sent, long eventMs, String what) {
+    await(what).atMost(FLEET.plusMinutes(1)).pollInterval(Duration.ofMillis(100))
+        .until(() -> sent.stream().anyMatch(r -> r.eventMs() >= eventMs));
   }
 
   private static void awaitFirstBatch(StreamingJob job) {
