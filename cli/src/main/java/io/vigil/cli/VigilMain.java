@@ -1,6 +1,7 @@
 package io.vigil.cli;
 
 import io.vigil.batch.ForecastMain;
+import io.vigil.batch.ScoreMain;
 import io.vigil.bridge.BridgeCommand;
 import io.vigil.common.VigilException;
 import io.vigil.simulator.SimulateCommand;
@@ -29,6 +30,13 @@ public final class VigilMain implements Runnable {
     CommandLine forecast = new CommandLine(new ForecastMain());
     forecast.getCommandSpec().name("forecast");
     cl.addSubcommand("forecast", forecast);
+    // Daily `vigil train --as-of T` and hourly `vigil score --as-of T`: the spark-submit entry points, run in this JVM.
+    CommandLine train = new CommandLine(ForecastMain.training());
+    train.getCommandSpec().name("train");
+    cl.addSubcommand("train", train);
+    CommandLine score = new CommandLine(new ScoreMain());
+    score.getCommandSpec().name("score");
+    cl.addSubcommand("score", score);
     cl.setExecutionExceptionHandler((ex, line, parsed) -> {
       Throwable t = ex;
       while (t != null && !(t instanceof VigilException)) {

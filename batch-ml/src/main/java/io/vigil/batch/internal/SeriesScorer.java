@@ -220,6 +220,11 @@ public final class SeriesScorer {
       for (int q = j; q < end; q++) {
         covered |= shift[q] || drift[q];
       }
+      if (covered) {
+        // Part of a level shift or drift: that detector's event reports it.
+        j = end;
+        continue;
+      }
       if (end - j <= plan.spikeMaxRun()) {
         for (int q = j; q < end; q++) {
           spike[q] = true;
@@ -233,7 +238,7 @@ public final class SeriesScorer {
                 .attribute("scale", round(scale.scale())).build());
           }
         }
-      } else if (!covered) {
+      } else {
         int peak = j;
         for (int q = j; q < end; q++) {
           kind[q] = AnomalyKind.FORECAST_DEVIATION.name();
@@ -269,8 +274,9 @@ public final class SeriesScorer {
       if (q >= firstWindow) {
         // The detector's statistic is a difference of two medians of w readings: its standard error is 1.2533 * sqrt(2 / w) sigmas.
         double zStat = shiftSize[peak] / (1.2533 * Math.sqrt(2.0 / w));
-        double before = RobustScale.median(v, q - 2 * w + 1, q - w);
-        double after = RobustScale.median(v, q - w + 1, q);
+        // Where the two windows differ most, each holds one side of the step.
+        double before = RobustScale.median(v, peak - 2 * w + 1, peak - w);
+        double after = RobustScale.median(v, peak - w + 1, peak);
         events.add(event(AnomalyKind.LEVEL_SHIFT, device, metric, t[q], detectedAt, after, before,
             plan.score(zStat), version[bucketOf[q]], plan, String.format(Locale.ROOT,
                 "Level shift on %s/%s: from about %s to about %s (%.1f robust sigmas)", device, metric, num(before),
