@@ -60,6 +60,7 @@ public final class ForecastJobConfig extends AbstractConfig {
   public static final String SCORE_DRIFT_MIN_BUCKETS = "score.drift.min.buckets";
   public static final String SCORE_DRIFT_Z = "score.drift.z";
   public static final String SCORE_DRIFT_AGREEMENT = "score.drift.agreement";
+  public static final String SCORE_DRIFT_SIGMAS = "score.drift.sigmas";
   public static final String SCORE_GAP_FACTOR = "score.gap.factor";
   public static final String SCORE_SCALE_FLOOR_RELATIVE = "score.scale.floor.relative";
   public static final String SCORE_SCALE_FLOOR_ABSOLUTE = "score.scale.floor.absolute";
@@ -169,6 +170,9 @@ public final class ForecastJobConfig extends AbstractConfig {
           "Significance of the bias (median bucket residual over its standard error) reported as drift.")
       .define(SCORE_DRIFT_AGREEMENT, Type.DOUBLE, 0.75, Validator.between(0, 1),
           "Share of the look-back buckets whose residual must have the bias' sign.")
+      .define(SCORE_DRIFT_SIGMAS, Type.DOUBLE, 1.0, Validator.atLeast(0),
+          "Smallest bias, in robust sigmas of the reading residuals, reported as drift: significance alone would flag"
+              + " biases too small to matter on series whose bucket means are very steady.")
       .define(SCORE_GAP_FACTOR, Type.DOUBLE, 5.0, Validator.atLeast(1),
           "A silence longer than this many median reading intervals is a gap: no detector window or anomaly run spans it.")
       .define(SCORE_SCALE_FLOOR_RELATIVE, Type.DOUBLE, 1e-3, Validator.between(0, 1),
@@ -279,6 +283,10 @@ public final class ForecastJobConfig extends AbstractConfig {
 
   public double scoreDriftAgreement() {
     return getDouble(SCORE_DRIFT_AGREEMENT);
+  }
+
+  public double scoreDriftSigmas() {
+    return getDouble(SCORE_DRIFT_SIGMAS);
   }
 
   public double scoreGapFactor() {

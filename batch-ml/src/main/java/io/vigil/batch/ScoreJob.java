@@ -58,7 +58,7 @@ public final class ScoreJob {
         config.step().toNanos() / 1_000, config.seasonLength(), config.historyBuckets(), config.scoreThreshold(),
         config.scoreCriticalThreshold(), config.scoreMaxLog10p(), config.scoreMinHistoryPoints(), config.scoreSpikeMaxRun(),
         config.scoreShiftWindow(), config.scoreShiftSigmas(), config.scoreShiftMaxSpan().toNanos() / 1_000,
-        config.scoreDriftBuckets(), config.scoreDriftMinBuckets(), config.scoreDriftZ(), config.scoreDriftAgreement(),
+        config.scoreDriftBuckets(), config.scoreDriftMinBuckets(), config.scoreDriftZ(), config.scoreDriftAgreement(), config.scoreDriftSigmas(),
         config.scoreGapFactor(), config.scoreScaleFloorRelative(), config.scoreScaleFloorAbsolute());
   }
 

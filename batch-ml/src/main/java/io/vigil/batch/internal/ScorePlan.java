@@ -20,6 +20,8 @@ import java.io.Serializable;
  * @param driftMinBuckets fewest present buckets it needs there
  * @param driftZ significance (z of the median bucket residual) a persistent bias needs to be drift
  * @param driftAgreement share of those buckets whose residual has the bias' sign
+ * @param driftSigmas smallest bias, in robust sigmas of the reading residuals, called drift (significance alone
+ *     would flag biases too small to matter on a series whose bucket means are very steady)
  * @param gapFactor a silence longer than this many median reading intervals is a gap: no detector window spans it
  * @param relativeFloor, absoluteFloor see {@link RobustScale}
  */
@@ -42,6 +44,7 @@ public record ScorePlan(
     int driftMinBuckets,
     double driftZ,
     double driftAgreement,
+    double driftSigmas,
     double gapFactor,
     double relativeFloor,
     double absoluteFloor) implements Serializable {

@@ -33,7 +33,8 @@ import java.util.Locale;
  *       bias of the residuals rather than a slope, so per bucket the median residual is scaled by
  *       the history's bucket-level spread, and a bucket is drifting when the median of the last
  *       {@code driftBuckets} of them is significant ({@code z = median * sqrt(n) / 1.2533 >= driftZ})
- *       and {@code driftAgreement} of them share its sign, with no level shift among them (a
+ *       and {@code driftAgreement} of them share its sign, the bias is at least {@code driftSigmas}
+ *       robust sigmas of the readings, with no level shift among them (a
  *       shift explains a bias until the forecast catches up).
  * </ul>
  * Readings over the threshold that are neither spikes nor part of a shift or drift become
@@ -193,7 +194,9 @@ public final class SeriesScorer {
         double stat = med * Math.sqrt(wz.length) / 1.2533;
         long agree = Arrays.stream(wz).filter(x -> Math.signum(x) == Math.signum(med)).count();
         driftStat[k] = stat;
-        driftBucket[k] = Math.abs(stat) >= plan.driftZ() && agree >= plan.driftAgreement() * wz.length;
+        double bias = med * bucketScale.scale();
+        driftBucket[k] = Math.abs(stat) >= plan.driftZ() && agree >= plan.driftAgreement() * wz.length
+            && Math.abs(bias) >= plan.driftSigmas() * scale.scale();
       }
     }
     boolean[] drift = new boolean[n];

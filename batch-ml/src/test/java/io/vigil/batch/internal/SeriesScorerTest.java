@@ -20,7 +20,7 @@ class SeriesScorerTest {
 
   static ScorePlan plan(long asOf) {
     return new ScorePlan(asOf, asOf - HOUR, asOf - HOUR - 48 * HOUR, HOUR, 24, 72, 0.5, 0.9, 10, 30, 2, 4, 3.0,
-        HOUR, 6, 4, 4.0, 0.75, 5.0, 1e-3, 1e-9);
+        HOUR, 6, 4, 4.0, 0.75, 1.0, 5.0, 1e-3, 1e-9);
   }
 
   /** Readings from the plan's context start to as_of (exclusive) and the hourly grid of their means. */
@@ -112,6 +112,23 @@ class SeriesScorerTest {
     assertThat(events).filteredOn(e -> e.kind() == AnomalyKind.DRIFT).hasSize(1);
     assertThat(events).filteredOn(e -> e.kind() == AnomalyKind.SPIKE).isEmpty();
     assertThat(lastWindowDrifting).isTrue();
+  }
+
+  @Test
+  void aCleanNoisySeasonalSeriesRaisesNothingOverTwoDaysOfHourlyWindows() {
+    List<AnomalyEvent> events = new ArrayList<>();
+    int anomalous = 0;
+    int scored = 0;
+    for (long asOf = AS_OF - 48 * HOUR; asOf <= AS_OF; asOf += HOUR) {
+      ScorePlan p = plan(asOf);
+      SeriesScorer.Result r = SeriesScorer.score(input(p, SeriesScorerTest::seasonal), p, null);
+      events.addAll(r.events());
+      anomalous += (int) r.readings().stream().filter(SeriesScorer.ScoredReading::anomalous).count();
+      scored += r.readings().size();
+    }
+    System.out.printf("Clean series: %d of %d readings anomalous, events %s%n", anomalous, scored,
+        events.stream().map(e -> e.kind() + "@" + e.start()).toList());
+    assertThat(events).isEmpty();
   }
 
   @Test
