@@ -77,20 +77,21 @@ class ScoreIT {
     m.put(ForecastJobConfig.BACKTEST_ORIGINS, "3");
     m.put(ForecastJobConfig.MODEL_MAX_ITER, "10");
     m.put(ForecastJobConfig.MODEL_MAX_DEPTH, "3");
-    m.put(ForecastJobConfig.TRAIN_ORIGIN_STRIDE, "2");
+    m.put(ForecastJobConfig.TRAIN_ORIGIN_STRIDE, "3");
+    m.put(ForecastJobConfig.MODEL_REFIT, "false");
     m.put(ForecastJobConfig.SCORE_HISTORY, "1d");
     m.put(ForecastJobConfig.KAFKA_BOOTSTRAP_SERVERS, kafka.bootstrapServers());
     m.put(ForecastJobConfig.ANOMALIES_TOPIC, TOPIC);
     return new ForecastJobConfig(m);
   }
 
-  /** Six days of a small fleet (one reading per device every few minutes), parsed as the streaming job would, into silver. */
+  /** Five days of a small fleet (one reading per device every few minutes), parsed as the streaming job would, into silver. */
   private void simulateIntoSilver(String silverPath) {
     Map<String, String> s = new HashMap<>();
-    s.put(SimulatorConfig.DEVICES, "4");
-    s.put(SimulatorConfig.HISTORY, "6d");
+    s.put(SimulatorConfig.DEVICES, "3");
+    s.put(SimulatorConfig.HISTORY, "5d");
     s.put(SimulatorConfig.DURATION, "0s");
-    s.put(SimulatorConfig.INTERVAL, "2m");
+    s.put(SimulatorConfig.INTERVAL, "3m");
     s.put(SimulatorConfig.SEED, "11");
     s.put(SimulatorConfig.OUTPUT, "count");
     s.put(SimulatorConfig.FAULTS, "spike=0.01,level_shift=0.5,drift=0.5");

@@ -23,7 +23,10 @@ import java.util.Locale;
  * every reading gets {@code z = (residual - median) / scale} and a score ({@link ScoreCalibration});
  * (4) detectors:
  * <ul>
- *   <li>spike: a run of at most {@code spikeMaxRun} consecutive readings over the threshold;
+ *   <li>spike: a reading over the threshold that also stands out from the median z of its
+ *       {@code shiftWindow} neighbours either side by the threshold's |z|, in a run of at most
+ *       {@code spikeMaxRun} anomalous readings or, inside a longer run (a drift), away from any level
+ *       shift flag; so a spike inside a drift is still a spike;
  *   <li>level shift: the median of the last {@code shiftWindow} raw values differs from the median
  *       of the {@code shiftWindow} before them by at least {@code shiftSigmas} robust sigmas. Raw
  *       values, not residuals: the forecast catches up with a shift at the next bucket, and a
@@ -204,7 +207,10 @@ public final class SeriesScorer {
       drift[j] = bucketOf[j] >= 0 && bucketOf[j] < targets && driftBucket[bucketOf[j]];
     }
 
-    // Classify runs of anomalous readings.
+    // Spikes: anomalous readings that also stand out from the median z of their neighbours. In a short run
+    // that is enough; inside a longer run (a drift, a deviation) only away from a level shift, whose onset
+    // also stands out from the neighbours on its far side.
+    double spikeZ = ScoreCalibration.zFor(plan.threshold(), plan.maxLog10p());
     String[] kind = new String[n];
     boolean[] spike = new boolean[n];
     List<AnomalyEvent> events = new ArrayList<>();
@@ -219,18 +225,16 @@ public final class SeriesScorer {
       while (end < n && over[end] && !gapBefore[end]) {
         end++;
       }
+      boolean shortRun = end - j <= plan.spikeMaxRun();
+      for (int q = j; q < end; q++) {
+        boolean standsOut = Math.abs(z[q] - neighbourMedian(z, gapBefore, q, w)) >= spikeZ;
+        spike[q] = standsOut && (shortRun || !anyFlag(shift, gapBefore, q, w));
+      }
       boolean covered = false;
+      int peak = -1;
       for (int q = j; q < end; q++) {
         covered |= shift[q] || drift[q];
-      }
-      if (covered) {
-        // Part of a level shift or drift: that detector's event reports it.
-        j = end;
-        continue;
-      }
-      if (end - j <= plan.spikeMaxRun()) {
-        for (int q = j; q < end; q++) {
-          spike[q] = true;
+        if (spike[q]) {
           kind[q] = AnomalyKind.SPIKE.name();
           if (q >= firstWindow) {
             int k = bucketOf[q];
@@ -240,12 +244,14 @@ public final class SeriesScorer {
                 .attribute("z", round(z[q])).attribute("residual", round(r[q])).attribute("forecast_model", method[k])
                 .attribute("scale", round(scale.scale())).build());
           }
+        } else {
+          peak = peak < 0 || Math.abs(z[q]) > Math.abs(z[peak]) ? q : peak;
         }
-      } else {
-        int peak = j;
+      }
+      // What is left of the run is a level shift's or drift's (their events report it) or a deviation.
+      if (peak >= 0 && !covered && !shortRun) {
         for (int q = j; q < end; q++) {
-          kind[q] = AnomalyKind.FORECAST_DEVIATION.name();
-          peak = Math.abs(z[q]) > Math.abs(z[peak]) ? q : peak;
+          kind[q] = spike[q] ? kind[q] : AnomalyKind.FORECAST_DEVIATION.name();
         }
         if (j >= firstWindow && !continues(over, gapBefore, j)) {
           int k = bucketOf[peak];
@@ -373,6 +379,37 @@ public final class SeriesScorer {
       gap[j] = t[j] - t[j - 1] > factor * typical;
     }
     return gap;
+  }
+
+  /** The median z of up to {@code w} readings either side of {@code i}, not crossing a gap; 0 when there are none. */
+  static double neighbourMedian(double[] z, boolean[] gapBefore, int i, int w) {
+    List<Double> xs = new ArrayList<>();
+    for (int q = i - 1; q >= Math.max(0, i - w) && !gapBefore[q + 1]; q--) {
+      xs.add(z[q]);
+    }
+    for (int q = i + 1; q <= Math.min(z.length - 1, i + w) && !gapBefore[q]; q++) {
+      xs.add(z[q]);
+    }
+    double m = RobustScale.median(xs.stream().mapToDouble(Double::doubleValue).toArray());
+    return Double.isNaN(m) ? 0 : m;
+  }
+
+  /** Whether {@code flag} is set within {@code w} readings of {@code i}, not crossing a gap. */
+  private static boolean anyFlag(boolean[] flag, boolean[] gapBefore, int i, int w) {
+    for (int q = i; q >= Math.max(0, i - w); q--) {
+      if (flag[q]) {
+        return true;
+      }
+      if (gapBefore[q]) {
+        break;
+      }
+    }
+    for (int q = i + 1; q <= Math.min(flag.length - 1, i + w) && !gapBefore[q]; q++) {
+      if (flag[q]) {
+        return true;
+      }
+    }
+    return false;
   }
 
   private static boolean anyGap(boolean[] gapBefore, int from, int to) {

@@ -132,6 +132,21 @@ class SeriesScorerTest {
   }
 
   @Test
+  void aSpikeInsideADriftIsStillASpike() {
+    long driftStart = AS_OF - 14 * HOUR;
+    long spikeAt = AS_OF - 20 * 60_000_000L;
+    ScorePlan p = plan(AS_OF);
+    SeriesScorer.Result r = SeriesScorer.score(input(p, t -> seasonal(t) + (t >= driftStart ? 0.4 * (t - driftStart) / HOUR : 0)
+        + (t == spikeAt ? -25 : 0)), p, null);
+
+    assertThat(r.readings()).allMatch(SeriesScorer.ScoredReading::drift);
+    assertThat(r.events()).singleElement().satisfies(e -> {
+      assertThat(e.kind()).isEqualTo(AnomalyKind.SPIKE);
+      assertThat(e.start()).isEqualTo(SeriesScorer.instant(spikeAt));
+    });
+  }
+
+  @Test
   void aConstantSeriesHasFiniteScoresAndItsFirstChangeScoresOne() {
     ScorePlan p = plan(AS_OF);
     long change = AS_OF - 10 * 60_000_000L;
