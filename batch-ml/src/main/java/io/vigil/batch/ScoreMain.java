@@ -39,6 +39,7 @@ public final class ScoreMain implements Callable<Integer> {
   List<String> overrides = new ArrayList<>();
 
   private final Clock clock;
+  private final java.util.Map<String, String> defaults = new java.util.LinkedHashMap<>();
 
   public ScoreMain() {
     this(Clock.systemUTC());
@@ -62,13 +63,28 @@ public final class ScoreMain implements Callable<Integer> {
     });
   }
 
+  /**
+   * Settings applied beneath --config and --set: {@code vigil score} passes the local stack's
+   * endpoints (Kafka, topics) here, so after {@code vigil stack up} it needs no flags.
+   */
+  public ScoreMain withDefaults(java.util.Map<String, String> settings) {
+    defaults.putAll(settings);
+    return this;
+  }
+
+  ForecastJobConfig config() {
+    java.util.Map<String, String> merged = new java.util.LinkedHashMap<>(defaults);
+    merged.putAll(io.vigil.common.config.ConfigSources.load(configFile, overrides));
+    return new ForecastJobConfig(merged);
+  }
+
   Instant effectiveAsOf() {
     return asOf != null ? asOf : clock.instant().truncatedTo(ChronoUnit.HOURS);
   }
 
   @Override
   public Integer call() {
-    ForecastJobConfig config = ForecastJobConfig.load(configFile, overrides);
+    ForecastJobConfig config = config();
     SparkSession spark = SparkSessions.forJob("vigil-score");
     try {
       ScoreJob.Summary s = ScoreJob.run(spark, config, effectiveAsOf());

@@ -43,6 +43,16 @@ class ScoreMainTest {
   }
 
   @Test
+  void defaultsSuchAsTheStackEndpointsSitBeneathTheCommandLine() {
+    ScoreMain main = new ScoreMain(clock).withDefaults(java.util.Map.of(
+        ForecastJobConfig.KAFKA_BOOTSTRAP_SERVERS, "127.0.0.1:29092", ForecastJobConfig.ANOMALIES_TOPIC, "stack.anomalies"));
+    new CommandLine(main).parseArgs("--set", "topics.anomalies=mine");
+
+    ForecastJobConfig c = main.config();
+    assertThat(c.kafkaSinkOptions()).containsEntry("kafka.bootstrap.servers", "127.0.0.1:29092").containsEntry("topic", "mine");
+  }
+
+  @Test
   void theTrainingEntryPointAlwaysTrains() {
     ForecastMain train = ForecastMain.training();
     new CommandLine(train).parseArgs("--as-of", "2026-11-22T00:00:00Z");

@@ -1,6 +1,7 @@
 package io.vigil.cli;
 
 import io.vigil.batch.ForecastMain;
+import io.vigil.batch.ForecastJobConfig;
 import io.vigil.batch.ScoreMain;
 import io.vigil.bridge.BridgeCommand;
 import io.vigil.common.VigilException;
@@ -34,7 +35,8 @@ public final class VigilMain implements Runnable {
     CommandLine train = new CommandLine(ForecastMain.training());
     train.getCommandSpec().name("train");
     cl.addSubcommand("train", train);
-    CommandLine score = new CommandLine(new ScoreMain());
+    CommandLine score = new CommandLine(new ScoreMain().withDefaults(stackEndpoints(
+        ForecastJobConfig.KAFKA_BOOTSTRAP_SERVERS, ForecastJobConfig.ANOMALIES_TOPIC)));
     score.getCommandSpec().name("score");
     cl.addSubcommand("score", score);
     cl.setExecutionExceptionHandler((ex, line, parsed) -> {
@@ -49,6 +51,20 @@ public final class VigilMain implements Runnable {
       throw ex;
     });
     return cl;
+  }
+
+  /** The given keys from the running local stack's endpoints file, if there is one. */
+  static java.util.Map<String, String> stackEndpoints(String... keys) {
+    java.util.Map<String, String> out = new java.util.TreeMap<>();
+    if (java.nio.file.Files.isRegularFile(io.vigil.common.VigilHome.endpointsFile())) {
+      java.util.Map<String, String> stack = io.vigil.common.config.ConfigSources.readProperties(io.vigil.common.VigilHome.endpointsFile());
+      for (String key : keys) {
+        if (stack.containsKey(key)) {
+          out.put(key, stack.get(key));
+        }
+      }
+    }
+    return out;
   }
 
   public static void main(String[] args) {

@@ -25,8 +25,8 @@ import java.util.Locale;
  * <ul>
  *   <li>spike: a reading over the threshold that also stands out from the median z of its
  *       {@code shiftWindow} neighbours either side by the threshold's |z|, in a run of at most
- *       {@code spikeMaxRun} anomalous readings or, inside a longer run (a drift), away from any level
- *       shift flag; so a spike inside a drift is still a spike;
+ *       {@code spikeMaxRun} anomalous readings or, inside a longer run, in a drifting bucket away from
+ *       any level-shift flag; so a spike inside a drift is still a spike;
  *   <li>level shift: the median of the last {@code shiftWindow} raw values differs from the median
  *       of the {@code shiftWindow} before them by at least {@code shiftSigmas} robust sigmas. Raw
  *       values, not residuals: the forecast catches up with a shift at the next bucket, and a
@@ -208,8 +208,10 @@ public final class SeriesScorer {
     }
 
     // Spikes: anomalous readings that also stand out from the median z of their neighbours. In a short run
-    // that is enough; inside a longer run (a drift, a deviation) only away from a level shift, whose onset
-    // also stands out from the neighbours on its far side.
+    // that is enough; inside a longer run only where the series drifts (the drift lifts every reading over
+    // the threshold) and away from a level shift, whose onset also stands out from the neighbours on its far
+    // side. A long run with no drift is one deviation, not many spikes: a forecast that is off for a whole
+    // bucket (seasonal naive copying a spike-inflated mean, say) makes each of its readings stand out.
     double spikeZ = ScoreCalibration.zFor(plan.threshold(), plan.maxLog10p());
     String[] kind = new String[n];
     boolean[] spike = new boolean[n];
@@ -228,7 +230,7 @@ public final class SeriesScorer {
       boolean shortRun = end - j <= plan.spikeMaxRun();
       for (int q = j; q < end; q++) {
         boolean standsOut = Math.abs(z[q] - neighbourMedian(z, gapBefore, q, w)) >= spikeZ;
-        spike[q] = standsOut && (shortRun || !anyFlag(shift, gapBefore, q, w));
+        spike[q] = standsOut && (shortRun || (drift[q] && !anyFlag(shift, gapBefore, q, w)));
       }
       boolean covered = false;
       int peak = -1;
