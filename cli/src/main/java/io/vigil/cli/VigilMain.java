@@ -16,7 +16,7 @@ import picocli.CommandLine.Command;
         "Vigil: IoT telemetry from MQTT to Kafka to Delta, with gap detection, forecasting and anomaly scoring.",
         "Start with `vigil demo`, or `vigil stack up` and then any subcommand with no flags."},
     subcommands = {DemoCommand.class, StackCommand.class, SimulateCommand.class, BridgeCommand.class, StreamCommand.class,
-        BenchCommand.class})
+        AnomaliesCommand.class, BenchCommand.class})
 public final class VigilMain implements Runnable {
   @CommandLine.Spec CommandLine.Model.CommandSpec spec;
 

@@ -67,6 +67,23 @@ public final class VigilErrors {
         "Run `vigil stack up` first, or pass the endpoints explicitly (see --help).");
   }
 
+  /** A Kafka client (a CLI tool) could not reach the brokers within its timeout. */
+  public static VigilException kafkaUnreachable(String bootstrapServers, String option, Exception cause) {
+    return new RetriableVigilException(
+        "Cannot reach Kafka at " + bootstrapServers + ".",
+        cause == null ? "No broker answered in time." : cause.getMessage(),
+        "Check the broker is running (`vigil stack status`; `vigil stack up` starts one) and the address, or pass " + option + ".",
+        cause);
+  }
+
+  /** A Kafka topic a tool reads does not exist on the cluster. */
+  public static VigilException topicNotFound(String topic, String bootstrapServers, String option) {
+    return new VigilException(
+        "The Kafka topic '" + topic + "' does not exist on " + bootstrapServers + ".",
+        "The tool reads that topic and does not create it (topics are created by `vigil stack up` or by your cluster's admins).",
+        "Check the name (" + option + "), or create the topic.");
+  }
+
   public static VigilException serverDidNotStart(String server, String detail, Path logFile) {
     return new VigilException(
         server + " did not become ready.",

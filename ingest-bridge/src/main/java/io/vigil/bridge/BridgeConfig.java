@@ -141,6 +141,11 @@ public final class BridgeConfig extends AbstractConfig {
       .define(METRICS_BIND_ADDRESS, Type.STRING, "127.0.0.1", Validator.nonEmpty(),
           "Address the metrics and health endpoints listen on; 0.0.0.0 to let a scraper on another host in.");
 
+  /** The keys of one mapping rule, {@code routes.<name>.*}: for generated documentation. */
+  public static ConfigDef routeDefinition(String name) {
+    return RouteConfig.definition(name);
+  }
+
   /** Producer settings the at-least-once guarantee rests on; user overrides of these are refused. */
   static final Set<String> PINNED_PRODUCER_KEYS = Set.of("acks", "enable.idempotence", "key.serializer", "value.serializer");
 

@@ -156,18 +156,36 @@ public final class ConfigDef {
     return prev[b.length()];
   }
 
-  /** The reference table for the README: key, type, default, rule, doc. */
+  /**
+   * The reference table (docs/configuration.md, --help-config): key, type, default, rule, doc. A
+   * secret's default is never shown, whatever it is; text is escaped so Markdown renders it as written.
+   */
   public String toMarkdownTable() {
     StringBuilder sb = new StringBuilder("| key | type | default | valid values | description |\n|---|---|---|---|---|\n");
     for (Key key : keys.values()) {
-      Object def = key.defaultValue();
-      String shown = def == NO_DEFAULT ? "(required)" : def == null ? "" : def instanceof Duration d ? Durations.format(d)
-          : def instanceof List<?> l ? String.join(",", l.stream().map(Object::toString).toList()) : def.toString();
       sb.append("| `").append(key.name()).append("` | ").append(key.type().name().toLowerCase())
-          .append(" | `").append(shown).append("` | ")
-          .append(key.validator() == null ? "" : key.validator().describe())
-          .append(" | ").append(key.doc().replace("|", "\\|").replace("\n", " ")).append(" |\n");
+          .append(" | ").append(shownDefault(key)).append(" | ")
+          .append(key.validator() == null ? "" : markdownText(key.validator().describe()))
+          .append(" | ").append(markdownText(key.doc())).append(" |\n");
     }
     return sb.toString();
+  }
+
+  private static String shownDefault(Key key) {
+    Object def = key.defaultValue();
+    if (def == NO_DEFAULT) {
+      return "(required)";
+    }
+    if (key.type() == Type.PASSWORD || def == null) {
+      return "";
+    }
+    String text = def instanceof Duration d ? Durations.format(d)
+        : def instanceof List<?> l ? String.join(",", l.stream().map(Object::toString).toList()) : def.toString();
+    return text.isEmpty() ? "(empty)" : "`" + text + "`";
+  }
+
+  private static String markdownText(String s) {
+    // <tables.root> would otherwise be taken for an HTML tag and vanish.
+    return s.replace("|", "\\|").replace("<", "&lt;").replace(">", "&gt;").replace("\n", " ");
   }
 }

@@ -95,4 +95,14 @@ class ConfigDefTest {
     }
     assertThat(md).contains("`5m`").contains("(required)");
   }
+
+  @Test
+  void referenceTableNeverShowsASecretsDefaultAndEscapesMarkdown() {
+    ConfigDef def = new ConfigDef()
+        .define("db.password", Type.PASSWORD, "file:/etc/vigil/db-password", "Password, e.g. a | b.")
+        .define("root", Type.STRING, "", "Empty means <tables.root>/x.");
+    String md = def.toMarkdownTable();
+    assertThat(md).doesNotContain("/etc/vigil/db-password").contains("| `db.password` | password |  |")
+        .contains("a \\| b").contains("&lt;tables.root&gt;/x").contains("| `root` | string | (empty) |");
+  }
 }
