@@ -39,6 +39,32 @@ public final class ForecastJobConfig extends AbstractConfig {
   public static final String BACKTEST_SPACING = "forecast.backtest.spacing";
   public static final String PROMOTE_MAX_REL_MASE = "models.promote.max.relmase";
 
+  public static final String SCORES_PATH = "scores.path";
+  public static final String ANOMALIES_PATH = "anomalies.path";
+  public static final String KAFKA_BOOTSTRAP_SERVERS = "kafka.bootstrap.servers";
+  public static final String ANOMALIES_TOPIC = "topics.anomalies";
+  public static final String SCORE_PUBLISH = "score.publish";
+  /** Keys under this prefix pass through, prefix removed, as options of Spark's Kafka sink. */
+  public static final String KAFKA_SINK_PREFIX = "kafka.sink.";
+  public static final String SCORE_INTERVAL = "score.interval";
+  public static final String SCORE_HISTORY = "score.history";
+  public static final String SCORE_THRESHOLD = "score.threshold";
+  public static final String SCORE_CRITICAL_THRESHOLD = "score.critical.threshold";
+  public static final String SCORE_MAX_LOG10P = "score.calibration.max.log10p";
+  public static final String SCORE_MIN_HISTORY_POINTS = "score.min.history.points";
+  public static final String SCORE_SPIKE_MAX_RUN = "score.spike.max.run";
+  public static final String SCORE_SHIFT_WINDOW = "score.shift.window";
+  public static final String SCORE_SHIFT_SIGMAS = "score.shift.sigmas";
+  public static final String SCORE_SHIFT_MAX_SPAN = "score.shift.max.span";
+  public static final String SCORE_DRIFT_BUCKETS = "score.drift.buckets";
+  public static final String SCORE_DRIFT_MIN_BUCKETS = "score.drift.min.buckets";
+  public static final String SCORE_DRIFT_Z = "score.drift.z";
+  public static final String SCORE_DRIFT_AGREEMENT = "score.drift.agreement";
+  public static final String SCORE_DRIFT_SIGMAS = "score.drift.sigmas";
+  public static final String SCORE_GAP_FACTOR = "score.gap.factor";
+  public static final String SCORE_SCALE_FLOOR_RELATIVE = "score.scale.floor.relative";
+  public static final String SCORE_SCALE_FLOOR_ABSOLUTE = "score.scale.floor.absolute";
+
   // Paths are strings, not java.nio Paths: they may be URIs such as s3a://bucket/silver.
   public static final ConfigDef DEFINITION = new ConfigDef()
       .define(SILVER_PATH, Type.STRING, io.vigil.common.VigilHome.table("silver").toString(), Validator.nonEmpty(),
@@ -96,14 +122,194 @@ public final class ForecastJobConfig extends AbstractConfig {
           "Buckets between consecutive backtest origins; empty means the horizon, so the origins' targets tile the end of the history.")
       .define(PROMOTE_MAX_REL_MASE, Type.DOUBLE, 1.0, Validator.atLeast(0),
           "A trained model becomes current only if its backtest relMASE (MASE over seasonal naive's) is below this"
-              + " and below the current model's; 1.0 means it must at least beat seasonal naive.");
+              + " and below the current model's; 1.0 means it must at least beat seasonal naive.")
+      // ---- anomaly scoring (ScoreJob) ----
+      .define(SCORES_PATH, Type.STRING, io.vigil.common.VigilHome.table("anomaly_scores").toString(), Validator.nonEmpty(),
+          "Path or URI of the scores Delta table (TableSchemas.ANOMALY_SCORES: every scored reading with its forecast,"
+              + " residual, z, score and flags); each run replaces its window's rows.")
+      .define(ANOMALIES_PATH, Type.STRING, io.vigil.common.VigilHome.table("batch_anomaly_events").toString(), Validator.nonEmpty(),
+          "Path or URI of the Delta table (TableSchemas.ANOMALY_EVENTS) the scoring job writes its anomaly events to;"
+              + " each run replaces its own (source BATCH, detected_at = as_of) rows. Kept apart from the device"
+              + " watch's table by default so the two jobs never contend for one Delta log.")
+      .define(KAFKA_BOOTSTRAP_SERVERS, Type.STRING, "127.0.0.1:19092", Validator.nonEmpty(),
+          "Kafka bootstrap servers the anomaly events are published to. The default is the local stack's broker.")
+      .define(ANOMALIES_TOPIC, Type.STRING, io.vigil.schemas.Topics.ANOMALIES, Validator.nonEmpty(),
+          "Kafka topic for anomaly events (key: device id; header vigil.event-id: the deterministic event id).")
+      .define(SCORE_PUBLISH, Type.BOOLEAN, true,
+          "Publish anomaly events to Kafka; false writes the Delta tables only (backfills you do not want alerted on).")
+      .define(SCORE_INTERVAL, Type.DURATION, Duration.ofHours(1), Validator.positiveDuration(),
+          "Length of the scored window [as_of - interval, as_of): the schedule's period, so consecutive runs tile time.")
+      .define(SCORE_HISTORY, Type.DURATION, Duration.ofDays(3), Validator.positiveDuration(),
+          "Trailing window before the scored one whose residuals give each series' median and robust scale."
+              + " Longer is steadier and reads more raw readings per run.")
+      .define(SCORE_THRESHOLD, Type.DOUBLE, 0.5, Validator.between(0, 1),
+          "Score at or above which a reading is anomalous and may become an event. Scores are -log10(p)/"
+              + SCORE_MAX_LOG10P + " of the Gaussian two-sided p of the robust z: 0.5 with the default 10 is p <= 1e-5, |z| >= 4.42.")
+      .define(SCORE_CRITICAL_THRESHOLD, Type.DOUBLE, 0.9, Validator.between(0, 1),
+          "Score at or above which an event is CRITICAL rather than WARNING; at least " + SCORE_THRESHOLD + ".")
+      .define(SCORE_MAX_LOG10P, Type.DOUBLE, 10.0, Validator.between(1, 300),
+          "-log10 of the tail probability at which the score reaches 1 (10: |z| of about 6.5).")
+      .define(SCORE_MIN_HISTORY_POINTS, Type.INT, 30, Validator.between(3, 10_000_000),
+          "Fewest history residuals a series needs before its readings are scored; below it they are written with status"
+              + " INSUFFICIENT_HISTORY and no score.")
+      .define(SCORE_SPIKE_MAX_RUN, Type.INT, 2, Validator.between(1, 1_000),
+          "Longest run of consecutive anomalous readings still reported as spikes (one SPIKE event per reading);"
+              + " longer runs are level shifts, drift, or FORECAST_DEVIATION.")
+      .define(SCORE_SHIFT_WINDOW, Type.INT, 10, Validator.between(2, 10_000),
+          "Readings in each of the level-shift detector's two adjacent windows (the medians of which it compares).")
+      .define(SCORE_SHIFT_SIGMAS, Type.DOUBLE, 3.0, Validator.atLeast(0.1),
+          "Smallest change of the median value, in robust sigmas of the residuals, reported as a level shift.")
+      .define(SCORE_SHIFT_MAX_SPAN, Type.DURATION, Duration.ofMinutes(15), Validator.positiveDuration(),
+          "Longest time the shift detector's two windows may span; longer and the daily cycle itself moves the median,"
+              + " so slowly reporting series are left to the drift and deviation detectors.")
+      .define(SCORE_DRIFT_BUCKETS, Type.INT, 6, Validator.between(2, 10_000),
+          "Buckets the drift detector looks back over for a persistent bias of the residuals.")
+      .define(SCORE_DRIFT_MIN_BUCKETS, Type.INT, 4, Validator.between(2, 10_000),
+          "Fewest buckets with readings it needs in that look-back (gaps are not filled); at most " + SCORE_DRIFT_BUCKETS + ".")
+      .define(SCORE_DRIFT_Z, Type.DOUBLE, 4.0, Validator.atLeast(0.1),
+          "Significance of the bias (median bucket residual over its standard error) reported as drift.")
+      .define(SCORE_DRIFT_AGREEMENT, Type.DOUBLE, 0.75, Validator.between(0, 1),
+          "Share of the look-back buckets whose residual must have the bias' sign.")
+      .define(SCORE_DRIFT_SIGMAS, Type.DOUBLE, 1.0, Validator.atLeast(0),
+          "Smallest bias, in robust sigmas of the reading residuals, reported as drift: significance alone would flag"
+              + " biases too small to matter on series whose bucket means are very steady.")
+      .define(SCORE_GAP_FACTOR, Type.DOUBLE, 5.0, Validator.atLeast(1),
+          "A silence longer than this many median reading intervals is a gap: no detector window or anomaly run spans it.")
+      .define(SCORE_SCALE_FLOOR_RELATIVE, Type.DOUBLE, 1e-3, Validator.between(0, 1),
+          "When a series' residuals have no spread (MAD and mean absolute deviation both 0), the scale used instead,"
+              + " as a share of its median value.")
+      .define(SCORE_SCALE_FLOOR_ABSOLUTE, Type.DOUBLE, 1e-9, positive(),
+          "The smallest scale ever used, so every z is finite.");
 
   private final Resolution resolution;
 
   public ForecastJobConfig(Map<String, String> originals) {
-    super(DEFINITION, originals, List.of());
+    super(DEFINITION, originals, List.of(KAFKA_SINK_PREFIX));
     this.resolution = Resolution.fromConfigName(RESOLUTION, getString(RESOLUTION));
     checkHistoryHoldsBacktest();
+    checkScoringSettings();
+  }
+
+  private static Validator positive() {
+    return (key, value) -> {
+      if (value != null && !(((Number) value).doubleValue() > 0)) {
+        throw VigilErrors.invalidConfigValue(key, String.valueOf(value), "a number greater than 0");
+      }
+    };
+  }
+
+  private void checkScoringSettings() {
+    if (scoreCriticalThreshold() < scoreThreshold()) {
+      throw VigilErrors.invalidConfigValue(SCORE_CRITICAL_THRESHOLD, String.valueOf(scoreCriticalThreshold()),
+          "a score of at least " + SCORE_THRESHOLD + " (" + scoreThreshold() + ")");
+    }
+    if (scoreDriftMinBuckets() > scoreDriftBuckets()) {
+      throw VigilErrors.invalidConfigValue(SCORE_DRIFT_MIN_BUCKETS, String.valueOf(scoreDriftMinBuckets()),
+          "at most " + SCORE_DRIFT_BUCKETS + " (" + scoreDriftBuckets() + ")");
+    }
+    if (scoreHistory().compareTo(scoreInterval()) < 0) {
+      throw VigilErrors.invalidConfigValue(SCORE_HISTORY, String.valueOf(get(SCORE_HISTORY)),
+          "at least " + SCORE_INTERVAL + " (" + scoreInterval() + "): the scale must come from more than one window");
+    }
+  }
+
+  public String scoresPath() {
+    return getString(SCORES_PATH);
+  }
+
+  public String anomaliesPath() {
+    return getString(ANOMALIES_PATH);
+  }
+
+  public String anomaliesTopic() {
+    return getString(ANOMALIES_TOPIC);
+  }
+
+  public boolean scorePublish() {
+    return getBoolean(SCORE_PUBLISH);
+  }
+
+  public Duration scoreInterval() {
+    return getDuration(SCORE_INTERVAL);
+  }
+
+  public Duration scoreHistory() {
+    return getDuration(SCORE_HISTORY);
+  }
+
+  public double scoreThreshold() {
+    return getDouble(SCORE_THRESHOLD);
+  }
+
+  public double scoreCriticalThreshold() {
+    return getDouble(SCORE_CRITICAL_THRESHOLD);
+  }
+
+  public double scoreMaxLog10p() {
+    return getDouble(SCORE_MAX_LOG10P);
+  }
+
+  public int scoreMinHistoryPoints() {
+    return getInt(SCORE_MIN_HISTORY_POINTS);
+  }
+
+  public int scoreSpikeMaxRun() {
+    return getInt(SCORE_SPIKE_MAX_RUN);
+  }
+
+  public int scoreShiftWindow() {
+    return getInt(SCORE_SHIFT_WINDOW);
+  }
+
+  public double scoreShiftSigmas() {
+    return getDouble(SCORE_SHIFT_SIGMAS);
+  }
+
+  public Duration scoreShiftMaxSpan() {
+    return getDuration(SCORE_SHIFT_MAX_SPAN);
+  }
+
+  public int scoreDriftBuckets() {
+    return getInt(SCORE_DRIFT_BUCKETS);
+  }
+
+  public int scoreDriftMinBuckets() {
+    return getInt(SCORE_DRIFT_MIN_BUCKETS);
+  }
+
+  public double scoreDriftZ() {
+    return getDouble(SCORE_DRIFT_Z);
+  }
+
+  public double scoreDriftAgreement() {
+    return getDouble(SCORE_DRIFT_AGREEMENT);
+  }
+
+  public double scoreDriftSigmas() {
+    return getDouble(SCORE_DRIFT_SIGMAS);
+  }
+
+  public double scoreGapFactor() {
+    return getDouble(SCORE_GAP_FACTOR);
+  }
+
+  public double scoreScaleFloorRelative() {
+    return getDouble(SCORE_SCALE_FLOOR_RELATIVE);
+  }
+
+  public double scoreScaleFloorAbsolute() {
+    return getDouble(SCORE_SCALE_FLOOR_ABSOLUTE);
+  }
+
+  /** Options for Spark's Kafka sink: durable, idempotent producer writes unless overridden under kafka.sink. */
+  public Map<String, String> kafkaSinkOptions() {
+    Map<String, String> options = new java.util.TreeMap<>();
+    options.put("kafka.bootstrap.servers", getString(KAFKA_BOOTSTRAP_SERVERS));
+    options.put("topic", anomaliesTopic());
+    options.put("kafka.acks", "all");
+    options.put("kafka.enable.idempotence", "true");
+    options.putAll(originalsWithPrefix(KAFKA_SINK_PREFIX));
+    return options;
   }
 
   private static Validator openUnitInterval() {

@@ -47,6 +47,13 @@ public final class ForecastMain implements Callable<Integer> {
     this(Clock.systemUTC());
   }
 
+  /** The training entry point ({@code vigil train}): as this command with --train always on. */
+  public static ForecastMain training() {
+    ForecastMain main = new ForecastMain();
+    main.train = true;
+    return main;
+  }
+
   ForecastMain(Clock clock) {
     this.clock = clock;
   }

@@ -72,7 +72,7 @@ public final class ConfigReference {
         .append(" Threshold rules are `").append(StreamingJobConfig.WATCH_THRESHOLD_PREFIX)
         .append("<name>.metric` with `.above` and/or `.below` (numbers), one rule per metric.\n");
 
-    section(md, "Forecast job", "`vigil forecast`, `io.vigil.batch.ForecastMain` (spark-submit)", ForecastJobConfig.DEFINITION);
+    section(md, "Forecast job", "`vigil forecast`, `vigil train`, `vigil score`; `io.vigil.batch.ForecastMain`, `io.vigil.batch.ScoreMain` (spark-submit)", ForecastJobConfig.DEFINITION);
     section(md, "Simulator", "`vigil simulate`, `io.vigil.simulator.SimulatorMain` (`*-all.jar`)", SimulatorConfig.DEFINITION);
     stack(md);
     // Defaults under the user's home are machine-specific: show them as $VIGIL_HOME so the file is the same everywhere.

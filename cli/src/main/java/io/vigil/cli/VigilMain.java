@@ -1,6 +1,8 @@
 package io.vigil.cli;
 
 import io.vigil.batch.ForecastMain;
+import io.vigil.batch.ForecastJobConfig;
+import io.vigil.batch.ScoreMain;
 import io.vigil.bridge.BridgeCommand;
 import io.vigil.common.VigilException;
 import io.vigil.simulator.SimulateCommand;
@@ -29,6 +31,14 @@ public final class VigilMain implements Runnable {
     CommandLine forecast = new CommandLine(new ForecastMain());
     forecast.getCommandSpec().name("forecast");
     cl.addSubcommand("forecast", forecast);
+    // Daily `vigil train --as-of T` and hourly `vigil score --as-of T`: the spark-submit entry points, run in this JVM.
+    CommandLine train = new CommandLine(ForecastMain.training());
+    train.getCommandSpec().name("train");
+    cl.addSubcommand("train", train);
+    CommandLine score = new CommandLine(new ScoreMain().withDefaults(stackEndpoints(
+        ForecastJobConfig.KAFKA_BOOTSTRAP_SERVERS, ForecastJobConfig.ANOMALIES_TOPIC)));
+    score.getCommandSpec().name("score");
+    cl.addSubcommand("score", score);
     cl.setExecutionExceptionHandler((ex, line, parsed) -> {
       Throwable t = ex;
       while (t != null && !(t instanceof VigilException)) {
@@ -41,6 +51,20 @@ public final class VigilMain implements Runnable {
       throw ex;
     });
     return cl;
+  }
+
+  /** The given keys from the running local stack's endpoints file, if there is one. */
+  static java.util.Map<String, String> stackEndpoints(String... keys) {
+    java.util.Map<String, String> out = new java.util.TreeMap<>();
+    if (java.nio.file.Files.isRegularFile(io.vigil.common.VigilHome.endpointsFile())) {
+      java.util.Map<String, String> stack = io.vigil.common.config.ConfigSources.readProperties(io.vigil.common.VigilHome.endpointsFile());
+      for (String key : keys) {
+        if (stack.containsKey(key)) {
+          out.put(key, stack.get(key));
+        }
+      }
+    }
+    return out;
   }
 
   public static void main(String[] args) {

@@ -1,6 +1,7 @@
 package io.vigil.schemas;
 
 import static org.apache.spark.sql.types.DataTypes.BinaryType;
+import static org.apache.spark.sql.types.DataTypes.BooleanType;
 import static org.apache.spark.sql.types.DataTypes.DateType;
 import static org.apache.spark.sql.types.DataTypes.DoubleType;
 import static org.apache.spark.sql.types.DataTypes.IntegerType;
@@ -115,6 +116,32 @@ public final class TableSchemas {
       f("forecast", DoubleType, false, "Point forecast"),
       f("lower", DoubleType, true, "Lower bound of the prediction interval"),
       f("upper", DoubleType, true, "Upper bound of the prediction interval"));
+
+  /**
+   * Every reading the batch scoring job scored, one row per reading and window; a run replaces the
+   * rows of its window ({@code window_start}).
+   */
+  public static final StructType ANOMALY_SCORES = schema(
+      f("device_id", StringType, false, "Device id"),
+      f("metric", StringType, false, "Metric name"),
+      f("event_time", TimestampType, false, "When the device measured it"),
+      f("value", DoubleType, false, "The reading"),
+      f("forecast", DoubleType, true, "One-step-ahead forecast of the reading's bucket, from data before that bucket"),
+      f("forecast_model", StringType, true, "What forecast it: the registered model's type, or seasonal_naive"),
+      f("model_version", StringType, true, "Version of the model that forecast it"),
+      f("residual", DoubleType, true, "value - forecast"),
+      f("z", DoubleType, true, "Robust z of the residual against the series' history (median, MAD)"),
+      f("score", DoubleType, true, "Anomaly score in [0, 1]"),
+      f("anomalous", BooleanType, false, "Score at or above the threshold"),
+      f("spike", BooleanType, false, "Part of a short run of anomalous readings"),
+      f("level_shift", BooleanType, false, "The level-shift detector fired at this reading"),
+      f("drift", BooleanType, false, "Its bucket is part of a persistent residual bias"),
+      f("kind", StringType, true, "AnomalyKind of the anomaly this reading belongs to, if any"),
+      f("status", StringType, false, "SCORED, NO_FORECAST or INSUFFICIENT_HISTORY"),
+      f("center", DoubleType, true, "Median of the history residuals"),
+      f("scale", DoubleType, true, "Robust scale of the history residuals"),
+      f("window_start", TimestampType, false, "Start of the scored window"),
+      f("window_end", TimestampType, false, "End of the scored window: the run's as_of"));
 
   private static StructType schema(StructField... fields) {
     return new StructType(fields);

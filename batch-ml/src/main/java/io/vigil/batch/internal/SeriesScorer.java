@@ -1,0 +1,486 @@
+package io.vigil.batch.internal;
+
+import io.vigil.schemas.AnomalyEvent;
+import io.vigil.schemas.AnomalyKind;
+import io.vigil.schemas.AnomalySource;
+import io.vigil.schemas.Severity;
+import java.io.Serializable;
+import java.time.Instant;
+import java.util.ArrayList;
+import java.util.Arrays;
+import java.util.List;
+import java.util.Locale;
+
+/**
+ * Scores one series' readings in a window against one-step-ahead forecasts, and finds spikes, level
+ * shifts and drift. Plain Java on arrays (no Spark), so it is tested on hand-made series.
+ *
+ * <p>Steps: (1) every bucket from the history start to as_of gets a one-step-ahead forecast from the
+ * {@code contextBuckets} buckets before it only (the registered model where it serves that origin,
+ * otherwise seasonal naive), so a bucket's forecast does not depend on when the run happens;
+ * (2) each reading's residual is its value minus its bucket's forecast; (3) the residuals of the
+ * history readings (before the window) give a median and robust scale ({@link RobustScale}), and
+ * every reading gets {@code z = (residual - median) / scale} and a score ({@link ScoreCalibration});
+ * (4) detectors:
+ * <ul>
+ *   <li>spike: a reading over the threshold that also stands out from the median z of its
+ *       {@code shiftWindow} neighbours either side by the threshold's |z|, in a run of at most
+ *       {@code spikeMaxRun} anomalous readings or, inside a longer run, in a drifting bucket away from
+ *       any level-shift flag; so a spike inside a drift is still a spike;
+ *   <li>level shift: the median of the last {@code shiftWindow} raw values differs from the median
+ *       of the {@code shiftWindow} before them by at least {@code shiftSigmas} robust sigmas. Raw
+ *       values, not residuals: the forecast catches up with a shift at the next bucket, and a
+ *       residual-based test would report that catch-up as a second, opposite shift. The windows
+ *       must be short ({@code shiftMaxSpan}) so the season does not move the level inside them;
+ *   <li>drift: against a forecaster that follows the level, a slow trend shows as a persistent
+ *       bias of the residuals rather than a slope, so per bucket the median residual is scaled by
+ *       the history's bucket-level spread, and a bucket is drifting when the median of the last
+ *       {@code driftBuckets} of them is significant ({@code z = median * sqrt(n) / 1.2533 >= driftZ})
+ *       and {@code driftAgreement} of them share its sign, the bias is at least {@code driftSigmas}
+ *       robust sigmas of the readings, with no level shift among them (a
+ *       shift explains a bias until the forecast catches up).
+ * </ul>
+ * Readings over the threshold that are neither spikes nor part of a shift or drift become
+ * FORECAST_DEVIATION events. No detector window spans a gap (a silence longer than
+ * {@code gapFactor} median reading intervals) and nothing is interpolated across one.
+ *
+ * <p>Events: one per spike reading, and one per run of level-shift, drift or deviation readings,
+ * starting at the run's first reading. An event belongs to the window holding its start: a run
+ * that began in an earlier window is that window's event, so consecutive hourly runs do not report
+ * one shift twice. Everything reads only data before as_of, so rerunning a window gives the same
+ * scores and events (and event ids).
+ */
+public final class SeriesScorer {
+  public static final String SCORED = "SCORED";
+  public static final String NO_FORECAST = "NO_FORECAST";
+  public static final String INSUFFICIENT_HISTORY = "INSUFFICIENT_HISTORY";
+  public static final String SEASONAL_NAIVE = BaselineForecaster.SEASONAL_NAIVE;
+
+  /**
+   * One series' inputs: its buckets on the plan's grid ({@code grid.startIdx() == contextStartIdx})
+   * and its raw readings in {@code [historyStart, asOf)}, sorted by time.
+   */
+  public record Input(SeriesHistory grid, long[] timesMicros, double[] values) implements Serializable {}
+
+  /** One scored reading of the window. z, score and residual are NaN when not computable. */
+  public record ScoredReading(long timeMicros, double value, double forecast, String forecastModel,
+      String modelVersion, double residual, double z, double score, boolean anomalous, boolean spike,
+      boolean levelShift, boolean drift, String kind, String status, double center, double scale)
+      implements Serializable {}
+
+  /** The window's scored readings and the events that start in it. */
+  public record Result(String deviceId, String metric, List<ScoredReading> readings, List<AnomalyEvent> events)
+      implements Serializable {}
+
+  private SeriesScorer() {}
+
+  public static Result score(Input in, ScorePlan plan, SeriesForecasts.Model model) {
+    String device = in.grid().deviceId();
+    String metric = in.grid().metric();
+    long[] t = in.timesMicros();
+    double[] v = in.values();
+    int n = t.length;
+    long b = plan.bucketMicros();
+    long firstTarget = plan.firstTargetIdx();
+    int targets = (int) (plan.lastTargetIdx() - firstTarget + 1);
+
+    // (1) one-step-ahead forecasts per target bucket.
+    double[] forecast = new double[targets];
+    String[] method = new String[targets];
+    String[] version = new String[targets];
+    for (int k = 0; k < targets; k++) {
+      forecastBucket(in.grid(), plan, model, k, forecast, method, version);
+    }
+
+    // (2) residuals.
+    double[] r = new double[n];
+    int[] bucketOf = new int[n];
+    for (int j = 0; j < n; j++) {
+      bucketOf[j] = (int) (Math.floorDiv(t[j], b) - firstTarget);
+      boolean inRange = bucketOf[j] >= 0 && bucketOf[j] < targets;
+      r[j] = inRange && Double.isFinite(v[j]) ? v[j] - forecast[bucketOf[j]] : Double.NaN;
+    }
+
+    int firstWindow = firstIndexAtOrAfter(t, plan.windowStartMicros());
+    if (firstWindow >= n) {
+      return new Result(device, metric, List.of(), List.of());
+    }
+
+    // (3) robust centre and scale from the history residuals only.
+    double[] hist = Arrays.copyOf(r, firstWindow);
+    long finiteHistory = Arrays.stream(hist).filter(Double::isFinite).count();
+    double magnitude = RobustScale.median(Arrays.copyOf(v, firstWindow));
+    RobustScale scale = RobustScale.of(hist, Double.isNaN(magnitude) ? 0 : magnitude, plan.relativeFloor(), plan.absoluteFloor());
+    if (finiteHistory < plan.minHistoryPoints()) {
+      List<ScoredReading> out = new ArrayList<>();
+      for (int j = firstWindow; j < n; j++) {
+        int k = bucketOf[j];
+        out.add(new ScoredReading(t[j], v[j], at(forecast, k), at(method, k), at(version, k), r[j], Double.NaN, Double.NaN,
+            false, false, false, false, null, INSUFFICIENT_HISTORY, Double.NaN, Double.NaN));
+      }
+      return new Result(device, metric, out, List.of());
+    }
+    double[] z = new double[n];
+    double[] s = new double[n];
+    boolean[] over = new boolean[n];
+    for (int j = 0; j < n; j++) {
+      z[j] = Double.isFinite(r[j]) ? scale.z(r[j]) : Double.NaN;
+      s[j] = ScoreCalibration.score(z[j], plan.maxLog10p());
+      over[j] = !Double.isNaN(s[j]) && s[j] >= plan.threshold();
+    }
+
+    // Gaps: no run and no detector window continues across one.
+    boolean[] gapBefore = gaps(t, plan.gapFactor());
+
+    // (4a) level shift on raw values.
+    boolean[] shift = new boolean[n];
+    double[] shiftSize = new double[n];
+    int w = plan.shiftWindow();
+    for (int j = 2 * w - 1; j < n; j++) {
+      int from = j - 2 * w + 1;
+      if (t[j] - t[from] > plan.shiftMaxSpanMicros() || anyGap(gapBefore, from + 1, j)) {
+        continue;
+      }
+      double d = (RobustScale.median(v, j - w + 1, j) - RobustScale.median(v, from, j - w)) / scale.scale();
+      shiftSize[j] = d;
+      shift[j] = Math.abs(d) >= plan.shiftSigmas();
+    }
+
+    // (4b) drift on bucket residuals.
+    double[] e = new double[targets];
+    Arrays.fill(e, Double.NaN);
+    long[] firstTime = new long[targets];
+    boolean[] shiftInBucket = new boolean[targets];
+    {
+      int j = 0;
+      while (j < n) {
+        int k = bucketOf[j];
+        int end = j;
+        while (end < n && bucketOf[end] == k) {
+          end++;
+        }
+        if (k >= 0 && k < targets) {
+          e[k] = RobustScale.median(Arrays.copyOfRange(r, j, end));
+          firstTime[k] = t[j];
+          for (int q = j; q < end; q++) {
+            shiftInBucket[k] |= shift[q];
+          }
+        }
+        j = end;
+      }
+    }
+    int historyBuckets = (int) (plan.firstWindowBucketIdx() - firstTarget);
+    double[] driftStat = new double[targets];
+    boolean[] driftBucket = new boolean[targets];
+    RobustScale bucketScale = RobustScale.of(Arrays.copyOf(e, Math.max(0, Math.min(targets, historyBuckets))), 0,
+        0, plan.absoluteFloor());
+    long historyBucketsPresent = Arrays.stream(Arrays.copyOf(e, Math.max(0, Math.min(targets, historyBuckets))))
+        .filter(Double::isFinite).count();
+    if (historyBucketsPresent >= plan.driftBuckets() && !RobustScale.FLOOR.equals(bucketScale.method())) {
+      for (int k = plan.driftBuckets() - 1; k < targets; k++) {
+        if (!Double.isFinite(e[k])) {
+          continue;
+        }
+        List<Double> ws = new ArrayList<>();
+        boolean shifted = false;
+        for (int q = k - plan.driftBuckets() + 1; q <= k; q++) {
+          if (Double.isFinite(e[q])) {
+            ws.add(bucketScale.z(e[q]));
+          }
+          shifted |= shiftInBucket[q];
+        }
+        if (ws.size() < plan.driftMinBuckets() || shifted) {
+          continue;
+        }
+        double[] wz = ws.stream().mapToDouble(Double::doubleValue).toArray();
+        double med = RobustScale.median(wz);
+        double stat = med * Math.sqrt(wz.length) / 1.2533;
+        long agree = Arrays.stream(wz).filter(x -> Math.signum(x) == Math.signum(med)).count();
+        driftStat[k] = stat;
+        double bias = med * bucketScale.scale();
+        driftBucket[k] = Math.abs(stat) >= plan.driftZ() && agree >= plan.driftAgreement() * wz.length
+            && Math.abs(bias) >= plan.driftSigmas() * scale.scale();
+      }
+    }
+    boolean[] drift = new boolean[n];
+    for (int j = 0; j < n; j++) {
+      drift[j] = bucketOf[j] >= 0 && bucketOf[j] < targets && driftBucket[bucketOf[j]];
+    }
+
+    // Spikes: anomalous readings that also stand out from the median z of their neighbours. In a short run
+    // that is enough; inside a longer run only where the series drifts (the drift lifts every reading over
+    // the threshold) and away from a level shift, whose onset also stands out from the neighbours on its far
+    // side. A long run with no drift is one deviation, not many spikes: a forecast that is off for a whole
+    // bucket (seasonal naive copying a spike-inflated mean, say) makes each of its readings stand out.
+    double spikeZ = ScoreCalibration.zFor(plan.threshold(), plan.maxLog10p());
+    String[] kind = new String[n];
+    boolean[] spike = new boolean[n];
+    List<AnomalyEvent> events = new ArrayList<>();
+    Instant detectedAt = instant(plan.asOfMicros());
+    int j = 0;
+    while (j < n) {
+      if (!over[j]) {
+        j++;
+        continue;
+      }
+      int end = j + 1;
+      while (end < n && over[end] && !gapBefore[end]) {
+        end++;
+      }
+      boolean shortRun = end - j <= plan.spikeMaxRun();
+      for (int q = j; q < end; q++) {
+        boolean standsOut = Math.abs(z[q] - neighbourMedian(z, gapBefore, q, w)) >= spikeZ;
+        spike[q] = standsOut && (shortRun || (drift[q] && !anyFlag(shift, gapBefore, q, w)));
+      }
+      boolean covered = false;
+      int peak = -1;
+      for (int q = j; q < end; q++) {
+        covered |= shift[q] || drift[q];
+        if (spike[q]) {
+          kind[q] = AnomalyKind.SPIKE.name();
+          if (q >= firstWindow) {
+            int k = bucketOf[q];
+            events.add(event(AnomalyKind.SPIKE, device, metric, t[q], detectedAt, v[q], forecast[k], s[q], version[k], plan,
+                String.format(Locale.ROOT, "Spike on %s/%s: %s against a forecast of %s (robust z %.1f)", device, metric,
+                    num(v[q]), num(forecast[k]), z[q]))
+                .attribute("z", round(z[q])).attribute("residual", round(r[q])).attribute("forecast_model", method[k])
+                .attribute("scale", round(scale.scale())).build());
+          }
+        } else {
+          peak = peak < 0 || Math.abs(z[q]) > Math.abs(z[peak]) ? q : peak;
+        }
+      }
+      // What is left of the run is a level shift's or drift's (their events report it) or a deviation.
+      if (peak >= 0 && !covered && !shortRun) {
+        for (int q = j; q < end; q++) {
+          kind[q] = spike[q] ? kind[q] : AnomalyKind.FORECAST_DEVIATION.name();
+        }
+        if (j >= firstWindow && !continues(over, gapBefore, j)) {
+          int k = bucketOf[peak];
+          events.add(event(AnomalyKind.FORECAST_DEVIATION, device, metric, t[j], detectedAt, v[peak], forecast[k],
+              max(s, j, end), version[k], plan, String.format(Locale.ROOT,
+                  "%s/%s stayed away from its forecast for %d readings (peak %s against %s, robust z %.1f)", device, metric,
+                  end - j, num(v[peak]), num(forecast[k]), z[peak]))
+              .attribute("readings", end - j).attribute("peak_z", round(z[peak])).attribute("forecast_model", method[k])
+              .end(end < n ? instant(t[end - 1]) : null).build());
+        }
+      }
+      j = end;
+    }
+
+    // Level-shift runs.
+    for (int q = 0; q < n; q++) {
+      if (!shift[q] || (q > 0 && shift[q - 1] && !gapBefore[q])) {
+        continue;
+      }
+      int end = q + 1;
+      while (end < n && shift[end] && !gapBefore[end]) {
+        end++;
+      }
+      int peak = q;
+      for (int p = q; p < end; p++) {
+        kind[p] = kind[p] == null || !spike[p] ? AnomalyKind.LEVEL_SHIFT.name() : kind[p];
+        peak = Math.abs(shiftSize[p]) > Math.abs(shiftSize[peak]) ? p : peak;
+      }
+      if (q >= firstWindow) {
+        // The detector's statistic is a difference of two medians of w readings: its standard error is 1.2533 * sqrt(2 / w) sigmas.
+        double zStat = shiftSize[peak] / (1.2533 * Math.sqrt(2.0 / w));
+        // Where the two windows differ most, each holds one side of the step.
+        double before = RobustScale.median(v, peak - 2 * w + 1, peak - w);
+        double after = RobustScale.median(v, peak - w + 1, peak);
+        events.add(event(AnomalyKind.LEVEL_SHIFT, device, metric, t[q], detectedAt, after, before,
+            plan.score(zStat), version[bucketOf[q]], plan, String.format(Locale.ROOT,
+                "Level shift on %s/%s: from about %s to about %s (%.1f robust sigmas)", device, metric, num(before),
+                num(after), shiftSize[peak]))
+            .attribute("shift_sigmas", round(shiftSize[peak])).attribute("window_readings", w)
+            .attribute("scale", round(scale.scale())).build());
+      }
+      q = end - 1;
+    }
+
+    // Drift runs, by bucket.
+    for (int k = 0; k < targets; k++) {
+      if (!driftBucket[k] || (k > 0 && driftBucket[k - 1])) {
+        continue;
+      }
+      int end = k + 1;
+      while (end < targets && driftBucket[end]) {
+        end++;
+      }
+      int peak = k;
+      for (int p = k; p < end; p++) {
+        peak = Math.abs(driftStat[p]) > Math.abs(driftStat[peak]) ? p : peak;
+      }
+      for (int q = 0; q < n; q++) {
+        if (bucketOf[q] >= k && bucketOf[q] < end && kind[q] == null) {
+          kind[q] = AnomalyKind.DRIFT.name();
+        }
+      }
+      if (firstTime[k] >= plan.windowStartMicros()) {
+        double bias = e[peak];
+        events.add(event(AnomalyKind.DRIFT, device, metric, firstTime[k], detectedAt, forecast[peak] + bias, forecast[peak],
+            plan.score(driftStat[peak]), version[peak], plan, String.format(Locale.ROOT,
+                "Drift on %s/%s: readings have run %s above their forecasts over the last %d buckets (z %.1f)", device,
+                metric, num(bias), plan.driftBuckets(), driftStat[peak]))
+            .attribute("bias", round(bias)).attribute("drift_z", round(driftStat[peak]))
+            .attribute("buckets", plan.driftBuckets()).build());
+      }
+      k = end - 1;
+    }
+
+    List<ScoredReading> out = new ArrayList<>(n - firstWindow);
+    for (int q = firstWindow; q < n; q++) {
+      int k = bucketOf[q];
+      String status = Double.isFinite(r[q]) ? SCORED : NO_FORECAST;
+      out.add(new ScoredReading(t[q], v[q], at(forecast, k), at(method, k), at(version, k), r[q], z[q], s[q], over[q],
+          spike[q], shift[q], drift[q], kind[q], status, scale.center(), scale.scale()));
+    }
+    return new Result(device, metric, out, events);
+  }
+
+  /** The forecast of target bucket {@code k} from the context before it: the model where it serves, else seasonal naive. */
+  static void forecastBucket(SeriesHistory grid, ScorePlan plan, SeriesForecasts.Model model, int k, double[] forecast,
+      String[] method, String[] version) {
+    int g = (int) (plan.firstTargetIdx() - grid.startIdx()) + k;
+    int from = g - plan.contextBuckets();
+    if (model != null) {
+      SeriesHistory context = new SeriesHistory(grid.deviceId(), grid.metric(), grid.startIdx() + from, grid.bucketMicros(),
+          Arrays.copyOfRange(grid.y(), from, g), Arrays.copyOfRange(grid.imputed(), from, g));
+      ModelForecaster.Forecast f = model.forecaster().forecast(context, 1);
+      if (f != null && Double.isFinite(f.values()[0])) {
+        forecast[k] = f.values()[0];
+        method[k] = model.name();
+        version[k] = model.version();
+        return;
+      }
+    }
+    int i = g - plan.season();
+    while (i >= from && !grid.present(i)) {
+      i -= plan.season();
+    }
+    forecast[k] = i >= from ? grid.y()[i] : Double.NaN;
+    method[k] = i >= from ? SEASONAL_NAIVE : null;
+    version[k] = i >= from ? SeriesForecasts.MODEL_VERSION : null;
+  }
+
+  /** {@code gap[j]}: the silence before reading j is longer than {@code factor} median intervals. */
+  static boolean[] gaps(long[] t, double factor) {
+    boolean[] gap = new boolean[t.length];
+    if (t.length < 3) {
+      return gap;
+    }
+    double[] d = new double[t.length - 1];
+    for (int j = 1; j < t.length; j++) {
+      d[j - 1] = t[j] - t[j - 1];
+    }
+    double typical = RobustScale.median(Arrays.stream(d).filter(x -> x > 0).toArray());
+    if (!(typical > 0)) {
+      return gap;
+    }
+    for (int j = 1; j < t.length; j++) {
+      gap[j] = t[j] - t[j - 1] > factor * typical;
+    }
+    return gap;
+  }
+
+  /** The median z of up to {@code w} readings either side of {@code i}, not crossing a gap; 0 when there are none. */
+  static double neighbourMedian(double[] z, boolean[] gapBefore, int i, int w) {
+    List<Double> xs = new ArrayList<>();
+    for (int q = i - 1; q >= Math.max(0, i - w) && !gapBefore[q + 1]; q--) {
+      xs.add(z[q]);
+    }
+    for (int q = i + 1; q <= Math.min(z.length - 1, i + w) && !gapBefore[q]; q++) {
+      xs.add(z[q]);
+    }
+    double m = RobustScale.median(xs.stream().mapToDouble(Double::doubleValue).toArray());
+    return Double.isNaN(m) ? 0 : m;
+  }
+
+  /** Whether {@code flag} is set within {@code w} readings of {@code i}, not crossing a gap. */
+  private static boolean anyFlag(boolean[] flag, boolean[] gapBefore, int i, int w) {
+    for (int q = i; q >= Math.max(0, i - w); q--) {
+      if (flag[q]) {
+        return true;
+      }
+      if (gapBefore[q]) {
+        break;
+      }
+    }
+    for (int q = i + 1; q <= Math.min(flag.length - 1, i + w) && !gapBefore[q]; q++) {
+      if (flag[q]) {
+        return true;
+      }
+    }
+    return false;
+  }
+
+  private static boolean anyGap(boolean[] gapBefore, int from, int to) {
+    for (int j = from; j <= to; j++) {
+      if (gapBefore[j]) {
+        return true;
+      }
+    }
+    return false;
+  }
+
+  private static boolean continues(boolean[] flag, boolean[] gapBefore, int j) {
+    return j > 0 && flag[j - 1] && !gapBefore[j];
+  }
+
+  private static int firstIndexAtOrAfter(long[] t, long micros) {
+    int lo = 0;
+    int hi = t.length;
+    while (lo < hi) {
+      int mid = (lo + hi) >>> 1;
+      if (t[mid] < micros) {
+        lo = mid + 1;
+      } else {
+        hi = mid;
+      }
+    }
+    return lo;
+  }
+
+  private static AnomalyEvent.Builder event(AnomalyKind kind, String device, String metric, long startMicros, Instant detectedAt,
+      double value, double expected, double score, String modelVersion, ScorePlan plan, String message) {
+    double sc = Double.isFinite(score) ? Math.max(0, Math.min(1, score)) : 0;
+    return AnomalyEvent.builder(kind, AnomalySource.BATCH, device, metric, instant(startMicros))
+        .severity(sc >= plan.criticalThreshold() ? Severity.CRITICAL : Severity.WARNING)
+        .detectedAt(detectedAt)
+        .value(Double.isFinite(value) ? value : null)
+        .expected(Double.isFinite(expected) ? expected : null)
+        .score(sc)
+        .modelVersion(modelVersion)
+        .message(message)
+        .attribute("window_start", instant(plan.windowStartMicros()))
+        .attribute("window_end", instant(plan.asOfMicros()));
+  }
+
+  private static double max(double[] s, int from, int to) {
+    double m = 0;
+    for (int i = from; i < to; i++) {
+      m = Double.isFinite(s[i]) ? Math.max(m, s[i]) : m;
+    }
+    return m;
+  }
+
+  private static double at(double[] xs, int k) {
+    return k >= 0 && k < xs.length ? xs[k] : Double.NaN;
+  }
+
+  private static String at(String[] xs, int k) {
+    return k >= 0 && k < xs.length ? xs[k] : null;
+  }
+
+  static Instant instant(long micros) {
+    return Instant.ofEpochSecond(Math.floorDiv(micros, 1_000_000L), Math.floorMod(micros, 1_000_000L) * 1_000L);
+  }
+
+  private static String num(double x) {
+    return Double.isFinite(x) ? String.format(Locale.ROOT, "%.4g", x) : "n/a";
+  }
+
+  private static String round(double x) {
+    return String.format(Locale.ROOT, "%.4g", x);
+  }
+}

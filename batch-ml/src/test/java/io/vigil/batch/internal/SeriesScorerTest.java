@@ -1,0 +1,207 @@
+package io.vigil.batch.internal;
+
+import static org.assertj.core.api.Assertions.assertThat;
+
+import io.vigil.schemas.AnomalyEvent;
+import io.vigil.schemas.AnomalyKind;
+import java.time.Instant;
+import java.util.ArrayList;
+import java.util.Comparator;
+import java.util.List;
+import java.util.Random;
+import java.util.function.LongToDoubleFunction;
+import org.junit.jupiter.api.Test;
+
+/** Hand-made series, five-minute readings on an hourly grid, scored against seasonal naive (no model). */
+class SeriesScorerTest {
+  private static final long HOUR = 3_600_000_000L;
+  private static final long STEP = 300_000_000L; // five minutes
+  private static final long AS_OF = Instant.parse("2026-11-22T12:00:00Z").getEpochSecond() * 1_000_000L;
+
+  static ScorePlan plan(long asOf) {
+    return new ScorePlan(asOf, asOf - HOUR, asOf - HOUR - 48 * HOUR, HOUR, 24, 72, 0.5, 0.9, 10, 30, 2, 4, 3.0,
+        HOUR, 6, 4, 4.0, 0.75, 1.0, 5.0, 1e-3, 1e-9);
+  }
+
+  /** Readings from the plan's context start to as_of (exclusive) and the hourly grid of their means. */
+  static SeriesScorer.Input input(ScorePlan p, LongToDoubleFunction value) {
+    List<long[]> ts = new ArrayList<>();
+    int buckets = p.gridBuckets();
+    double[] sum = new double[buckets];
+    int[] count = new int[buckets];
+    List<Long> times = new ArrayList<>();
+    List<Double> values = new ArrayList<>();
+    for (long t = p.contextStartMicros(); t < p.asOfMicros(); t += STEP) {
+      double v = value.applyAsDouble(t);
+      if (Double.isNaN(v)) {
+        continue; // a gap
+      }
+      int g = (int) (t / HOUR - p.contextStartIdx());
+      if (t < Math.floorDiv(p.asOfMicros(), HOUR) * HOUR) {
+        sum[g] += v;
+        count[g]++;
+      }
+      if (t >= p.historyStartMicros()) {
+        times.add(t);
+        values.add(v);
+      }
+    }
+    double[] y = new double[buckets];
+    for (int g = 0; g < buckets; g++) {
+      y[g] = count[g] == 0 ? Double.NaN : sum[g] / count[g];
+    }
+    SeriesHistory grid = new SeriesHistory("dev-1", "temp", p.contextStartIdx(), HOUR, y, new boolean[buckets]);
+    return new SeriesScorer.Input(grid, times.stream().mapToLong(Long::longValue).toArray(),
+        values.stream().mapToDouble(Double::doubleValue).toArray());
+  }
+
+  /** A daily cycle plus Gaussian noise, reproducible per timestamp. */
+  static double seasonal(long t) {
+    double hours = (double) t / HOUR;
+    return 20 + 5 * Math.sin(2 * Math.PI * hours / 24) + new Random(t).nextGaussian() * 0.5;
+  }
+
+  @Test
+  void anInjectedSpikeRanksAboveEveryNormalReadingAndIsTheOnlyEvent() {
+    ScorePlan p = plan(AS_OF);
+    long spikeAt = AS_OF - 30 * 60_000_000L;
+    SeriesScorer.Result r = SeriesScorer.score(input(p, t -> seasonal(t) + (t == spikeAt ? 8 : 0)), p, null);
+
+    List<SeriesScorer.ScoredReading> ranked = r.readings().stream()
+        .sorted(Comparator.comparingDouble(SeriesScorer.ScoredReading::score).reversed()).toList();
+    System.out.printf("Spike score %.3f (z %.1f); best normal reading %.3f (z %.1f)%n", ranked.get(0).score(), ranked.get(0).z(),
+        ranked.get(1).score(), ranked.get(1).z());
+    assertThat(r.readings()).hasSize(12);
+    assertThat(ranked.get(0).timeMicros()).isEqualTo(spikeAt);
+    assertThat(ranked.get(0).score()).isGreaterThan(ranked.get(1).score()).isGreaterThanOrEqualTo(0.5);
+    assertThat(ranked.get(1).score()).isLessThan(0.5);
+    assertThat(ranked.get(0).forecastModel()).isEqualTo(SeriesScorer.SEASONAL_NAIVE);
+    assertThat(r.events()).singleElement().satisfies(e -> {
+      assertThat(e.kind()).isEqualTo(AnomalyKind.SPIKE);
+      assertThat(e.start()).isEqualTo(SeriesScorer.instant(spikeAt));
+      assertThat(e.detectedAt()).isEqualTo(SeriesScorer.instant(AS_OF));
+      assertThat(e.eventId()).isEqualTo(AnomalyEvent.idFor(AnomalyKind.SPIKE, e.source(), "dev-1", "temp", e.start()));
+    });
+  }
+
+  @Test
+  void aStepInTheWindowIsOneLevelShiftNotSpikes() {
+    ScorePlan p = plan(AS_OF);
+    long onset = AS_OF - 40 * 60_000_000L;
+    SeriesScorer.Result r = SeriesScorer.score(input(p, t -> seasonal(t) + (t >= onset ? 6 : 0)), p, null);
+
+    assertThat(r.events()).extracting(AnomalyEvent::kind).containsExactly(AnomalyKind.LEVEL_SHIFT);
+    AnomalyEvent e = r.events().get(0);
+    assertThat(e.start()).isBetween(SeriesScorer.instant(onset), SeriesScorer.instant(onset + 4 * STEP));
+    assertThat(e.value() - e.expected()).isBetween(4.0, 8.0);
+  }
+
+  @Test
+  void aSlowDriftIsReportedOnceAcrossConsecutiveWindows() {
+    long driftStart = AS_OF - 14 * HOUR;
+    LongToDoubleFunction drifting = t -> seasonal(t) + (t >= driftStart ? 0.4 * (t - driftStart) / HOUR : 0);
+    List<AnomalyEvent> events = new ArrayList<>();
+    boolean lastWindowDrifting = false;
+    for (long asOf = AS_OF - 10 * HOUR; asOf <= AS_OF; asOf += HOUR) {
+      ScorePlan p = plan(asOf);
+      SeriesScorer.Result r = SeriesScorer.score(input(p, drifting), p, null);
+      events.addAll(r.events());
+      lastWindowDrifting = r.readings().stream().allMatch(SeriesScorer.ScoredReading::drift);
+    }
+    System.out.println("Drift run events: " + events.stream().map(e -> e.kind() + "@" + e.start()).toList());
+    assertThat(events).filteredOn(e -> e.kind() == AnomalyKind.DRIFT).hasSize(1);
+    assertThat(events).filteredOn(e -> e.kind() == AnomalyKind.SPIKE).isEmpty();
+    assertThat(lastWindowDrifting).isTrue();
+  }
+
+  @Test
+  void aCleanNoisySeasonalSeriesRaisesNothingOverTwoDaysOfHourlyWindows() {
+    List<AnomalyEvent> events = new ArrayList<>();
+    int anomalous = 0;
+    int scored = 0;
+    for (long asOf = AS_OF - 48 * HOUR; asOf <= AS_OF; asOf += HOUR) {
+      ScorePlan p = plan(asOf);
+      SeriesScorer.Result r = SeriesScorer.score(input(p, SeriesScorerTest::seasonal), p, null);
+      events.addAll(r.events());
+      anomalous += (int) r.readings().stream().filter(SeriesScorer.ScoredReading::anomalous).count();
+      scored += r.readings().size();
+    }
+    System.out.printf("Clean series: %d of %d readings anomalous, events %s%n", anomalous, scored,
+        events.stream().map(e -> e.kind() + "@" + e.start()).toList());
+    assertThat(events).isEmpty();
+  }
+
+  @Test
+  void aSpikeInsideADriftIsStillASpike() {
+    long driftStart = AS_OF - 14 * HOUR;
+    long spikeAt = AS_OF - 20 * 60_000_000L;
+    ScorePlan p = plan(AS_OF);
+    SeriesScorer.Result r = SeriesScorer.score(input(p, t -> seasonal(t) + (t >= driftStart ? 0.4 * (t - driftStart) / HOUR : 0)
+        + (t == spikeAt ? -25 : 0)), p, null);
+
+    assertThat(r.readings()).allMatch(SeriesScorer.ScoredReading::drift);
+    assertThat(r.events()).singleElement().satisfies(e -> {
+      assertThat(e.kind()).isEqualTo(AnomalyKind.SPIKE);
+      assertThat(e.start()).isEqualTo(SeriesScorer.instant(spikeAt));
+    });
+  }
+
+  @Test
+  void aConstantSeriesHasFiniteScoresAndItsFirstChangeScoresOne() {
+    ScorePlan p = plan(AS_OF);
+    long change = AS_OF - 10 * 60_000_000L;
+    SeriesScorer.Result r = SeriesScorer.score(input(p, t -> t == change ? 5.5 : 5.0), p, null);
+
+    assertThat(r.readings()).allSatisfy(s -> {
+      assertThat(s.z()).isFinite();
+      assertThat(s.score()).isBetween(0.0, 1.0);
+    });
+    assertThat(r.readings()).filteredOn(SeriesScorer.ScoredReading::anomalous)
+        .extracting(SeriesScorer.ScoredReading::timeMicros).containsExactly(change);
+  }
+
+  @Test
+  void scoresUseOnlyDataBeforeEachReadingsBucketAndTheHistoryBeforeTheWindow() {
+    ScorePlan p = plan(AS_OF);
+    SeriesScorer.Input clean = input(p, SeriesScorerTest::seasonal);
+    SeriesScorer.Result base = SeriesScorer.score(clean, p, null);
+    // Disturb the last reading of the window: no earlier reading's forecast, z or score may move.
+    double[] v = clean.values().clone();
+    v[v.length - 1] += 1_000;
+    SeriesScorer.Result disturbed = SeriesScorer.score(new SeriesScorer.Input(clean.grid(), clean.timesMicros(), v), p, null);
+
+    int n = base.readings().size();
+    for (int i = 0; i < n - 1; i++) {
+      assertThat(disturbed.readings().get(i).score()).isEqualTo(base.readings().get(i).score());
+      assertThat(disturbed.readings().get(i).forecast()).isEqualTo(base.readings().get(i).forecast());
+    }
+    assertThat(disturbed.readings().get(n - 1).center()).isEqualTo(base.readings().get(n - 1).center());
+    assertThat(disturbed.readings().get(n - 1).scale()).isEqualTo(base.readings().get(n - 1).scale());
+    assertThat(disturbed.readings().get(n - 1).score()).isEqualTo(1.0);
+  }
+
+  @Test
+  void aSeriesWithTooLittleHistoryIsWrittenUnscoredAndRaisesNothing() {
+    ScorePlan p = plan(AS_OF);
+    SeriesScorer.Result r = SeriesScorer.score(input(p, t -> t >= AS_OF - 2 * HOUR ? seasonal(t) : Double.NaN), p, null);
+
+    assertThat(r.readings()).hasSize(12).allSatisfy(s -> {
+      assertThat(s.status()).isEqualTo(SeriesScorer.INSUFFICIENT_HISTORY);
+      assertThat(s.score()).isNaN();
+    });
+    assertThat(r.events()).isEmpty();
+  }
+
+  @Test
+  void noDetectorWindowSpansAGap() {
+    ScorePlan p = plan(AS_OF);
+    long gapStart = AS_OF - 50 * 60_000_000L;
+    long gapEnd = AS_OF - 20 * 60_000_000L;
+    // Silent for half an hour, then back one sigma higher: the shift detector must not compare across the silence.
+    SeriesScorer.Result r = SeriesScorer.score(input(p, t -> t >= gapStart && t < gapEnd ? Double.NaN
+        : seasonal(t) + (t >= gapEnd ? 2 : 0)), p, null);
+
+    assertThat(r.readings()).noneMatch(SeriesScorer.ScoredReading::levelShift);
+    assertThat(SeriesScorer.gaps(new long[] {0, 10, 20, 30, 200}, 5)).containsExactly(false, false, false, false, true);
+  }
+}
