@@ -39,6 +39,9 @@ public final class VigilMain implements Runnable {
         ForecastJobConfig.KAFKA_BOOTSTRAP_SERVERS, ForecastJobConfig.ANOMALIES_TOPIC)));
     score.getCommandSpec().name("score");
     cl.addSubcommand("score", score);
+    CommandLine replay = new CommandLine(new io.vigil.batch.ReplayMain());
+    replay.getCommandSpec().name("replay");
+    cl.addSubcommand("replay", replay);
     cl.setExecutionExceptionHandler((ex, line, parsed) -> {
       Throwable t = ex;
       while (t != null && !(t instanceof VigilException)) {

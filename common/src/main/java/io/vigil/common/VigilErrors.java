@@ -310,4 +310,32 @@ public final class VigilErrors {
             + " and a real reading at the target; long gaps are not bridged.",
         "Train with a later --as-of or a longer forecast.history, or lower forecast.backtest.origins or forecast.model.lags.");
   }
+
+  // ---- replay (batch-ml) --------------------------------------------------------------------
+
+  /** The replay input cannot be read at all. */
+  public static VigilException replayInputUnreadable(Path file, Exception cause) {
+    return new VigilException(
+        "Cannot read the replay input " + file + ".",
+        String.valueOf(cause.getMessage()),
+        "Check the path (--input) and that the file is readable UTF-8 text.", cause);
+  }
+
+  /** The replay input's header does not name the columns replay needs. */
+  public static VigilException replayHeaderInvalid(Path file, String header, String problem) {
+    return new VigilException(
+        "The first line of " + file + " is not a usable header: " + problem + " (line 1: '" + header + "').",
+        "vigil replay needs a header naming the columns: timestamp and value, optionally device and metric, in any"
+            + " order; other columns are ignored.",
+        "Add or correct the header line, e.g. 'timestamp,value' or 'timestamp,device,metric,value'.");
+  }
+
+  /** Every data row of the replay input was rejected, or there were none. */
+  public static VigilException replayNoReadings(Path file, long rejected) {
+    return new VigilException(
+        "The replay input " + file + " has no usable reading" + (rejected > 0 ? " (" + rejected + " rows rejected)" : "") + ".",
+        "Each data row needs a timestamp (ISO-8601, or epoch seconds or milliseconds) and a numeric value.",
+        rejected > 0 ? "See the rejected rows listed above (or the --rejects file) for the line numbers and reasons."
+            : "Check the file holds data rows after its header.");
+  }
 }

@@ -1,0 +1,158 @@
+package io.vigil.batch;
+
+import io.vigil.batch.internal.ReplayCsv;
+import io.vigil.batch.internal.ScorePlan;
+import io.vigil.batch.internal.WalkForward;
+import io.vigil.common.VigilErrors;
+import io.vigil.schemas.AnomalyEvent;
+import io.vigil.schemas.AnomalyKind;
+import java.io.IOException;
+import java.io.Writer;
+import java.nio.charset.StandardCharsets;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.time.Instant;
+import java.time.temporal.ChronoUnit;
+import java.util.ArrayList;
+import java.util.Arrays;
+import java.util.EnumMap;
+import java.util.List;
+import java.util.Map;
+import java.util.TreeMap;
+import java.util.function.LongFunction;
+
+/**
+ * Walk-forward scoring of a CSV of readings ({@code vigil replay}): every reading is scored as the
+ * hourly scoring job would have scored it when its window closed, from readings before it only, with
+ * the job's settings (one parameter set for every series). Output: {@code timestamp,value,anomaly_score}
+ * (plus device and metric when the input has them) in input row order; the score is the job's
+ * calibrated score in [0, 1], 0 where none could be computed (a missing value, or warm-up before a
+ * series has score.min.history.points residuals). Plain Java: no Spark session.
+ */
+public final class Replay {
+  /** What a replay did; {@code rejections} are every rejected line with its reason. */
+  public record Summary(long rows, int series, long scored, long missingValues, List<ReplayCsv.Rejection> rejections,
+      Map<ReplayCsv.Reason, Long> rejectedByReason, Map<AnomalyKind, Long> eventsByKind, List<String> ignoredColumns,
+      double readSeconds, double scoreSeconds, double writeSeconds) {
+    public long unscored() {
+      return rows - scored;
+    }
+  }
+
+  /** The scores and events of a table, before writing. */
+  public record Scored(double[] scores, List<AnomalyEvent> events, long scored) {}
+
+  private Replay() {}
+
+  /** Reads {@code input}, scores it and writes {@code output}; rejected rows are also written to {@code rejects} when given. */
+  public static Summary run(ForecastJobConfig config, Path input, Path output, Path rejects) {
+    long t0 = System.nanoTime();
+    ReplayCsv.Table table = ReplayCsv.read(input);
+    if (table.rows() == 0) {
+      throw VigilErrors.replayNoReadings(input, table.rejections().size());
+    }
+    long t1 = System.nanoTime();
+    Scored scored = score(table, config, WalkForward.SEASONAL_NAIVE);
+    long t2 = System.nanoTime();
+    write(output, w -> ReplayCsv.write(table, scored.scores(), w));
+    if (rejects != null) {
+      write(rejects, w -> {
+        w.write("line,reason,detail,text\n");
+        for (ReplayCsv.Rejection r : table.rejections()) {
+          w.write(r.line() + "," + r.reason().name() + "," + csv(r.detail()) + "," + csv(r.text()) + "\n");
+        }
+      });
+    }
+    long t3 = System.nanoTime();
+    Map<ReplayCsv.Reason, Long> byReason = new EnumMap<>(ReplayCsv.Reason.class);
+    table.rejections().forEach(r -> byReason.merge(r.reason(), 1L, Long::sum));
+    Map<AnomalyKind, Long> byKind = new EnumMap<>(AnomalyKind.class);
+    scored.events().forEach(e -> byKind.merge(e.kind(), 1L, Long::sum));
+    return new Summary(table.rows(), table.series().size(), scored.scored(), table.missingValues(), table.rejections(), byReason,
+        byKind, table.ignoredColumns(), (t1 - t0) / 1e9, (t2 - t1) / 1e9, (t3 - t2) / 1e9);
+  }
+
+  /** Scores every series of {@code table} walk-forward; {@code models} says which model serves each window. */
+  public static Scored score(ReplayCsv.Table table, ForecastJobConfig config, WalkForward.Models models) {
+    long interval = config.scoreInterval().toNanos() / 1_000;
+    LongFunction<ScorePlan> planAt = asOf -> ScoreJob.plan(config, Instant.EPOCH.plus(asOf, ChronoUnit.MICROS));
+    // Rows of each series in time order; ties keep input order, so a rerun sees the same sequence.
+    List<List<Integer>> rowsOf = new ArrayList<>();
+    for (int i = 0; i < table.series().size(); i++) {
+      rowsOf.add(new ArrayList<>());
+    }
+    for (int i = 0; i < table.rows(); i++) {
+      rowsOf.get(table.seriesOf()[i]).add(i);
+    }
+    double[] scores = new double[table.rows()];
+    List<AnomalyEvent> events = new ArrayList<>();
+    long scored = 0;
+    for (int s = 0; s < rowsOf.size(); s++) {
+      int[] rows = rowsOf.get(s).stream().sorted((a, b) -> {
+        int c = Long.compare(table.timesMicros()[a], table.timesMicros()[b]);
+        return c != 0 ? c : Integer.compare(a, b);
+      }).mapToInt(Integer::intValue).toArray();
+      long[] t = Arrays.stream(rows).mapToLong(i -> table.timesMicros()[i]).toArray();
+      double[] v = Arrays.stream(rows).mapToDouble(i -> table.values()[i]).toArray();
+      String[] id = table.series().get(s).split("\u0000", -1);
+      WalkForward.Result r = WalkForward.score(id[0].isEmpty() ? "series" : id[0], id[1].isEmpty() ? "value" : id[1], t, v,
+          planAt, interval, config.fillMaxGap(), models);
+      for (int k = 0; k < rows.length; k++) {
+        scores[rows[k]] = r.scores()[k];
+      }
+      events.addAll(r.events());
+      scored += r.scored();
+    }
+    return new Scored(scores, events, scored);
+  }
+
+  private interface WriteBody {
+    void write(Writer w) throws IOException;
+  }
+
+  private static void write(Path file, WriteBody body) {
+    try {
+      Path parent = file.toAbsolutePath().getParent();
+      if (parent != null) {
+        Files.createDirectories(parent);
+      }
+      try (Writer w = Files.newBufferedWriter(file, StandardCharsets.UTF_8)) {
+        body.write(w);
+      }
+    } catch (IOException e) {
+      throw VigilErrors.outputNotWritable(file, e);
+    }
+  }
+
+  private static String csv(String s) {
+    return s.indexOf(',') < 0 && s.indexOf('"') < 0 ? s : '"' + s.replace("\"", "\"\"") + '"';
+  }
+
+  /** The summary as lines for the terminal: counts, rejected rows by reason with the first few line numbers, timings. */
+  public static List<String> describe(Summary s, Path input, Path output, int showRejected) {
+    List<String> out = new ArrayList<>();
+    out.add(String.format(java.util.Locale.ROOT, "Replayed %,d rows of %d series from %s into %s in %.1f s"
+            + " (read %.1f s, score %.1f s, write %.1f s)", s.rows(), s.series(), input, output,
+        s.readSeconds() + s.scoreSeconds() + s.writeSeconds(), s.readSeconds(), s.scoreSeconds(), s.writeSeconds()));
+    out.add(String.format(java.util.Locale.ROOT, "  scored %,d; score 0 without a computed score: %,d (%,d missing values,"
+        + " the rest warm-up before enough history)", s.scored(), s.unscored(), s.missingValues()));
+    Map<String, Long> kinds = new TreeMap<>();
+    s.eventsByKind().forEach((k, n) -> kinds.put(k.name(), n));
+    out.add("  events the scoring job would have raised: " + (kinds.isEmpty() ? "none" : kinds));
+    if (!s.ignoredColumns().isEmpty()) {
+      out.add("  ignored columns: " + s.ignoredColumns());
+    }
+    if (s.rejections().isEmpty()) {
+      out.add("  rejected rows: 0");
+    } else {
+      out.add(String.format(java.util.Locale.ROOT, "  rejected rows: %,d (not in the output) %s", s.rejections().size(),
+          s.rejectedByReason()));
+      s.rejections().stream().limit(showRejected).forEach(r -> out.add(String.format(java.util.Locale.ROOT,
+          "    line %d: %s%s: %s", r.line(), r.reason().text(), r.detail().isEmpty() ? "" : " (" + r.detail() + ")", r.text())));
+      if (s.rejections().size() > showRejected) {
+        out.add("    ... " + (s.rejections().size() - showRejected) + " more (--rejects FILE lists every one)");
+      }
+    }
+    return out;
+  }
+}
