@@ -106,6 +106,36 @@ public final class Replay {
     return new Scored(scores, events, scored);
   }
 
+  /** One series' readings, in time order, for {@link #scoreFleet}. */
+  public record SeriesReadings(String device, String metric, long[] timesMicros, double[] values) {}
+
+  /** The events of a fleet's walk-forward scoring, how many readings got a score, and whose forecasts they were against. */
+  public record FleetScores(List<AnomalyEvent> events, long scored, String forecaster) {}
+
+  /**
+   * Scores every series walk-forward over the windows starting at or after {@code scoreFrom} (earlier
+   * readings are history), against the model registry's current model when {@code spark} is given and
+   * forecast.model.enabled is on (it is only read, not retrained), else seasonal naive.
+   */
+  public static FleetScores scoreFleet(org.apache.spark.sql.SparkSession spark, ForecastJobConfig config,
+      List<SeriesReadings> series, Instant scoreFrom) {
+    java.util.Optional<io.vigil.batch.internal.SeriesForecasts.Model> model = spark == null ? java.util.Optional.empty()
+        : ForecastJob.currentModel(spark, config);
+    WalkForward.Models models = model.isPresent() ? asOf -> model.get() : WalkForward.SEASONAL_NAIVE;
+    long interval = config.scoreInterval().toNanos() / 1_000;
+    LongFunction<ScorePlan> planAt = asOf -> ScoreJob.plan(config, Instant.EPOCH.plus(asOf, ChronoUnit.MICROS));
+    long from = ChronoUnit.MICROS.between(Instant.EPOCH, scoreFrom);
+    List<WalkForward.Result> results = series.parallelStream().map(s -> WalkForward.score(s.device(), s.metric(),
+        s.timesMicros(), s.values(), planAt, interval, config.fillMaxGap(), models, from)).toList();
+    List<AnomalyEvent> events = new ArrayList<>();
+    long scored = 0;
+    for (WalkForward.Result r : results) {
+      events.addAll(r.events());
+      scored += r.scored();
+    }
+    return new FleetScores(events, scored, model.map(m -> m.name() + " " + m.version()).orElse("seasonal_naive"));
+  }
+
   private interface WriteBody {
     void write(Writer w) throws IOException;
   }

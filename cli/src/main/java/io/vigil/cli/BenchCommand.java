@@ -19,7 +19,7 @@ import picocli.CommandLine.Option;
 
 /** {@code vigil bench}: speed measurements that print figures and ratios against a baseline run alongside. */
 @Command(name = "bench", mixinStandardHelpOptions = true, description = "Speed benchmarks with their baselines, in one run.",
-    subcommands = {BenchCommand.Bridge.class, BenchCommand.Stream.class})
+    subcommands = {BenchCommand.Bridge.class, BenchCommand.Stream.class, BenchCommand.Ml.class})
 public final class BenchCommand implements Runnable {
   @picocli.CommandLine.Spec picocli.CommandLine.Model.CommandSpec spec;
 
@@ -150,6 +150,68 @@ public final class BenchCommand implements Runnable {
       StreamBenchmark.Result result = new StreamBenchmark(new StreamBenchmark.Settings(kafka, readings, devices, partitions,
           warmupReadings, Duration.ofSeconds(probeSeconds), Duration.ofMinutes(timeoutMinutes), overrides, work), out).run();
       StreamBenchmark.summary(result).forEach(out::println);
+      return 0;
+    }
+  }
+
+  @Command(name = "ml", mixinStandardHelpOptions = true,
+      description = {"One day of the batch schedule on the simulator's fleet with its fault labels, at several fleet sizes:"
+          + " train as of the start of the last simulated day (fit, rolling-origin backtest against seasonal naive,"
+          + " promote), then score that day walk-forward in the hourly job's windows against the promoted model.",
+          "Prints relMASE against seasonal naive (goal < 0.85), event-level precision, recall and F1 per injected spike,"
+              + " level shift and drift (goal F1 >= 0.8), train and score time per size with their growth exponent"
+              + " (goal: close to linear), and which goals are met. Needs no stack. Exit code 0 whether or not a goal is met."})
+  static final class Ml implements Callable<Integer> {
+    @picocli.CommandLine.Spec picocli.CommandLine.Model.CommandSpec spec;
+
+    @Option(names = "--sizes", split = ",", defaultValue = "1,4,16", paramLabel = "N[,N...]",
+        description = "Fleet sizes as multiples of --devices (default: ${DEFAULT-VALUE}); e.g. --sizes 1,4 for a quick run.")
+    List<Integer> sizes;
+
+    @Option(names = "--devices", defaultValue = "4", description = "Devices at size 1 (default: ${DEFAULT-VALUE}).")
+    int devices;
+
+    @Option(names = "--days", defaultValue = "11",
+        description = "Simulated days; the last is scored, the others train (default: ${DEFAULT-VALUE}).")
+    int days;
+
+    @Option(names = "--interval", defaultValue = "2m", description = "Reporting interval of the simulated devices (default: ${DEFAULT-VALUE}).")
+    String interval;
+
+    @Option(names = "--faults", defaultValue = "spike=0.003,level_shift=0.3,drift=0.3",
+        description = "Fault rates, as simulator.faults (default: ${DEFAULT-VALUE}).")
+    String faults;
+
+    @Option(names = "--tolerance", defaultValue = "10m", description = "Event matching tolerance either side of a label (default: ${DEFAULT-VALUE}).")
+    String tolerance;
+
+    @Option(names = "--seed", defaultValue = "5", description = "Simulator seed (default: ${DEFAULT-VALUE}).")
+    long seed;
+
+    @Option(names = "--set", paramLabel = "KEY=VALUE",
+        description = "A batch setting, as for `vigil train` / `vigil score` (repeatable), e.g. --set score.threshold=0.6.")
+    Map<String, String> overrides = new LinkedHashMap<>();
+
+    @Override
+    public Integer call() throws Exception {
+      if (sizes.isEmpty() || sizes.stream().anyMatch(x -> x < 1) || devices < 1 || days < 11) {
+        throw new picocli.CommandLine.ParameterException(spec.commandLine(),
+            "--sizes must be positive, --devices at least 1, --days at least 11 (ten to train with a backtest, one to score).");
+      }
+      PrintStream out = System.out;
+      Path work = Files.createDirectories(VigilHome.dir().resolve("bench").resolve("ml"));
+      io.vigil.cli.internal.MlBenchmark.Settings settings = new io.vigil.cli.internal.MlBenchmark.Settings(devices,
+          sizes.stream().sorted().distinct().toList(), days, io.vigil.common.internal.Durations.parse(interval), seed, faults,
+          io.vigil.common.internal.Durations.parse(tolerance), overrides, work);
+      out.printf("ML benchmark: simulated fleets of %s x %d devices, %d days at %s (faults %s), Spark local[%d]%n",
+          settings.scales(), devices, days, interval, faults, Runtime.getRuntime().availableProcessors());
+      org.apache.spark.sql.SparkSession spark = io.vigil.streaming.SparkSessions.local("vigil-bench-ml", Runtime.getRuntime().availableProcessors());
+      try {
+        List<io.vigil.cli.internal.MlBenchmark.Run> runs = new io.vigil.cli.internal.MlBenchmark(settings, out).run(spark);
+        io.vigil.cli.internal.MlBenchmark.summary(runs, settings).forEach(out::println);
+      } finally {
+        spark.stop();
+      }
       return 0;
     }
   }

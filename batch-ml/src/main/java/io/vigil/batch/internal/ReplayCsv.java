@@ -302,12 +302,27 @@ public final class ReplayCsv {
     }
   }
 
+  /** Six decimals, trailing zeros dropped; hand-rolled because String.format dominates writing 100k rows. */
   static String format(double score) {
     if (!(score > 0)) {
       return "0";
     }
-    String s = String.format(Locale.ROOT, "%.6f", Math.min(1, score));
-    return s.replaceAll("0+$", "").replaceAll("\\.$", "");
+    long m = Math.round(Math.min(1, score) * 1_000_000);
+    if (m == 0) {
+      return "0";
+    }
+    if (m == 1_000_000) {
+      return "1";
+    }
+    StringBuilder frac = new StringBuilder(Long.toString(m));
+    while (frac.length() < 6) {
+      frac.insert(0, '0');
+    }
+    int end = frac.length();
+    while (frac.charAt(end - 1) == '0') {
+      end--;
+    }
+    return "0." + frac.substring(0, end);
   }
 
   private static String quote(String s) {

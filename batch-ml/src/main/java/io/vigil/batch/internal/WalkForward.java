@@ -47,6 +47,12 @@ public final class WalkForward {
    */
   public static Result score(String device, String metric, long[] t, double[] v, LongFunction<ScorePlan> planAt,
       long intervalMicros, int fillMaxGap, Models models) {
+    return score(device, metric, t, v, planAt, intervalMicros, fillMaxGap, models, Long.MIN_VALUE);
+  }
+
+  /** As above, scoring only the windows that start at or after {@code scoreFromMicros}; earlier readings are history. */
+  public static Result score(String device, String metric, long[] t, double[] v, LongFunction<ScorePlan> planAt,
+      long intervalMicros, int fillMaxGap, Models models, long scoreFromMicros) {
     int n = t.length;
     int[] finiteIdx = IntStream.range(0, n).filter(i -> Double.isFinite(v[i])).toArray();
     double[] scores = new double[n];
@@ -78,6 +84,10 @@ public final class WalkForward {
     Arrays.fill(finiteScores, Double.NaN);
     IntStream.range(0, windows).parallel().forEach(w -> {
       long asOf = (Math.floorDiv(tf[starts[w]], intervalMicros) + 1) * intervalMicros;
+      if (asOf - intervalMicros < scoreFromMicros) {
+        events[w] = List.of();
+        return;
+      }
       ScorePlan plan = planAt.apply(asOf);
       int from = lowerBound(tf, plan.historyStartMicros());
       int to = starts[w + 1];
