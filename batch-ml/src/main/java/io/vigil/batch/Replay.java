@@ -30,6 +30,7 @@ import java.util.function.LongFunction;
  * series has score.min.history.points residuals). Plain Java: no Spark session.
  */
 public final class Replay {
+  private static final org.slf4j.Logger LOG = org.slf4j.LoggerFactory.getLogger(Replay.class);
   /** What a replay did; {@code rejections} are every rejected line with its reason. */
   public record Summary(long rows, int series, long scored, long missingValues, List<ReplayCsv.Rejection> rejections,
       Map<ReplayCsv.Reason, Long> rejectedByReason, Map<AnomalyKind, Long> eventsByKind, List<String> ignoredColumns,
@@ -46,13 +47,24 @@ public final class Replay {
 
   /** Reads {@code input}, scores it and writes {@code output}; rejected rows are also written to {@code rejects} when given. */
   public static Summary run(ForecastJobConfig config, Path input, Path output, Path rejects) {
+    return run(config, input, output, rejects, null, null);
+  }
+
+  /**
+   * As {@link #run(ForecastJobConfig, Path, Path, Path)}, retraining the model every {@code trainEvery} of
+   * data when it and {@code spark} are given (see {@link #trainedModels}); otherwise against seasonal naive.
+   */
+  public static Summary run(ForecastJobConfig config, Path input, Path output, Path rejects, java.time.Duration trainEvery,
+      org.apache.spark.sql.SparkSession spark) {
     long t0 = System.nanoTime();
     ReplayCsv.Table table = ReplayCsv.read(input);
     if (table.rows() == 0) {
       throw VigilErrors.replayNoReadings(input, table.rejections().size());
     }
     long t1 = System.nanoTime();
-    Scored scored = score(table, config, WalkForward.SEASONAL_NAIVE);
+    WalkForward.Models models = trainEvery == null || spark == null ? WalkForward.SEASONAL_NAIVE
+        : trainedModels(spark, config, table, trainEvery);
+    Scored scored = score(table, config, models);
     long t2 = System.nanoTime();
     write(output, w -> ReplayCsv.write(table, scored.scores(), w));
     if (rejects != null) {
@@ -104,6 +116,58 @@ public final class Replay {
       scored += r.scored();
     }
     return new Scored(scores, events, scored);
+  }
+
+  /**
+   * The daily training job replayed over the table's own data: every {@code every} (on multiples of it
+   * since the epoch) from the first time enough history exists, a model is trained as of that time on
+   * the readings before it and promoted if it beats seasonal naive and the current model on the same
+   * backtest (the registry at models.path). A window is scored with the model that was current at its
+   * start, or seasonal naive before any was promoted. A time with too little history to train is skipped.
+   */
+  static WalkForward.Models trainedModels(org.apache.spark.sql.SparkSession spark, ForecastJobConfig config,
+      ReplayCsv.Table table, java.time.Duration every) {
+    List<org.apache.spark.sql.Row> rows = new ArrayList<>();
+    long first = Long.MAX_VALUE;
+    long last = Long.MIN_VALUE;
+    for (int i = 0; i < table.rows(); i++) {
+      if (!Double.isFinite(table.values()[i])) {
+        continue;
+      }
+      String[] id = table.series().get(table.seriesOf()[i]).split("\u0000", -1);
+      long us = table.timesMicros()[i];
+      first = Math.min(first, us);
+      last = Math.max(last, us);
+      rows.add(org.apache.spark.sql.RowFactory.create(id[0].isEmpty() ? "series" : id[0], id[1].isEmpty() ? "value" : id[1],
+          java.sql.Timestamp.from(Instant.EPOCH.plus(us, ChronoUnit.MICROS)), table.values()[i]));
+    }
+    org.apache.spark.sql.types.StructType schema = new org.apache.spark.sql.types.StructType()
+        .add("device_id", "string").add("metric", "string").add("event_time", "timestamp").add("value", "double");
+    org.apache.spark.sql.Dataset<org.apache.spark.sql.Row> measurements = spark.createDataFrame(rows, schema).cache();
+    long step = every.toNanos() / 1_000;
+    long need = (long) config.trainingBucketsNeeded() * (config.step().toNanos() / 1_000);
+    TreeMap<Long, io.vigil.batch.internal.SeriesForecasts.Model> current = new TreeMap<>();
+    try {
+      for (long at = (Math.floorDiv(first + need, step) + 1) * step; at <= last; at += step) {
+        Instant asOf = Instant.EPOCH.plus(at, ChronoUnit.MICROS);
+        try {
+          ForecastTraining.Report r = ForecastTraining.train(spark, measurements, config, asOf, java.time.Clock.systemUTC());
+          LOG.info("Replay training as of {}: {} relMASE {}, {}", asOf, r.version(), r.backtest().relMase(),
+              r.promotion().promoted() ? "promoted" : "not promoted");
+        } catch (io.vigil.common.VigilException e) {
+          LOG.info("Replay training as of {} skipped: {}", asOf, e.getMessage());
+        }
+        long trainedAt = at;
+        ForecastJob.currentModel(spark, config).ifPresent(m -> current.put(trainedAt, m));
+      }
+    } finally {
+      measurements.unpersist();
+    }
+    long interval = config.scoreInterval().toNanos() / 1_000;
+    return asOf -> {
+      Map.Entry<Long, io.vigil.batch.internal.SeriesForecasts.Model> e = current.floorEntry(asOf - interval);
+      return e == null ? null : e.getValue();
+    };
   }
 
   /** One series' readings, in time order, for {@link #scoreFleet}. */

@@ -38,6 +38,13 @@ public final class ReplayMain implements Callable<Integer> {
   @Option(names = "--set", paramLabel = "KEY=VALUE", description = "Overrides one setting; repeatable; wins over --config.")
   List<String> overrides = new ArrayList<>();
 
+  @Option(names = "--train-every", paramLabel = "DURATION",
+      description = "Replay the daily training job too: every DURATION of data (e.g. 1d), train a model on the readings"
+          + " before that time (local Spark) and score the following windows with the model then current (promoted only"
+          + " when it beats seasonal naive). Without it every window is scored against seasonal naive, which needs no"
+          + " training. The registry is a temporary directory unless models.path is set.")
+  String trainEvery;
+
   @CommandLine.Spec CommandLine.Model.CommandSpec spec;
 
   public static void main(String[] args) {
@@ -56,8 +63,29 @@ public final class ReplayMain implements Callable<Integer> {
 
   @Override
   public Integer call() {
-    ForecastJobConfig config = ForecastJobConfig.load(configFile, overrides);
-    Replay.Summary s = Replay.run(config, input, output, rejects);
+    if (trainEvery == null) {
+      ForecastJobConfig config = ForecastJobConfig.load(configFile, overrides);
+      return report(Replay.run(config, input, output, rejects));
+    }
+    java.time.Duration every = io.vigil.common.internal.Durations.parse(trainEvery);
+    java.util.Map<String, String> settings = new java.util.LinkedHashMap<>(io.vigil.common.config.ConfigSources.load(configFile, overrides));
+    if (!settings.containsKey(ForecastJobConfig.MODELS_PATH)) {
+      try {
+        settings.put(ForecastJobConfig.MODELS_PATH, java.nio.file.Files.createTempDirectory("vigil-replay-models").toString());
+      } catch (java.io.IOException e) {
+        throw io.vigil.common.VigilErrors.outputNotWritable(Path.of(System.getProperty("java.io.tmpdir")), e);
+      }
+    }
+    ForecastJobConfig config = new ForecastJobConfig(settings);
+    org.apache.spark.sql.SparkSession spark = io.vigil.batch.internal.SparkSessions.local("vigil-replay");
+    try {
+      return report(Replay.run(config, input, output, rejects, every, spark));
+    } finally {
+      spark.stop();
+    }
+  }
+
+  private int report(Replay.Summary s) {
     PrintWriter out = spec.commandLine().getOut();
     Replay.describe(s, input, output, 10).forEach(out::println);
     out.flush();

@@ -155,9 +155,9 @@ public final class BenchCommand implements Runnable {
   }
 
   @Command(name = "ml", mixinStandardHelpOptions = true,
-      description = {"One day of the batch schedule on the simulator's fleet with its fault labels, at several fleet sizes:"
-          + " train as of the start of the last simulated day (fit, rolling-origin backtest against seasonal naive,"
-          + " promote), then score that day walk-forward in the hourly job's windows against the promoted model.",
+      description = {"The batch schedule on the simulator's fleet with its fault labels, at several fleet sizes:"
+          + " train as of the start of the scored days (fit, rolling-origin backtest against seasonal naive,"
+          + " promote), then score those days walk-forward in the hourly job's windows against the promoted model.",
           "Prints relMASE against seasonal naive (goal < 0.85), event-level precision, recall and F1 per injected spike,"
               + " level shift and drift (goal F1 >= 0.8), train and score time per size with their growth exponent"
               + " (goal: close to linear), and which goals are met. Needs no stack. Exit code 0 whether or not a goal is met."})
@@ -168,18 +168,22 @@ public final class BenchCommand implements Runnable {
         description = "Fleet sizes as multiples of --devices (default: ${DEFAULT-VALUE}); e.g. --sizes 1,4 for a quick run.")
     List<Integer> sizes;
 
-    @Option(names = "--devices", defaultValue = "4", description = "Devices at size 1 (default: ${DEFAULT-VALUE}).")
+    @Option(names = "--devices", defaultValue = "8", description = "Devices at size 1 (default: ${DEFAULT-VALUE}).")
     int devices;
 
-    @Option(names = "--days", defaultValue = "11",
-        description = "Simulated days; the last is scored, the others train (default: ${DEFAULT-VALUE}).")
+    @Option(names = "--days", defaultValue = "17",
+        description = "Simulated days; the last --score-days are scored, the ones before train (default: ${DEFAULT-VALUE}).")
     int days;
+
+    @Option(names = "--score-days", defaultValue = "3", description = "Days scored walk-forward after training (default: ${DEFAULT-VALUE}).")
+    int scoreDays;
 
     @Option(names = "--interval", defaultValue = "2m", description = "Reporting interval of the simulated devices (default: ${DEFAULT-VALUE}).")
     String interval;
 
-    @Option(names = "--faults", defaultValue = "spike=0.003,level_shift=0.3,drift=0.3",
-        description = "Fault rates, as simulator.faults (default: ${DEFAULT-VALUE}).")
+    @Option(names = "--faults", defaultValue = "spike=0.003,level_shift=1,drift=1",
+        description = "Fault rates, as simulator.faults (default: ${DEFAULT-VALUE}: every metric shifts once and drifts once"
+            + " somewhere in the simulated days, so the scored days hold enough of each to measure).")
     String faults;
 
     @Option(names = "--tolerance", defaultValue = "10m", description = "Event matching tolerance either side of a label (default: ${DEFAULT-VALUE}).")
@@ -194,14 +198,15 @@ public final class BenchCommand implements Runnable {
 
     @Override
     public Integer call() throws Exception {
-      if (sizes.isEmpty() || sizes.stream().anyMatch(x -> x < 1) || devices < 1 || days < 11) {
+      if (sizes.isEmpty() || sizes.stream().anyMatch(x -> x < 1) || devices < 1 || scoreDays < 1 || days - scoreDays < 10) {
         throw new picocli.CommandLine.ParameterException(spec.commandLine(),
-            "--sizes must be positive, --devices at least 1, --days at least 11 (ten to train with a backtest, one to score).");
+            "--sizes must be positive, --devices and --score-days at least 1, and --days at least --score-days + 10"
+                + " (ten days train the model with its backtest).");
       }
       PrintStream out = System.out;
       Path work = Files.createDirectories(VigilHome.dir().resolve("bench").resolve("ml"));
       io.vigil.cli.internal.MlBenchmark.Settings settings = new io.vigil.cli.internal.MlBenchmark.Settings(devices,
-          sizes.stream().sorted().distinct().toList(), days, io.vigil.common.internal.Durations.parse(interval), seed, faults,
+          sizes.stream().sorted().distinct().toList(), days, scoreDays, io.vigil.common.internal.Durations.parse(interval), seed, faults,
           io.vigil.common.internal.Durations.parse(tolerance), overrides, work);
       out.printf("ML benchmark: simulated fleets of %s x %d devices, %d days at %s (faults %s), Spark local[%d]%n",
           settings.scales(), devices, days, interval, faults, Runtime.getRuntime().availableProcessors());
