@@ -94,7 +94,10 @@ public final class MlBenchmark {
     out.printf("Warm-up (1 device, not counted) took %.1f s%n", (System.nanoTime() - w0) / 1e9);
     List<Run> runs = new ArrayList<>();
     for (int scale : settings.scales()) {
-      runs.add(runOne(spark, scale, settings.devicesAt1x() * scale, Map.of()));
+      Run r = runOne(spark, scale, settings.devicesAt1x() * scale, Map.of());
+      out.println(HEADER);
+      out.println(row(r));
+      runs.add(r);
     }
     return runs;
   }
@@ -203,24 +206,29 @@ public final class MlBenchmark {
     return sxy / sxx;
   }
 
+  static final String HEADER = String.format(Locale.ROOT, "%-5s %8s %12s %9s %9s %8s  %-28s %-28s %-28s", "size", "series",
+      "readings", "train s", "score s", "relMASE", "spike P/R/F1 (events/labels)", "level shift P/R/F1", "drift P/R/F1");
+
+  /** One size's figures on one line (printed as soon as the size is done, and again in the summary). */
+  static String row(Run r) {
+    StringBuilder b = new StringBuilder(String.format(Locale.ROOT, "%-5s %8d %,12d %9.1f %9.1f %8.3f ", r.scale() + "x",
+        r.series(), r.readings(), r.trainSeconds(), r.scoreSeconds(), r.relMase()));
+    for (Detection d : r.detection()) {
+      b.append(String.format(Locale.ROOT, " %-28s", String.format(Locale.ROOT, "%s/%s/%s (%d/%d)", f2(d.precision()),
+          f2(d.recall()), f2(d.f1()), d.events(), d.labels())));
+    }
+    return b.toString();
+  }
+
   /** The report: per size, then goals met or not. */
   public static List<String> summary(List<Run> runs, Settings s) {
     List<String> lines = new ArrayList<>();
     lines.add(String.format(Locale.ROOT, "Event matching: " + MATCHING, s.tolerance(), s.tolerance()));
-    lines.add(String.format(Locale.ROOT, "%-5s %8s %12s %9s %9s %8s  %-28s %-28s %-28s", "size", "series", "readings", "train s",
-        "score s", "relMASE", "spike P/R/F1 (events/labels)", "level shift P/R/F1", "drift P/R/F1"));
-    for (Run r : runs) {
-      StringBuilder b = new StringBuilder(String.format(Locale.ROOT, "%-5s %8d %,12d %9.1f %9.1f %8.3f ", r.scale() + "x",
-          r.series(), r.readings(), r.trainSeconds(), r.scoreSeconds(), r.relMase()));
-      for (Detection d : r.detection()) {
-        b.append(String.format(Locale.ROOT, " %-28s", String.format(Locale.ROOT, "%s/%s/%s (%d/%d)", f2(d.precision()),
-            f2(d.recall()), f2(d.f1()), d.events(), d.labels())));
-      }
-      lines.add(b.toString());
-    }
-    Run first = runs.get(0);
-    lines.add(String.format(Locale.ROOT, "Forecaster scored against: %s; other events (forecast deviations): %s",
-        first.forecaster(), runs.stream().map(r -> r.scale() + "x " + r.otherEvents()).toList()));
+    lines.add(HEADER);
+    runs.forEach(r -> lines.add(row(r)));
+    lines.add(String.format(Locale.ROOT, "Scored against (the promoted model, or seasonal naive when the trained one did not"
+        + " beat it): %s; other events (forecast deviations): %s", runs.stream().map(r -> r.scale() + "x " + r.forecaster()).toList(),
+        runs.stream().map(r -> r.scale() + "x " + r.otherEvents()).toList()));
     List<Integer> scales = runs.stream().map(Run::scale).toList();
     double eTrain = growthExponent(scales, runs.stream().map(Run::trainSeconds).toList());
     double eScore = growthExponent(scales, runs.stream().map(Run::scoreSeconds).toList());
