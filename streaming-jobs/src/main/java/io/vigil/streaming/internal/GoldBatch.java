@@ -12,6 +12,7 @@ import static org.apache.spark.sql.functions.window;
 
 import io.delta.tables.DeltaTable;
 import io.vigil.schemas.TableSchemas;
+import java.sql.Timestamp;
 import java.time.Duration;
 import java.util.ArrayList;
 import java.util.List;
@@ -76,13 +77,18 @@ public final class GoldBatch {
    * Folds partials into a gold table, keyed by (device_id, metric, window_start). Not idempotent by
    * itself (a partial merged twice counts twice): the caller makes each batch's MERGE a Delta
    * idempotent transaction.
+   *
+   * <p>{@code from} and {@code to} bound the partials' window starts: with the bound in the
+   * condition Delta reads only the gold files whose statistics overlap it, so a MERGE costs what
+   * the batch touches, not what the table has grown to.
    */
-  public static void merge(DeltaTable gold, Dataset<Row> partials) {
+  public static void merge(DeltaTable gold, Dataset<Row> partials, Timestamp from, Timestamp to) {
     String n = "(t.count + s.count)";
     String m2 = "(coalesce(t.stddev * t.stddev * (t.count - 1), 0) + coalesce(s.stddev * s.stddev * (s.count - 1), 0)"
         + " + (s.mean - t.mean) * (s.mean - t.mean) * t.count * s.count / " + n + ")";
     gold.as("t")
-        .merge(partials.as("s"), "t.device_id = s.device_id AND t.metric = s.metric AND t.window_start = s.window_start")
+        .merge(partials.as("s"), col("t.window_start").between(lit(from), lit(to))
+            .and(expr("t.device_id = s.device_id AND t.metric = s.metric AND t.window_start = s.window_start")))
         .whenMatched().updateExpr(Map.ofEntries(
             Map.entry("count", n),
             Map.entry("min", "least(t.min, s.min)"),
