@@ -75,7 +75,7 @@ class StandaloneClusterIT {
         StreamingJobConfig.TRIGGER_INTERVAL + "=2s",
         // The first batch takes the whole backlog and must start within run.for; the stop then waits
         // for it to commit (a cold executor on a busy two-core machine needs well over the default 30 s).
-        StreamingJobConfig.RUN_FOR + "=30s",
+        StreamingJobConfig.RUN_FOR + "=20s",
         StreamingJobConfig.STOP_TIMEOUT + "=150s",
         StreamingJobConfig.METRICS_PORT + "=0");
     List<String> stream = new ArrayList<>(clusterConfs());
@@ -107,8 +107,10 @@ class StandaloneClusterIT {
         ForecastJobConfig.HORIZON + "=3",
         ForecastJobConfig.MODEL_LAGS + "=3",
         ForecastJobConfig.BACKTEST_ORIGINS + "=2",
-        ForecastJobConfig.MODEL_MAX_ITER + "=5",
-        ForecastJobConfig.MODEL_MAX_DEPTH + "=3")) {
+        // Small trees, trained once (no refit after the backtest): the point is where they train.
+        ForecastJobConfig.MODEL_MAX_ITER + "=3",
+        ForecastJobConfig.MODEL_MAX_DEPTH + "=3",
+        ForecastJobConfig.MODEL_REFIT + "=false")) {
       train.addAll(List.of("--set", s));
     }
     Path trainLog = Path.of("target/standalone-cluster-it-train.log").toAbsolutePath();
