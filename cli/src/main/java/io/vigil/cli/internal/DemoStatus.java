@@ -1,0 +1,44 @@
+package io.vigil.cli.internal;
+
+import java.time.Duration;
+import java.util.Locale;
+import java.util.Map;
+import java.util.stream.Collectors;
+
+/**
+ * One look at a running demo: the stage, how far it is when its length is known, and the counts a
+ * person watches (messages in, rows per table, flags so far). Rendering is plain text, one line.
+ */
+public record DemoStatus(String stage, Duration elapsed, Duration expected, long messagesIn, long bridged,
+    Map<String, Long> tableRows, long flags) {
+
+  private static final int BAR_WIDTH = 20;
+
+  public String render() {
+    StringBuilder s = new StringBuilder(stage);
+    if (expected != null && !expected.isZero()) {
+      s.append(' ').append(bar(elapsed.toMillis() / (double) expected.toMillis(), BAR_WIDTH))
+          .append(' ').append(seconds(Duration.ofMillis(Math.max(0, expected.minus(elapsed).toMillis())))).append(" left");
+    } else {
+      s.append(" (").append(seconds(elapsed)).append(')');
+    }
+    s.append(" | in ").append(messagesIn).append(", bridged ").append(bridged);
+    if (!tableRows.isEmpty()) {
+      s.append(" | ").append(tableRows.entrySet().stream().map(e -> e.getKey() + " " + e.getValue())
+          .collect(Collectors.joining(", ")));
+    }
+    return s.append(" | flags ").append(flags).toString();
+  }
+
+  /** {@code [#####.....]  50%}: the share done, clamped to [0, 1]. */
+  public static String bar(double fraction, int width) {
+    double f = Double.isFinite(fraction) ? Math.max(0, Math.min(1, fraction)) : 0;
+    int done = (int) Math.round(f * width);
+    return "[" + "#".repeat(done) + ".".repeat(width - done) + "] " + String.format(Locale.ROOT, "%3d%%", Math.round(f * 100));
+  }
+
+  private static String seconds(Duration d) {
+    long s = d.toSeconds();
+    return s >= 60 ? (s / 60) + "m" + String.format(Locale.ROOT, "%02d", s % 60) + "s" : s + "s";
+  }
+}
