@@ -58,13 +58,14 @@ public final class DemoCommand implements Callable<Integer> {
       EndToEndRun.Settings settings = new EndToEndRun.Settings(endpoints.kafkaBootstrapServers(), endpoints.mqttUrl(), work,
           devices, Duration.ofDays(3), Duration.ofMinutes(10), Duration.ofSeconds(liveSeconds), Duration.ofSeconds(2),
           EndToEndRun.DEMO_FAULTS, seed, Duration.ofSeconds(90), true);
-      EndToEndRun[] run = new EndToEndRun[1];
+      // Set once the run exists; read by the status line's thread.
+      java.util.concurrent.atomic.AtomicReference<EndToEndRun> run = new java.util.concurrent.atomic.AtomicReference<>();
       boolean terminal = StatusPrinter.stdoutIsTerminal();
       Path[] report = new Path[1];
-      try (StatusPrinter status = new StatusPrinter(out, () -> run[0] == null ? null : run[0].status(), terminal,
+      try (StatusPrinter status = new StatusPrinter(out, () -> run.get() == null ? null : run.get().status(), terminal,
           Duration.ofSeconds(1), Duration.ofSeconds(10))) {
         int[] step = {1};
-        run[0] = new EndToEndRun(settings, line -> status.line("[" + step[0]++ + "] " + line), Clock.systemUTC())
+        EndToEndRun demo = new EndToEndRun(settings, line -> status.line("[" + step[0]++ + "] " + line), Clock.systemUTC())
             .beforeSparkStops((spark, result) -> {
               status.line("[" + step[0]++ + "] Writing the HTML report");
               java.io.ByteArrayOutputStream text = new java.io.ByteArrayOutputStream();
@@ -77,8 +78,9 @@ public final class DemoCommand implements Callable<Integer> {
               }
             });
         // Ctrl-C: the job and the bridge stop before the stack they write to.
-        stack.beforeStopOnExit(run[0]::stopStarted);
-        EndToEndRun.Result result = run[0].run();
+        stack.beforeStopOnExit(demo::stopStarted);
+        run.set(demo);
+        EndToEndRun.Result result = demo.run();
         status.close();
         printSummary(out, result, work);
         out.println("Report      " + report[0].toAbsolutePath());

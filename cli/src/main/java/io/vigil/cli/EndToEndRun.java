@@ -122,6 +122,7 @@ public final class EndToEndRun {
   private volatile Duration stageExpected;
   private volatile MqttKafkaBridge runningBridge;
   private volatile StreamingJob runningJob;
+  private volatile SparkSession runningSpark;
   private final java.util.concurrent.atomic.AtomicLong flags = new java.util.concurrent.atomic.AtomicLong();
   private final java.util.concurrent.atomic.AtomicBoolean stopRequested = new java.util.concurrent.atomic.AtomicBoolean();
   private java.util.function.BiConsumer<SparkSession, Result> beforeSparkStops = (spark, result) -> { };
@@ -148,8 +149,31 @@ public final class EndToEndRun {
         rows.put(table, job.metrics().tableRowsTotal(table));
       }
     }
-    return new DemoStatus(stage, Duration.ofNanos(System.nanoTime() - stageStartNanos), stageExpected,
+    return new DemoStatus(stage, Duration.ofNanos(System.nanoTime() - stageStartNanos), stageExpected, sparkTasksDone(),
         bridge == null ? 0 : bridge.metrics().received(), bridge == null ? 0 : bridge.metrics().produced(), rows, flags.get());
+  }
+
+  /** Share of the tasks of Spark's running stages that are done; NaN when Spark is not running any. */
+  private double sparkTasksDone() {
+    SparkSession spark = runningSpark;
+    if (spark == null) {
+      return Double.NaN;
+    }
+    try {
+      org.apache.spark.SparkStatusTracker tracker = spark.sparkContext().statusTracker();
+      long done = 0;
+      long all = 0;
+      for (int id : tracker.getActiveStageIds()) {
+        org.apache.spark.SparkStageInfo info = tracker.getStageInfo(id).getOrElse(() -> null);
+        if (info != null) {
+          done += info.numCompletedTasks();
+          all += info.numTasks();
+        }
+      }
+      return all == 0 ? Double.NaN : (double) done / all;
+    } catch (RuntimeException stopped) {
+      return Double.NaN;
+    }
   }
 
   /**
@@ -200,6 +224,7 @@ public final class EndToEndRun {
 
       stage("Starting Spark and the streaming job (bronze, silver, late data, quarantine, gold, device watch)");
       SparkSession spark = SparkSessions.local("vigil-e2e", 2);
+      runningSpark = spark;
       // Start from where the topics stand now, so a stack that already holds data (an earlier run)
       // does not leak into this run's tables and counts.
       Map<TopicPartition, Long> anomaliesStart;
@@ -292,6 +317,7 @@ public final class EndToEndRun {
       try {
         beforeSparkStops.accept(spark, result);
       } finally {
+        runningSpark = null;
         spark.stop();
         runningBridge = null;
       }

@@ -8,9 +8,12 @@ import java.util.stream.Collectors;
 /**
  * One look at a running demo: the stage, how far it is when its length is known, and the counts a
  * person watches (messages in, rows per table, flags so far). Rendering is plain text, one line.
+ *
+ * @param expected the stage's length when known (a timed phase), else null
+ * @param sparkTasksDone share of the tasks of Spark's running stages that are done, NaN when none run
  */
-public record DemoStatus(String stage, Duration elapsed, Duration expected, long messagesIn, long bridged,
-    Map<String, Long> tableRows, long flags) {
+public record DemoStatus(String stage, Duration elapsed, Duration expected, double sparkTasksDone, long messagesIn,
+    long bridged, Map<String, Long> tableRows, long flags) {
 
   private static final int BAR_WIDTH = 20;
 
@@ -21,6 +24,10 @@ public record DemoStatus(String stage, Duration elapsed, Duration expected, long
           .append(' ').append(seconds(Duration.ofMillis(Math.max(0, expected.minus(elapsed).toMillis())))).append(" left");
     } else {
       s.append(" (").append(seconds(elapsed)).append(')');
+      if (Double.isFinite(sparkTasksDone)) {
+        // A batch step's length is unknown up front; Spark's running stages tell how far the current one is.
+        s.append(" spark ").append(bar(sparkTasksDone, BAR_WIDTH));
+      }
     }
     s.append(" | in ").append(messagesIn).append(", bridged ").append(bridged);
     if (!tableRows.isEmpty()) {

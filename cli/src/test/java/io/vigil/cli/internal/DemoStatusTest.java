@@ -22,13 +22,19 @@ class DemoStatusTest {
     Map<String, Long> rows = new LinkedHashMap<>();
     rows.put("silver", 1200L);
     rows.put("gold", 30L);
-    String line = new DemoStatus("Live fleet", Duration.ofSeconds(30), Duration.ofSeconds(120), 600, 598, rows, 3).render();
+    String line = new DemoStatus("Live fleet", Duration.ofSeconds(30), Duration.ofSeconds(120), 0.9, 600, 598, rows, 3).render();
     assertThat(line).isEqualTo("Live fleet [#####...............]  25% 1m30s left | in 600, bridged 598 | silver 1200, gold 30 | flags 3");
   }
 
   @Test
   void stageWithoutKnownLengthShowsElapsed() {
-    String line = new DemoStatus("Training", Duration.ofSeconds(75), null, 0, 0, Map.of(), 0).render();
+    String line = new DemoStatus("Training", Duration.ofSeconds(75), null, Double.NaN, 0, 0, Map.of(), 0).render();
     assertThat(line).startsWith("Training (1m15s) |");
+  }
+
+  @Test
+  void stageWithoutKnownLengthShowsSparkProgressWhenTasksRun() {
+    String line = new DemoStatus("Training", Duration.ofSeconds(5), null, 0.5, 0, 0, Map.of(), 0).render();
+    assertThat(line).startsWith("Training (5s) spark [##########..........]  50% |");
   }
 }
