@@ -100,7 +100,9 @@ public final class DemoReportWriter {
     plot.setRenderer(0, bandRenderer);
 
     XYSeries readings = new XYSeries("readings", true, true);
-    view.readings().forEach(p -> readings.addOrUpdate(ms(p.time()), p.value()));
+    for (DemoReport.Point p : withBreaks(view.readings())) {
+      readings.add(ms(p.time()), Double.isNaN(p.value()) ? null : p.value());
+    }
     XYLineAndShapeRenderer line = new XYLineAndShapeRenderer(true, false);
     line.setSeriesPaint(0, READING);
     line.setSeriesStroke(0, new BasicStroke(1.2f));
@@ -137,6 +139,32 @@ public final class DemoReportWriter {
     JFreeChart chart = new JFreeChart(view.title(), new Font(Font.SANS_SERIF, Font.BOLD, 13), plot, false);
     chart.setBackgroundPaint(Color.WHITE);
     return chart;
+  }
+
+  /**
+   * The readings with a NaN point inserted wherever the series falls silent for more than three of
+   * its usual intervals, so the line breaks there instead of drawing a slope across a gap.
+   */
+  static List<DemoReport.Point> withBreaks(List<DemoReport.Point> readings) {
+    if (readings.size() < 3) {
+      return readings;
+    }
+    long[] steps = new long[readings.size() - 1];
+    for (int i = 1; i < readings.size(); i++) {
+      steps[i - 1] = readings.get(i).time().toEpochMilli() - readings.get(i - 1).time().toEpochMilli();
+    }
+    long[] sorted = steps.clone();
+    java.util.Arrays.sort(sorted);
+    long usual = Math.max(1, sorted[sorted.length / 2]);
+    List<DemoReport.Point> out = new java.util.ArrayList<>(readings.size() + 4);
+    out.add(readings.get(0));
+    for (int i = 1; i < readings.size(); i++) {
+      if (steps[i - 1] > 3 * usual) {
+        out.add(new DemoReport.Point(readings.get(i - 1).time().plusMillis(1), Double.NaN));
+      }
+      out.add(readings.get(i));
+    }
+    return out;
   }
 
   static JFreeChart completenessChart(List<DemoReport.Point> points) {

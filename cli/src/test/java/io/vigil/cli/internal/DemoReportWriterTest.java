@@ -56,6 +56,19 @@ class DemoReportWriterTest {
   }
 
   @Test
+  void readingsLineBreaksWhereTheSeriesFallsSilent() {
+    List<DemoReport.Point> readings = new ArrayList<>();
+    for (int s : new int[] {0, 2, 4, 6, 30, 32, 34}) {
+      readings.add(new DemoReport.Point(T.plusSeconds(s), s));
+    }
+    List<DemoReport.Point> drawn = DemoReportWriter.withBreaks(readings);
+    assertThat(drawn).hasSize(8);
+    assertThat(drawn.get(4).value()).isNaN();
+    assertThat(drawn.get(4).time()).isAfter(T.plusSeconds(6)).isBefore(T.plusSeconds(30));
+    assertThat(drawn).filteredOn(p -> !Double.isNaN(p.value())).containsExactlyElementsOf(readings);
+  }
+
+  @Test
   void aRunWithoutGoldWindowsSaysSoInsteadOfAnEmptyChart() throws Exception {
     String html = Files.readString(new DemoReportWriter().write(new DemoReport("r", "s", List.of(), List.of()), dir));
     assertThat(html).contains("No gold windows yet.").doesNotContain("<img");
