@@ -201,7 +201,7 @@ public final class EndToEndRun {
   }
 
   private void stage(String text, Duration expected) {
-    stage = text.length() > 40 ? text.substring(0, 40) : text;
+    stage = DemoStatus.label(text);
     stageExpected = expected;
     stageStartNanos = System.nanoTime();
     progress.accept(text);

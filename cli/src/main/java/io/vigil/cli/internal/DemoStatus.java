@@ -37,6 +37,17 @@ public record DemoStatus(String stage, Duration elapsed, Duration expected, doub
     return s.append(" | flags ").append(flags).toString();
   }
 
+  /** A stage line shortened for the status line: without its parenthesised detail, cut at a word. */
+  public static String label(String stageLine) {
+    int paren = stageLine.indexOf(" (");
+    String s = paren > 0 ? stageLine.substring(0, paren) : stageLine;
+    if (s.length() <= 44) {
+      return s;
+    }
+    int space = s.lastIndexOf(' ', 44);
+    return s.substring(0, space > 0 ? space : 44) + "...";
+  }
+
   /** {@code [#####.....]  50%}: the share done, clamped to [0, 1]. */
   public static String bar(double fraction, int width) {
     double f = Double.isFinite(fraction) ? Math.max(0, Math.min(1, fraction)) : 0;

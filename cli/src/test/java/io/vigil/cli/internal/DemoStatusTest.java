@@ -26,6 +26,15 @@ class DemoStatusTest {
     assertThat(line).isEqualTo("Live fleet [#####...............]  25% 1m30s left | in 600, bridged 598 | silver 1200, gold 30 | flags 3");
   }
 
+  @ParameterizedTest
+  @CsvSource(delimiter = '|', value = {
+      "Starting Spark and the streaming job (bronze, silver, gold)|Starting Spark and the streaming job",
+      "Waiting for the device watch to flag every silenced device|Waiting for the device watch to flag every...",
+      "Training|Training"})
+  void stageLabelDropsDetailAndCutsAtAWord(String line, String label) {
+    assertThat(DemoStatus.label(line)).isEqualTo(label);
+  }
+
   @Test
   void stageWithoutKnownLengthShowsElapsed() {
     String line = new DemoStatus("Training", Duration.ofSeconds(75), null, Double.NaN, 0, 0, Map.of(), 0).render();
