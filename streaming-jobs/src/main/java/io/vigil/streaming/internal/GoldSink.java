@@ -2,7 +2,6 @@ package io.vigil.streaming.internal;
 
 import static org.apache.spark.sql.functions.count;
 import static org.apache.spark.sql.functions.lit;
-import static org.apache.spark.sql.functions.max;
 import static org.apache.spark.sql.functions.min;
 
 import io.delta.tables.DeltaTable;
@@ -82,14 +81,14 @@ public final class GoldSink implements VoidFunction2<Dataset<Row>, Long> {
     // query's MERGE only, never a concurrent query's writes.
     RuntimeConfig conf = spark.conf();
     try {
-      Row range = partials.agg(count(lit(1)), min("window_start"), max("window_start")).first();
+      Row range = partials.agg(count(lit(1)), min("window_start")).first();
       long windows = range.getLong(0);
       if (windows == 0) {
         return 0;
       }
       conf.set(TXN_APP_ID, appId);
       conf.set(TXN_VERSION, Long.toString(batchId));
-      GoldBatch.merge(DeltaTable.forPath(spark, path), partials, range.getTimestamp(1), range.getTimestamp(2));
+      GoldBatch.merge(DeltaTable.forPath(spark, path), partials, GoldBatch.pruneFrom(range.getTimestamp(1), length));
       return windows;
     } finally {
       conf.unset(TXN_APP_ID);
