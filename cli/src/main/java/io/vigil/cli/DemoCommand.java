@@ -1,6 +1,10 @@
 package io.vigil.cli;
 
+import io.vigil.cli.internal.DemoReportData;
+import io.vigil.cli.internal.DemoReportWriter;
+import io.vigil.cli.internal.DetectionScore;
 import io.vigil.cli.internal.StackSession;
+import io.vigil.cli.internal.StatusPrinter;
 import io.vigil.common.VigilHome;
 import io.vigil.schemas.AnomalyEvent;
 import io.vigil.schemas.AnomalyKind;
@@ -21,8 +25,9 @@ import picocli.CommandLine.Option;
 /** {@code vigil demo}: Vigil's main job end to end on embedded defaults, then a summary. */
 @Command(name = "demo", mixinStandardHelpOptions = true,
     description = "Runs Vigil end to end on this machine: starts the local stack (Kafka + MQTT broker) unless one is"
-        + " running, the bridge, the streaming job and a simulated fleet with injected gaps and dead devices, then"
-        + " forecasts every series, prints what was detected against what was injected, and stops everything it started.")
+        + " running, the bridge, the streaming job and a simulated fleet with injected gaps, dead devices, spikes and"
+        + " level shifts, then trains a forecasting model, forecasts and scores every series, prints what was detected"
+        + " against what was injected, writes report.html with charts, and stops everything it started, also on Ctrl-C.")
 public final class DemoCommand implements Callable<Integer> {
   @Option(names = "--devices", paramLabel = "N", defaultValue = "12", description = "Simulated devices (default: ${DEFAULT-VALUE}).")
   int devices;
@@ -36,6 +41,10 @@ public final class DemoCommand implements Callable<Integer> {
   @Option(names = "--work-dir", paramLabel = "DIR", description = "Where the demo's tables and labels go (default: $VIGIL_HOME/demo/<time>).")
   Path workDir;
 
+  @Option(names = "--report-devices", paramLabel = "N", defaultValue = "12",
+      description = "Devices charted in report.html (default: ${DEFAULT-VALUE}).")
+  int reportDevices;
+
   @Override
   public Integer call() throws Exception {
     PrintStream out = System.out;
@@ -43,21 +52,44 @@ public final class DemoCommand implements Callable<Integer> {
         : VigilHome.dir().resolve("demo").resolve(LocalDateTime.now().format(DateTimeFormatter.ofPattern("yyyyMMdd-HHmmss")));
     Files.createDirectories(work);
 
-    out.print("[1/5] ");
+    out.print("[stack] ");
     try (StackSession stack = new StackSession(out)) {
       StackEndpoints endpoints = stack.endpoints();
       EndToEndRun.Settings settings = new EndToEndRun.Settings(endpoints.kafkaBootstrapServers(), endpoints.mqttUrl(), work,
           devices, Duration.ofDays(3), Duration.ofMinutes(10), Duration.ofSeconds(liveSeconds), Duration.ofSeconds(2),
-          "dead=0.2,gap=0.3", seed, Duration.ofSeconds(90));
-      int[] step = {2};
-      EndToEndRun.Result result = new EndToEndRun(settings, line -> out.println("[" + Math.min(step[0]++, 5) + "/5] " + line),
-          Clock.systemUTC()).run();
-      printSummary(out, result, work);
-      return result.missed().isEmpty() ? 0 : 1;
+          EndToEndRun.DEMO_FAULTS, seed, Duration.ofSeconds(90), true);
+      // Set once the run exists; read by the status line's thread.
+      java.util.concurrent.atomic.AtomicReference<EndToEndRun> run = new java.util.concurrent.atomic.AtomicReference<>();
+      boolean terminal = StatusPrinter.stdoutIsTerminal();
+      Path[] report = new Path[1];
+      try (StatusPrinter status = new StatusPrinter(out, () -> run.get() == null ? null : run.get().status(), terminal,
+          Duration.ofSeconds(1), Duration.ofSeconds(10))) {
+        int[] step = {1};
+        EndToEndRun demo = new EndToEndRun(settings, line -> status.line("[" + step[0]++ + "] " + line), Clock.systemUTC())
+            .beforeSparkStops((spark, result) -> {
+              status.line("[" + step[0]++ + "] Writing the HTML report");
+              java.io.ByteArrayOutputStream text = new java.io.ByteArrayOutputStream();
+              printSummary(new PrintStream(text, true, java.nio.charset.StandardCharsets.UTF_8), result, work);
+              try {
+                report[0] = new DemoReportWriter().write(DemoReportData.read(spark, result, reportDevices,
+                    text.toString(java.nio.charset.StandardCharsets.UTF_8).strip()), work);
+              } catch (java.io.IOException e) {
+                throw new java.io.UncheckedIOException(e);
+              }
+            });
+        // Ctrl-C: the job and the bridge stop before the stack they write to.
+        stack.beforeStopOnExit(demo::stopStarted);
+        run.set(demo);
+        EndToEndRun.Result result = demo.run();
+        status.close();
+        printSummary(out, result, work);
+        out.println("Report      " + report[0].toAbsolutePath());
+        return result.missed().isEmpty() ? 0 : 1;
+      }
     }
   }
 
-  private static void printSummary(PrintStream out, EndToEndRun.Result r, Path work) {
+  static void printSummary(PrintStream out, EndToEndRun.Result r, Path work) {
     Map<AnomalyKind, Long> byKind = new TreeMap<>();
     for (AnomalyEvent e : r.anomalies()) {
       byKind.merge(e.kind(), 1L, Long::sum);
@@ -75,6 +107,17 @@ public final class DemoCommand implements Callable<Integer> {
     out.printf("            missed: %s, false alarms: %s (the GAPs every device gets when the simulation ends are not counted)%n",
         r.missed(), r.falseAlarms());
     out.printf("Events      %s%n", byKind);
+    EndToEndRun.Batch b = r.batch();
+    if (b != null) {
+      DetectionScore d = b.detection();
+      out.printf("Anomalies   injected %d (spikes, level shifts, drifts), found %d: recall %s; scorer events %d, %d right:"
+          + " precision %s%n", d.injected(), d.found(), fmt(d.recall()), d.detected(), d.correct(), fmt(d.precision()));
+      out.printf("            scored %,d readings of %d series against %s%n", b.scoring().readingsScored(),
+          b.scoring().seriesScored(), b.scoring().forecaster());
+      out.printf("Training    model %s: backtest relMASE vs seasonal naive %s over %d series (%s)%n", b.training().version(),
+          fmt(b.training().backtest().relMase()), b.training().backtest().seriesScored(),
+          b.training().promotion().promoted() ? "promoted" : "not promoted: " + b.training().promotion().reason());
+    }
     Double rel = r.forecast().relMase();
     out.printf("Forecasts   %d series forecast, mean MASE %s, relMASE vs seasonal naive %s%n", r.forecast().seriesForecast(),
         fmt(r.forecast().meanMaseChosen()), fmt(rel));
@@ -82,6 +125,6 @@ public final class DemoCommand implements Callable<Integer> {
   }
 
   private static String fmt(Double d) {
-    return d == null ? "n/a" : String.format("%.3f", d);
+    return d == null || d.isNaN() ? "n/a" : String.format("%.3f", d);
   }
 }

@@ -3,6 +3,10 @@ package io.vigil.cli;
 import io.vigil.batch.ForecastJob;
 import io.vigil.batch.ForecastJobConfig;
 import io.vigil.batch.ForecastRunSummary;
+import io.vigil.batch.ForecastTraining;
+import io.vigil.batch.ScoreJob;
+import io.vigil.cli.internal.DemoStatus;
+import io.vigil.cli.internal.DetectionScore;
 import io.vigil.bridge.BridgeConfig;
 import io.vigil.bridge.BridgeMetrics;
 import io.vigil.bridge.MqttKafkaBridge;
@@ -50,14 +54,24 @@ import org.apache.spark.sql.SparkSession;
  * must notice.
  */
 public final class EndToEndRun {
+  /** Silences for the device watch, spikes and level shifts for the batch scorer. */
+  public static final String DEMO_FAULTS = "dead=0.2,gap=0.3,spike=0.01,shift=0.15";
 
   /** What to run against and how big. */
   public record Settings(String bootstrapServers, String mqttUrl, Path workDir, int devices, Duration history,
-      Duration historyInterval, Duration live, Duration liveInterval, String liveFaults, long seed, Duration detectionTimeout) {
+      Duration historyInterval, Duration live, Duration liveInterval, String liveFaults, long seed, Duration detectionTimeout,
+      boolean trainAndScore) {
+
+    /** Without the batch phase (training and scoring after the live run). */
+    public Settings(String bootstrapServers, String mqttUrl, Path workDir, int devices, Duration history,
+        Duration historyInterval, Duration live, Duration liveInterval, String liveFaults, long seed, Duration detectionTimeout) {
+      this(bootstrapServers, mqttUrl, workDir, devices, history, historyInterval, live, liveInterval, liveFaults, seed,
+          detectionTimeout, false);
+    }
 
     public static Settings demo(String bootstrapServers, String mqttUrl, Path workDir) {
       return new Settings(bootstrapServers, mqttUrl, workDir, 12, Duration.ofDays(3), Duration.ofMinutes(10),
-          Duration.ofSeconds(90), Duration.ofSeconds(2), "dead=0.2,gap=0.3", 7L, Duration.ofSeconds(90));
+          Duration.ofSeconds(90), Duration.ofSeconds(2), DEMO_FAULTS, 7L, Duration.ofSeconds(90), true);
     }
   }
 
@@ -72,7 +86,8 @@ public final class EndToEndRun {
    */
   public record Result(SimulationSummary history, SimulationSummary live, List<FaultLabel> liveLabels,
       Map<String, Long> bridge, long silverRows, long quarantineRows, List<AnomalyEvent> anomalies, long anomalyRows,
-      ForecastRunSummary forecast, long forecastRows, Set<String> mustDetect, Set<String> mayDetect, Set<String> detected) {
+      ForecastRunSummary forecast, long forecastRows, Set<String> mustDetect, Set<String> mayDetect, Set<String> detected,
+      Batch batch, Tables tables) {
 
     /** Devices flagged with a GAP although nothing silenced them. */
     public Set<String> falseAlarms() {
@@ -88,9 +103,29 @@ public final class EndToEndRun {
     }
   }
 
+  /**
+   * The batch phase: training (backtest relMASE against seasonal naive), scoring of the live
+   * window, and the scorer's events against the injected spikes, shifts and drifts.
+   */
+  public record Batch(ForecastTraining.Report training, ScoreJob.Summary scoring, List<DetectionScore.Detection> detections,
+      DetectionScore detection) {}
+
+  /** Where this run's tables are and which window was live, for reports. */
+  public record Tables(String silver, String gold, String anomalyEvents, String forecasts, String scores,
+      String batchAnomalies, Instant liveStart, Instant liveEnd, Instant scoreAsOf) {}
+
   private final Settings settings;
   private final Consumer<String> progress;
   private final Clock clock;
+  private volatile String stage = "Starting";
+  private volatile long stageStartNanos = System.nanoTime();
+  private volatile Duration stageExpected;
+  private volatile MqttKafkaBridge runningBridge;
+  private volatile StreamingJob runningJob;
+  private volatile SparkSession runningSpark;
+  private final java.util.concurrent.atomic.AtomicLong flags = new java.util.concurrent.atomic.AtomicLong();
+  private final java.util.concurrent.atomic.AtomicBoolean stopRequested = new java.util.concurrent.atomic.AtomicBoolean();
+  private java.util.function.BiConsumer<SparkSession, Result> beforeSparkStops = (spark, result) -> { };
 
   public EndToEndRun(Settings settings, Consumer<String> progress, Clock clock) {
     this.settings = settings;
@@ -98,18 +133,98 @@ public final class EndToEndRun {
     this.clock = clock;
   }
 
+  /** Runs {@code action} with the run's SparkSession still up (e.g. to read its tables for a report). */
+  public EndToEndRun beforeSparkStops(java.util.function.BiConsumer<SparkSession, Result> action) {
+    this.beforeSparkStops = action;
+    return this;
+  }
+
+  /** What the run is doing now, for a status line; safe from any thread. */
+  public DemoStatus status() {
+    MqttKafkaBridge bridge = runningBridge;
+    StreamingJob job = runningJob;
+    Map<String, Long> rows = new LinkedHashMap<>();
+    if (job != null) {
+      for (String table : List.of("bronze", "silver", "quarantine", "gold")) {
+        rows.put(table, job.metrics().tableRowsTotal(table));
+      }
+    }
+    return new DemoStatus(stage, Duration.ofNanos(System.nanoTime() - stageStartNanos), stageExpected, sparkTasksDone(),
+        bridge == null ? 0 : bridge.metrics().received(), bridge == null ? 0 : bridge.metrics().produced(), rows, flags.get());
+  }
+
+  /** Share of the tasks of Spark's running stages that are done; NaN when Spark is not running any. */
+  private double sparkTasksDone() {
+    SparkSession spark = runningSpark;
+    if (spark == null) {
+      return Double.NaN;
+    }
+    try {
+      org.apache.spark.SparkStatusTracker tracker = spark.sparkContext().statusTracker();
+      long done = 0;
+      long all = 0;
+      for (int id : tracker.getActiveStageIds()) {
+        org.apache.spark.SparkStageInfo info = tracker.getStageInfo(id).getOrElse(() -> null);
+        if (info != null) {
+          done += info.numCompletedTasks();
+          all += info.numTasks();
+        }
+      }
+      return all == 0 ? Double.NaN : (double) done / all;
+    } catch (RuntimeException stopped) {
+      return Double.NaN;
+    }
+  }
+
+  /**
+   * Stops the streaming job and the bridge if they run, from any thread: a Ctrl-C shutdown hook
+   * calls it before the stack goes down, so nothing is left writing into a stopped Kafka.
+   */
+  public void stopStarted() {
+    stopRequested.set(true);
+    StreamingJob job = runningJob;
+    if (job != null) {
+      try {
+        job.stop();
+      } catch (RuntimeException e) {
+        // Exiting anyway; every write of the job is idempotent and redone on its next start.
+      }
+    }
+    MqttKafkaBridge bridge = runningBridge;
+    if (bridge != null) {
+      try {
+        bridge.close();
+      } catch (Exception e) {
+        // Exiting anyway; unacknowledged MQTT messages stay with the broker's persistent session.
+      }
+    }
+  }
+
+  private void stage(String text, Duration expected) {
+    stage = DemoStatus.label(text);
+    stageExpected = expected;
+    stageStartNanos = System.nanoTime();
+    progress.accept(text);
+  }
+
+  private void stage(String text) {
+    stage(text, null);
+  }
+
   public Result run() throws Exception {
     Path work = settings.workDir();
-    progress.accept("Starting the bridge (MQTT " + settings.mqttUrl() + " -> Kafka " + settings.bootstrapServers() + ")");
+    stage("Starting the bridge (MQTT " + settings.mqttUrl() + " -> Kafka " + settings.bootstrapServers() + ")");
     try (MqttKafkaBridge bridge = new MqttKafkaBridge(new BridgeConfig(Map.of(
         BridgeConfig.MQTT_URL, settings.mqttUrl(),
         BridgeConfig.KAFKA_BOOTSTRAP, settings.bootstrapServers(),
         BridgeConfig.MQTT_CLIENT_ID, "vigil-e2e-bridge",
         BridgeConfig.MQTT_PERSISTENCE_DIR, work.resolve("bridge").toString())))) {
       bridge.start();
+      runningBridge = bridge;
 
-      progress.accept("Starting Spark and the streaming job (bronze, silver, late data, quarantine, gold, device watch)");
+      stage("Starting Spark and the streaming job (bronze, silver, late data, quarantine, gold, device watch)");
       SparkSession spark = SparkSessions.local("vigil-e2e", 2);
+      runningSpark = spark;
       // Start from where the topics stand now, so a stack that already holds data (an earlier run)
       // does not leak into this run's tables and counts.
       Map<TopicPartition, Long> anomaliesStart;
@@ -128,12 +243,16 @@ public final class EndToEndRun {
       Set<String> mustDetect;
       Set<String> mayDetect;
       Set<String> detected;
+      AnomalyCounter counter = new AnomalyCounter(anomaliesStart);
       try (StreamingJob job = StreamingJob.start(spark, streamConfig)) {
-        progress.accept("Backfilling " + settings.history().toDays() + " days of history for " + settings.devices() + " devices");
+        runningJob = job;
+        counter.start();
+        stage("Backfilling " + settings.history().toDays() + " days of history for " + settings.devices() + " devices");
         history = new Simulator(simulatorConfig(work, true, streamConfig), clock).run(settings.mqttUrl());
         progress.accept("History: " + history.delivered() + " messages published");
 
-        progress.accept("Live fleet for " + settings.live().toSeconds() + " s with injected faults (" + settings.liveFaults() + ")");
+        stage("Live fleet for " + settings.live().toSeconds() + " s with injected faults (" + settings.liveFaults() + ")",
+            settings.live());
         SimulatorConfig liveConfig = simulatorConfig(work, false, streamConfig);
         live = new Simulator(liveConfig, clock).run(settings.mqttUrl());
         liveLabels = io.vigil.simulator.FaultLabels.read(liveConfig.labels());
@@ -145,7 +264,7 @@ public final class EndToEndRun {
             .map(FaultLabel::device).collect(Collectors.toCollection(TreeSet::new));
         progress.accept("Live: " + live.delivered() + " messages; devices silenced on purpose: " + mayDetect);
 
-        progress.accept("Waiting for the device watch to flag every silenced device");
+        stage("Waiting for the device watch to flag every silenced device", settings.detectionTimeout());
         anomalies = awaitGaps(mustDetect, anomaliesStart);
         detected = anomalies.stream().filter(e -> e.kind() == AnomalyKind.GAP && e.start().isBefore(fleetStops))
             .map(AnomalyEvent::deviceId).collect(Collectors.toCollection(TreeSet::new));
@@ -153,20 +272,99 @@ public final class EndToEndRun {
         for (String name : List.of(StreamingJobConfig.QUERY_TABLES, StreamingJobConfig.QUERY_GOLD)) {
           job.query(name).ifPresent(q -> q.processAllAvailable());
         }
+      } finally {
+        counter.interrupt();
+        runningJob = null;
       }
       long silver = spark.read().format("delta").load(streamConfig.silverPath()).count();
       long quarantine = spark.read().format("delta").load(streamConfig.quarantinePath()).count();
       long anomalyRows = spark.read().format("delta").load(streamConfig.anomalyEventsPath()).count();
 
-      progress.accept("Forecasting every series from silver");
-      ForecastJobConfig forecastConfig = new ForecastJobConfig(Map.of(
-          ForecastJobConfig.SILVER_PATH, streamConfig.silverPath(),
-          ForecastJobConfig.FORECASTS_PATH, work.resolve("tables/forecasts").toString()));
+      ForecastJobConfig forecastConfig = new ForecastJobConfig(batchSettings(work, streamConfig, null, null));
+      ForecastTraining.Report training = null;
+      if (settings.trainAndScore()) {
+        stage("Training a forecasting model (backtest against seasonal naive)");
+        training = ForecastJob.train(spark, forecastConfig, clock.instant().truncatedTo(ChronoUnit.HOURS), clock);
+        progress.accept("Model " + training.version() + ": backtest relMASE " + String.format("%.3f", training.backtest().relMase())
+            + (training.promotion().promoted() ? ", now current" : ", not promoted: " + training.promotion().reason()));
+      }
+      stage("Forecasting every series from silver");
       ForecastRunSummary forecast = ForecastJob.run(spark, forecastConfig, clock.instant().truncatedTo(ChronoUnit.HOURS));
       long forecastRows = spark.read().format("delta").load(forecastConfig.forecastsPath()).count();
-      spark.stop();
-      return new Result(history, live, liveLabels, bridge.metrics().snapshot(), silver, quarantine, anomalies, anomalyRows,
-          forecast, forecastRows, mustDetect, mayDetect, detected);
+      Batch batch = null;
+      // The live window, on whole minutes, so the scored window holds every live reading.
+      Instant liveStart = live.windowStart().truncatedTo(ChronoUnit.MINUTES);
+      Instant scoreAsOf = live.windowEnd().truncatedTo(ChronoUnit.MINUTES).plus(Duration.ofMinutes(1));
+      if (training != null) {
+        stage("Scoring the live window for anomalies");
+        ForecastJobConfig scoreConfig = new ForecastJobConfig(batchSettings(work, streamConfig, liveStart, scoreAsOf));
+        ScoreJob.Summary scoring = ScoreJob.run(spark, scoreConfig, scoreAsOf);
+        List<DetectionScore.Detection> detections = spark.read().format("delta").load(scoreConfig.anomaliesPath())
+            .where("source = 'BATCH' AND detected_at = timestamp_micros(" + ChronoUnit.MICROS.between(Instant.EPOCH, scoreAsOf) + ")")
+            .select("device_id", "metric", "kind", "start").collectAsList().stream()
+            .map(r -> new DetectionScore.Detection(r.getString(0), r.getString(1), r.getString(2), r.getTimestamp(3).toInstant()))
+            .toList();
+        List<FaultLabel> scoredLabels = liveLabels.stream()
+            .filter(l -> !l.start().isBefore(liveStart) && l.start().isBefore(scoreAsOf)).toList();
+        batch = new Batch(training, scoring, detections,
+            DetectionScore.of(scoredLabels, detections, settings.liveInterval().multipliedBy(2)));
+      }
+      Tables tables = new Tables(streamConfig.silverPath(), streamConfig.gold1mPath(), streamConfig.anomalyEventsPath(),
+          forecastConfig.forecastsPath(), work.resolve("tables/anomaly_scores").toString(),
+          work.resolve("tables/batch_anomaly_events").toString(), live.windowStart(), live.windowEnd(), scoreAsOf);
+      Result result = new Result(history, live, liveLabels, bridge.metrics().snapshot(), silver, quarantine, anomalies,
+          anomalyRows, forecast, forecastRows, mustDetect, mayDetect, detected, batch, tables);
+      try {
+        beforeSparkStops.accept(spark, result);
+      } finally {
+        runningSpark = null;
+        spark.stop();
+        runningBridge = null;
+      }
+      return result;
+    }
+  }
+
+  /** The batch jobs' settings on this run's tables; with a window, scoring covers [from, asOf). */
+  private Map<String, String> batchSettings(Path work, StreamingJobConfig streamConfig, Instant from, Instant asOf) {
+    Map<String, String> m = new HashMap<>();
+    m.put(ForecastJobConfig.SILVER_PATH, streamConfig.silverPath());
+    m.put(ForecastJobConfig.FORECASTS_PATH, work.resolve("tables/forecasts").toString());
+    m.put(ForecastJobConfig.SCORES_PATH, work.resolve("tables/anomaly_scores").toString());
+    m.put(ForecastJobConfig.ANOMALIES_PATH, work.resolve("tables/batch_anomaly_events").toString());
+    m.put(ForecastJobConfig.KAFKA_BOOTSTRAP_SERVERS, settings.bootstrapServers());
+    // A few days of history hold few daily seasons: fewer, closer backtest origins than the defaults.
+    m.put(ForecastJobConfig.BACKTEST_ORIGINS, "3");
+    m.put(ForecastJobConfig.BACKTEST_SPACING, "6");
+    if (from != null) {
+      m.put(ForecastJobConfig.SCORE_INTERVAL, Duration.between(from, asOf).toSeconds() + "s");
+    }
+    return m;
+  }
+
+  /** Counts what lands on the anomalies topic from this run on, for the status line. */
+  private final class AnomalyCounter extends Thread {
+    private final Map<TopicPartition, Long> from;
+
+    AnomalyCounter(Map<TopicPartition, Long> from) {
+      super("vigil-demo-flags");
+      setDaemon(true);
+      this.from = from;
+    }
+
+    @Override
+    public void run() {
+      try (KafkaConsumer<byte[], byte[]> consumer = consumer()) {
+        consumer.assign(from.keySet());
+        from.forEach(consumer::seek);
+        while (!isInterrupted() && !stopRequested.get()) {
+          flags.addAndGet(consumer.poll(Duration.ofMillis(500)).count());
+        }
+      } catch (org.apache.kafka.common.errors.InterruptException | org.apache.kafka.common.errors.WakeupException e) {
+        // Interrupted: the run is over.
+      } catch (RuntimeException e) {
+        // The status line is a convenience: losing its flag count must not fail the run.
+      }
     }
   }
 

@@ -2,6 +2,8 @@ package io.vigil.cli;
 
 import static org.assertj.core.api.Assertions.assertThat;
 
+import io.vigil.cli.internal.DemoReportData;
+import io.vigil.cli.internal.DemoReportWriter;
 import io.vigil.schemas.AnomalyEvent;
 import io.vigil.schemas.AnomalyKind;
 import io.vigil.schemas.AnomalySource;
@@ -36,8 +38,17 @@ class EndToEndIT {
   void simulatedFleetLandsInSilverSilencedDevicesAreFlaggedAndSeriesAreForecast() throws Exception {
     EndToEndRun.Settings settings = new EndToEndRun.Settings(kafka.bootstrapServers(), mosquitto.url(), work,
         8, Duration.ofDays(3), Duration.ofMinutes(15), Duration.ofSeconds(60), Duration.ofSeconds(2),
-        "dead=0.25,gap=0.25", 11L, Duration.ofSeconds(90));
-    EndToEndRun.Result r = new EndToEndRun(settings, line -> System.out.println("[e2e] " + line), Clock.systemUTC()).run();
+        "dead=0.25,gap=0.25,spike=0.01,shift=0.15", 11L, Duration.ofSeconds(90), true);
+    Path[] report = new Path[1];
+    EndToEndRun.Result r = new EndToEndRun(settings, line -> System.out.println("[e2e] " + line), Clock.systemUTC())
+        .beforeSparkStops((spark, result) -> {
+          try {
+            report[0] = new DemoReportWriter().write(DemoReportData.read(spark, result, 4, "summary"), work);
+          } catch (java.io.IOException e) {
+            throw new java.io.UncheckedIOException(e);
+          }
+        }).run();
+    DemoCommand.printSummary(System.out, r, work);
 
     // Nothing published was lost on the way: every message reached Kafka and was acknowledged.
     long published = r.history().delivered() + r.live().delivered();
@@ -62,5 +73,19 @@ class EndToEndIT {
     // The batch job forecast every series with enough history: 8 devices, 24 steps each metric.
     assertThat(r.forecast().seriesForecast()).isGreaterThanOrEqualTo(8);
     assertThat(r.forecastRows()).isEqualTo(r.forecast().seriesForecast() * 24);
+
+    // Training backtested a model against seasonal naive; scoring scored the live window's readings,
+    // and its events were matched against the injected spikes and shifts.
+    assertThat(r.batch().training().backtest().seriesScored()).isPositive();
+    assertThat(r.batch().training().backtest().relMase()).isFinite();
+    assertThat(r.batch().scoring().readingsScored()).isPositive();
+    assertThat(r.batch().detection().injected()).as("the seed must inject spikes or shifts").isPositive();
+    assertThat(r.batch().detection().found()).isPositive();
+
+    // The report charts the devices from the run's tables: a context and a live chart each, plus completeness.
+    String html = java.nio.file.Files.readString(report[0]);
+    assertThat(html).contains("<section id=\"devices\">").doesNotContain("No gold windows yet.");
+    assertThat(html.split("<img ", -1)).hasSize(1 + 1 + 4 * 2);
+    assertThat(work.resolve("charts/device-03-1.png")).isNotEmptyFile();
   }
 }

@@ -6,6 +6,7 @@ import io.vigil.schemas.ParserOptions;
 import io.vigil.schemas.RejectReason;
 import io.vigil.schemas.TableSchemas;
 import io.vigil.schemas.TelemetryParser;
+import io.vigil.streaming.internal.TablesBatch;
 import java.nio.charset.StandardCharsets;
 import java.time.Duration;
 import java.time.Instant;
@@ -52,7 +53,7 @@ class TelemetryParsingTest {
         .add("x", "wrong/topic", "{\"ts\": 1, \"t\": 1}".getBytes(StandardCharsets.UTF_8), NOW);
     Dataset<Row> parsed = TelemetryParsing.parse(kafka(rows), new TelemetryParser(ParserOptions.defaults()));
 
-    List<Row> silver = TelemetryParsing.toSilver(parsed, Duration.ofMinutes(10)).orderBy("device_id", "metric").collectAsList();
+    List<Row> silver = silver(parsed).orderBy("device_id", "metric").collectAsList();
     List<Row> quarantine = TelemetryParsing.toQuarantine(parsed).orderBy("source_offset").collectAsList();
 
     assertThat(silver).extracting(r -> r.getAs("device_id") + "/" + r.getAs("metric") + "=" + r.getAs("value"))
@@ -85,7 +86,7 @@ class TelemetryParsingTest {
   void outputsHaveTheSharedTableSchemas() {
     Dataset<Row> parsed = TelemetryParsing.parse(kafka(new KafkaRows().add("dev-a", "{\"ts\": 1714564800000, \"t\": 1}", NOW)),
         new TelemetryParser(ParserOptions.defaults()));
-    assertThat(namesAndTypes(TelemetryParsing.toSilver(parsed, Duration.ofMinutes(1)).schema()))
+    assertThat(namesAndTypes(silver(parsed).schema()))
         .isEqualTo(namesAndTypes(TableSchemas.SILVER));
     assertThat(namesAndTypes(TelemetryParsing.toQuarantine(parsed).schema()))
         .isEqualTo(namesAndTypes(TableSchemas.QUARANTINE));
@@ -96,7 +97,7 @@ class TelemetryParsingTest {
     Dataset<Row> parsed = TelemetryParsing.parse(
         kafka(new KafkaRows().add("dev-a", "{\"ts\": " + NOW + ", \"t\": 1.5, \"h\": \"high\"}", NOW)),
         new TelemetryParser(ParserOptions.defaults().withStrict(false)));
-    assertThat(TelemetryParsing.toSilver(parsed, Duration.ofMinutes(1)).collectAsList())
+    assertThat(silver(parsed).collectAsList())
         .extracting(r -> r.<String>getAs("metric")).containsExactly("t");
     assertThat(TelemetryParsing.toQuarantine(parsed).collectAsList())
         .extracting(r -> r.getAs("reason") + "@" + r.getAs("field"))
@@ -104,16 +105,27 @@ class TelemetryParsingTest {
   }
 
   @Test
-  void heartbeatsAreOnePerAcceptedRecordWithTheBridgeArrivalTime() {
+  void theSummaryCountsKafkaRecordsNotRows() {
     Dataset<Row> parsed = TelemetryParsing.parse(kafka(new KafkaRows()
             .add("dev-a", "{\"ts\": " + (NOW - 5) + ", \"t\": 1, \"h\": 2, \"p\": 3}", NOW)
             .add("dev-a", "broken", NOW + 1)),
         new TelemetryParser(ParserOptions.defaults()));
-    List<Row> beats = TelemetryParsing.heartbeats(parsed).collectAsList();
-    assertThat(beats).hasSize(1);
-    assertThat(beats.get(0).<String>getAs("device_id")).isEqualTo("dev-a");
-    assertThat(beats.get(0).<Long>getAs("event_ms")).isEqualTo(NOW - 5);
-    assertThat(beats.get(0).<Long>getAs("arrival_ms")).isEqualTo(NOW);
+    TablesBatch.Summary summary = TablesBatch.summarize(classified(parsed));
+    assertThat(summary.records()).isEqualTo(2);
+    assertThat(summary.silver()).isEqualTo(3);
+    assertThat(summary.quarantine()).isEqualTo(1);
+    assertThat(summary.silverFromMs()).isEqualTo(NOW - 5);
+    assertThat(summary.silverToMs()).isEqualTo(NOW - 5);
+  }
+
+  @Test
+  void lenientFieldRejectionsDoNotCountAsExtraRecords() {
+    Dataset<Row> parsed = TelemetryParsing.parse(
+        kafka(new KafkaRows().add("dev-a", "{\"ts\": " + NOW + ", \"t\": 1.5, \"h\": \"high\", \"w\": \"x\"}", NOW)),
+        new TelemetryParser(ParserOptions.defaults().withStrict(false)));
+    TablesBatch.Summary summary = TablesBatch.summarize(classified(parsed));
+    assertThat(summary.records()).isEqualTo(1);
+    assertThat(summary.quarantine()).isEqualTo(2);
   }
 
   @Test
@@ -122,7 +134,16 @@ class TelemetryParsingTest {
     Dataset<Row> parsed = TelemetryParsing.parse(kafka(new KafkaRows()
         .add("dev-a", payload, NOW).add("dev-a", payload, NOW + 10).add("dev-a", payload, NOW + 20)),
         new TelemetryParser(ParserOptions.defaults()));
-    assertThat(TelemetryParsing.toSilver(parsed, Duration.ofMinutes(1)).count()).isEqualTo(1);
+    assertThat(silver(parsed).count()).isEqualTo(1);
+  }
+
+  private static Dataset<Row> classified(Dataset<Row> parsed) {
+    return TablesBatch.classify(parsed, TablesBatch.emptyWatermarks(spark), Duration.ofMinutes(10).toMillis());
+  }
+
+  /** Silver rows as the tables query writes them for a first batch. */
+  private static Dataset<Row> silver(Dataset<Row> parsed) {
+    return TablesBatch.silverCandidates(classified(parsed));
   }
 
   static Map<String, String> namesAndTypes(StructType schema) {

@@ -21,18 +21,21 @@ public final class StackSession implements AutoCloseable {
   private final AtomicBoolean stopped;
   private final Thread stopOnExit;
   private final StackEndpoints endpoints;
+  private final java.util.List<Runnable> beforeStop = new java.util.concurrent.CopyOnWriteArrayList<>();
 
   public StackSession(PrintStream out) {
     this.out = out;
     this.reused = Files.exists(StackEndpoints.defaultFile()) && LocalStack.allReady(stack.status());
     this.stopped = new AtomicBoolean(reused);
-    this.stopOnExit = new Thread(this::stopIfStartedHere, "vigil-stack-stop");
+    this.stopOnExit = new Thread(this::onExit, "vigil-stack-stop");
+    // One hook for everything, even on a reused stack: shutdown hooks run concurrently, so only
+    // one hook can stop what runs on the stack before the stack itself.
+    Runtime.getRuntime().addShutdownHook(stopOnExit);
     if (reused) {
       out.println("Using the local stack that is already running (it stays up afterwards).");
       endpoints = StackEndpoints.load();
     } else {
       out.println("Starting the local stack (it is stopped again at the end, also on Ctrl-C).");
-      Runtime.getRuntime().addShutdownHook(stopOnExit);
       endpoints = stack.up(out);
     }
   }
@@ -50,6 +53,25 @@ public final class StackSession implements AutoCloseable {
     return pids;
   }
 
+  /**
+   * Runs {@code action} on Ctrl-C before the stack stops (in registration order), e.g. stopping
+   * the streaming job and the bridge, so they do not outlive their brokers.
+   */
+  public void beforeStopOnExit(Runnable action) {
+    beforeStop.add(action);
+  }
+
+  private void onExit() {
+    for (Runnable action : beforeStop) {
+      try {
+        action.run();
+      } catch (RuntimeException e) {
+        out.println("While stopping: " + e.getMessage());
+      }
+    }
+    stopIfStartedHere();
+  }
+
   private void stopIfStartedHere() {
     if (stopped.compareAndSet(false, true)) {
       stack.down(out);
@@ -58,10 +80,9 @@ public final class StackSession implements AutoCloseable {
 
   @Override
   public void close() {
-    if (reused) {
-      return;
+    if (!reused) {
+      stopIfStartedHere();
     }
-    stopIfStartedHere();
     try {
       Runtime.getRuntime().removeShutdownHook(stopOnExit);
     } catch (IllegalStateException shuttingDown) {

@@ -12,6 +12,7 @@ import static org.apache.spark.sql.functions.window;
 
 import io.delta.tables.DeltaTable;
 import io.vigil.schemas.TableSchemas;
+import java.sql.Timestamp;
 import java.time.Duration;
 import java.util.ArrayList;
 import java.util.List;
@@ -58,6 +59,16 @@ public final class GoldBatch {
         .select(TablesBatch.columns(TableSchemas.GOLD));
   }
 
+  /**
+   * The earliest window start to MERGE from: {@code earliest} rounded down to 60 window lengths
+   * (the hour for 1-minute windows). Spark compiles the bound into the MERGE's code; a bound that
+   * changes once an hour, not every batch, lets the compiled code be reused.
+   */
+  public static Timestamp pruneFrom(Timestamp earliest, Duration windowLength) {
+    long step = windowLength.toMillis() * 60;
+    return new Timestamp(Math.floorDiv(earliest.getTime(), step) * step);
+  }
+
   /** The expected interval of each row's device: an override if it has one, else the default. */
   public static Column expectedInterval(Duration defaultInterval, Map<String, Duration> overrides) {
     if (overrides.isEmpty()) {
@@ -76,13 +87,18 @@ public final class GoldBatch {
    * Folds partials into a gold table, keyed by (device_id, metric, window_start). Not idempotent by
    * itself (a partial merged twice counts twice): the caller makes each batch's MERGE a Delta
    * idempotent transaction.
+   *
+   * <p>{@code from} is at or before the partials' earliest window start: with it in the condition
+   * Delta reads only the gold files whose statistics reach it, so a MERGE costs what recent batches
+   * touched, not what the table has grown to (see {@link #pruneFrom}).
    */
-  public static void merge(DeltaTable gold, Dataset<Row> partials) {
+  public static void merge(DeltaTable gold, Dataset<Row> partials, Timestamp from) {
     String n = "(t.count + s.count)";
     String m2 = "(coalesce(t.stddev * t.stddev * (t.count - 1), 0) + coalesce(s.stddev * s.stddev * (s.count - 1), 0)"
         + " + (s.mean - t.mean) * (s.mean - t.mean) * t.count * s.count / " + n + ")";
     gold.as("t")
-        .merge(partials.as("s"), "t.device_id = s.device_id AND t.metric = s.metric AND t.window_start = s.window_start")
+        .merge(partials.as("s"), col("t.window_start").geq(lit(from))
+            .and(expr("t.device_id = s.device_id AND t.metric = s.metric AND t.window_start = s.window_start")))
         .whenMatched().updateExpr(Map.ofEntries(
             Map.entry("count", n),
             Map.entry("min", "least(t.min, s.min)"),

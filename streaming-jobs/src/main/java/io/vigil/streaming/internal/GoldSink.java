@@ -1,5 +1,9 @@
 package io.vigil.streaming.internal;
 
+import static org.apache.spark.sql.functions.count;
+import static org.apache.spark.sql.functions.lit;
+import static org.apache.spark.sql.functions.min;
+
 import io.delta.tables.DeltaTable;
 import java.time.Duration;
 import java.util.LinkedHashMap;
@@ -77,10 +81,14 @@ public final class GoldSink implements VoidFunction2<Dataset<Row>, Long> {
     // query's MERGE only, never a concurrent query's writes.
     RuntimeConfig conf = spark.conf();
     try {
-      long windows = partials.count();
+      Row range = partials.agg(count(lit(1)), min("window_start")).first();
+      long windows = range.getLong(0);
+      if (windows == 0) {
+        return 0;
+      }
       conf.set(TXN_APP_ID, appId);
       conf.set(TXN_VERSION, Long.toString(batchId));
-      GoldBatch.merge(DeltaTable.forPath(spark, path), partials);
+      GoldBatch.merge(DeltaTable.forPath(spark, path), partials, GoldBatch.pruneFrom(range.getTimestamp(1), length));
       return windows;
     } finally {
       conf.unset(TXN_APP_ID);

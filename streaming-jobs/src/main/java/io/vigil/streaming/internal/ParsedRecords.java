@@ -54,12 +54,30 @@ public final class ParsedRecords implements MapPartitionsFunction<Row, Row> {
       field("field", StringType, true),
       field("message", StringType, true),
       field("payload", BinaryType, true),
+      // True on the first row a Kafka record produced: counting these counts records, not rows.
+      field("first_of_record", org.apache.spark.sql.types.DataTypes.BooleanType, false),
   });
 
   private final TelemetryParser parser;
+  // Column positions in the input, resolved once on the driver: rows may reach call() without a schema.
+  private final int keyAt;
+  private final int valueAt;
+  private final int topicAt;
+  private final int partitionAt;
+  private final int offsetAt;
+  private final int timestampAt;
+  private final int headersAt;
 
-  public ParsedRecords(TelemetryParser parser) {
+  /** @param input the Kafka rows' schema (Spark's Kafka source; headers optional) */
+  public ParsedRecords(TelemetryParser parser, StructType input) {
     this.parser = parser;
+    this.keyAt = indexOf(input, "key");
+    this.valueAt = required(input, "value");
+    this.topicAt = required(input, "topic");
+    this.partitionAt = required(input, "partition");
+    this.offsetAt = required(input, "offset");
+    this.timestampAt = indexOf(input, "timestamp");
+    this.headersAt = indexOf(input, "headers");
   }
 
   @Override
@@ -100,45 +118,49 @@ public final class ParsedRecords implements MapPartitionsFunction<Row, Row> {
   }
 
   void expand(Row kafka, long ingestMs, List<Row> out) {
-    String topic = kafka.getAs("topic");
-    int partition = kafka.<Integer>getAs("partition");
-    long offset = kafka.<Long>getAs("offset");
-    byte[] payload = kafka.getAs("value");
-    String mqttTopic = header(kafka, KafkaHeaders.MQTT_TOPIC);
-    long arrivalMs = arrivalMillis(kafka, ingestMs);
+    String topic = kafka.getString(topicAt);
+    int partition = kafka.getInt(partitionAt);
+    long offset = kafka.getLong(offsetAt);
+    byte[] payload = (byte[]) kafka.get(valueAt);
+    String[] headers = headers(kafka);
+    String mqttTopic = headers[0];
+    long arrivalMs = arrivalMillis(kafka, headers[1], ingestMs);
     ParseResult result = parser.parse(mqttTopic, payload, arrivalMs);
     String deviceId = result.deviceId().orElseGet(() -> keyAsDevice(kafka, result));
     if (!result.isAccepted()) {
-      out.add(rejection(ingestMs, topic, partition, offset, mqttTopic, arrivalMs, deviceId, result.rejection().get(), payload));
+      out.add(rejection(ingestMs, topic, partition, offset, mqttTopic, arrivalMs, deviceId, result.rejection().get(), payload,
+          true));
       return;
     }
     int index = 0;
     for (Measurement m : result.measurements()) {
       out.add(RowFactory.create(ingestMs, topic, partition, offset, mqttTopic, arrivalMs, m.deviceId(),
-          index++, m.metric(), m.eventTimeMillis(), (int) Math.floorDiv(m.eventTimeMillis(), MS_PER_DAY), m.value(),
-          m.messageId(), m.measurementId(), null, null, null, null));
+          index, m.metric(), m.eventTimeMillis(), (int) Math.floorDiv(m.eventTimeMillis(), MS_PER_DAY), m.value(),
+          m.messageId(), m.measurementId(), null, null, null, null, index == 0));
+      index++;
     }
     // Lenient mode: the refused fields of an accepted record are quarantined too, never dropped.
+    boolean first = index == 0;
     for (Rejection r : result.fieldRejections()) {
-      out.add(rejection(ingestMs, topic, partition, offset, mqttTopic, arrivalMs, deviceId, r, payload));
+      out.add(rejection(ingestMs, topic, partition, offset, mqttTopic, arrivalMs, deviceId, r, payload, first));
+      first = false;
     }
   }
 
   private static Row rejection(long ingestMs, String topic, int partition, long offset, String mqttTopic, long arrivalMs,
-      String deviceId, Rejection r, byte[] payload) {
+      String deviceId, Rejection r, byte[] payload, boolean firstOfRecord) {
     return RowFactory.create(ingestMs, topic, partition, offset, mqttTopic, arrivalMs, deviceId,
-        null, null, null, null, null, null, null, r.reason().name(), r.field(), r.message(), payload);
+        null, null, null, null, null, null, null, r.reason().name(), r.field(), r.message(), payload, firstOfRecord);
   }
 
   /** Without a parsed device id, the record key (the bridge writes the device id there) still helps triage. */
-  private static String keyAsDevice(Row kafka, ParseResult result) {
-    byte[] key = kafka.getAs("key");
+  private String keyAsDevice(Row kafka, ParseResult result) {
+    byte[] key = keyAt < 0 ? null : (byte[]) kafka.get(keyAt);
     return key == null || result.isAccepted() ? null : new String(key, StandardCharsets.UTF_8);
   }
 
   /** The bridge's arrival header; else the Kafka timestamp; else now. */
-  private static long arrivalMillis(Row kafka, long ingestMs) {
-    String header = header(kafka, KafkaHeaders.ARRIVAL_MILLIS);
+  private long arrivalMillis(Row kafka, String header, long ingestMs) {
     if (header != null) {
       try {
         return Long.parseLong(header.trim());
@@ -146,8 +168,7 @@ public final class ParsedRecords implements MapPartitionsFunction<Row, Row> {
         // fall through: a malformed header must not lose the record
       }
     }
-    int ts = indexOf(kafka, "timestamp");
-    Object value = ts < 0 ? null : kafka.get(ts);
+    Object value = timestampAt < 0 ? null : kafka.get(timestampAt);
     if (value instanceof Timestamp t) {
       return t.getTime();
     }
@@ -157,35 +178,46 @@ public final class ParsedRecords implements MapPartitionsFunction<Row, Row> {
     return ingestMs;
   }
 
-  private static String header(Row kafka, String name) {
-    int idx = indexOf(kafka, "headers");
-    if (idx < 0 || kafka.isNullAt(idx)) {
-      return null;
+  /** The MQTT topic and arrival headers, or nulls; with a repeated name the last wins, as in Kafka's lastHeader. */
+  private String[] headers(Row kafka) {
+    String[] found = new String[2];
+    if (headersAt < 0 || kafka.isNullAt(headersAt)) {
+      return found;
     }
-    Object headers = kafka.get(idx);
+    Object headers = kafka.get(headersAt);
     Iterable<?> items = headers instanceof Seq<?> seq ? scala.collection.JavaConverters.seqAsJavaList(seq)
         : headers instanceof List<?> list ? list : List.of();
-    String found = null;
     for (Object item : items) {
       Row h = (Row) item;
-      if (name.equals(h.getString(0)) && !h.isNullAt(1)) {
-        found = new String((byte[]) h.get(1), StandardCharsets.UTF_8); // last one wins, as in Kafka's lastHeader
+      if (h.isNullAt(1)) {
+        continue;
+      }
+      String name = h.getString(0);
+      if (KafkaHeaders.MQTT_TOPIC.equals(name)) {
+        found[0] = new String((byte[]) h.get(1), StandardCharsets.UTF_8);
+      } else if (KafkaHeaders.ARRIVAL_MILLIS.equals(name)) {
+        found[1] = new String((byte[]) h.get(1), StandardCharsets.UTF_8);
       }
     }
     return found;
   }
 
-  private static int indexOf(Row row, String column) {
-    StructType schema = row.schema();
-    if (schema == null) {
-      return -1;
-    }
-    for (int i = 0; i < schema.fields().length; i++) {
-      if (schema.fields()[i].name().equals(column)) {
+  private static int indexOf(StructType schema, String column) {
+    String[] names = schema.fieldNames();
+    for (int i = 0; i < names.length; i++) {
+      if (names[i].equals(column)) {
         return i;
       }
     }
     return -1;
+  }
+
+  private static int required(StructType schema, String column) {
+    int at = indexOf(schema, column);
+    if (at < 0) {
+      throw new IllegalArgumentException("Kafka rows need a column " + column + "; they have " + schema.simpleString());
+    }
+    return at;
   }
 
   private static StructField field(String name, org.apache.spark.sql.types.DataType type, boolean nullable) {

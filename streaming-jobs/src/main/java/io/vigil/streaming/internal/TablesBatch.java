@@ -2,17 +2,20 @@ package io.vigil.streaming.internal;
 
 import static org.apache.spark.sql.functions.broadcast;
 import static org.apache.spark.sql.functions.coalesce;
+import static org.apache.spark.sql.functions.count;
 import static org.apache.spark.sql.functions.col;
 import static org.apache.spark.sql.functions.expr;
 import static org.apache.spark.sql.functions.greatest;
 import static org.apache.spark.sql.functions.lit;
 import static org.apache.spark.sql.functions.max;
 import static org.apache.spark.sql.functions.min;
+import static org.apache.spark.sql.functions.sum;
 import static org.apache.spark.sql.functions.when;
 
 import io.vigil.schemas.TableSchemas;
 import java.sql.Timestamp;
 import java.util.Arrays;
+import java.util.List;
 import org.apache.spark.sql.Column;
 import org.apache.spark.sql.Dataset;
 import org.apache.spark.sql.Row;
@@ -92,39 +95,82 @@ public final class TablesBatch {
 
   /** Readings behind their device's watermark, once each, in {@link TableSchemas#LATE_DATA} order. */
   public static Dataset<Row> lateData(Dataset<Row> classified) {
-    return silverColumns(classified.where(col("row_class").equalTo(LATE)),
+    return FirstPerMeasurement.of(silverColumns(classified.where(col("row_class").equalTo(LATE)),
         col("watermark_ms").minus(col("event_ms")).as("lateness_ms"),
         lit(BEYOND_WATERMARK).as("reason"),
         expr("timestamp_millis(watermark_ms)").as("watermark"))
-        .dropDuplicates("measurement_id")
-        .select(columns(TableSchemas.LATE_DATA));
+        .select(columns(TableSchemas.LATE_DATA)));
   }
 
   /** This batch's silver rows, once per measurement id, before comparing with the table. */
   public static Dataset<Row> silverCandidates(Dataset<Row> classified) {
-    return silverColumns(classified.where(col("row_class").equalTo(SILVER)))
-        .dropDuplicates("measurement_id")
-        .select(columns(TableSchemas.SILVER));
+    return FirstPerMeasurement.of(silverColumns(classified.where(col("row_class").equalTo(SILVER)))
+        .select(columns(TableSchemas.SILVER)));
   }
 
   /**
    * Candidates whose measurement id is not in silver yet: a duplicate that reached Kafka again (an
    * MQTT redelivery, a bridge retry, a device resend, a re-read from a new checkpoint) arrives in a
-   * later batch. The id includes the event time, so only silver rows in the candidates' event-time
-   * range can match: Delta skips every file outside it by its min/max statistics.
+   * later batch.
+   *
+   * @param existing silver's ids that could match, see {@link #silverBetween}
    */
-  public static Dataset<Row> notYetInSilver(Dataset<Row> candidates, Dataset<Row> silverTable) {
-    Row range = candidates.agg(min("event_time"), max("event_time")).first();
-    if (range.isNullAt(0)) {
-      return candidates;
-    }
-    Timestamp from = range.getTimestamp(0);
-    Timestamp to = range.getTimestamp(1);
-    Dataset<Row> existing = silverTable
+  public static Dataset<Row> notYetInSilver(Dataset<Row> candidates, Dataset<Row> existing) {
+    return candidates.join(existing, candidates.col("measurement_id").equalTo(existing.col("existing_id")), "left_anti");
+  }
+
+  /**
+   * The ids in silver with event times in {@code [fromMs, toMs]}. A measurement id includes its
+   * event time, so only these can match a candidate from that range, and Delta skips every file
+   * outside it by its partition and min/max statistics.
+   */
+  public static Dataset<Row> silverBetween(Dataset<Row> silverTable, long fromMs, long toMs) {
+    Timestamp from = new Timestamp(fromMs);
+    Timestamp to = new Timestamp(toMs);
+    return silverTable
         .where(col("event_date").between(lit(from).cast("date"), lit(to).cast("date")))
         .where(col("event_time").between(lit(from), lit(to)))
         .select(col("measurement_id").as("existing_id"));
-    return candidates.join(existing, candidates.col("measurement_id").equalTo(existing.col("existing_id")), "left_anti");
+  }
+
+  /** What {@link #summarize} found in a classified batch. */
+  public record Summary(long records, long quarantine, long late, long silver, long outOfOrder, long silverFromMs,
+      long silverToMs) {}
+
+  /**
+   * One pass over a classified batch: Kafka records, rows per class, out-of-order rows and the
+   * event-time range of the silver rows.
+   */
+  public static Summary summarize(Dataset<Row> classified) {
+    long records = 0;
+    long quarantine = 0;
+    long late = 0;
+    long silver = 0;
+    long outOfOrder = 0;
+    long from = Long.MAX_VALUE;
+    long to = Long.MIN_VALUE;
+    List<Row> groups = classified.groupBy("row_class", "out_of_order")
+        .agg(count(lit(1)), sum(when(col("first_of_record"), 1).otherwise(0)), min("event_ms"), max("event_ms"))
+        .collectAsList();
+    for (Row g : groups) {
+      long n = g.getLong(2);
+      records += g.getLong(3);
+      switch (g.getString(0)) {
+        case QUARANTINE -> quarantine += n;
+        case LATE -> late += n;
+        default -> {
+          silver += n;
+          if (!g.isNullAt(1) && g.getBoolean(1)) {
+            outOfOrder += n;
+          }
+          if (!g.isNullAt(4)) {
+            from = Math.min(from, g.getLong(4));
+            to = Math.max(to, g.getLong(5));
+          }
+        }
+      }
+    }
+    return new Summary(records, quarantine, late, silver, outOfOrder, from, to);
   }
 
   /** Watermark state after this batch: each device's latest event time, old or new. */

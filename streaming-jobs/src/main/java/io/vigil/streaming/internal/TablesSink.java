@@ -21,6 +21,10 @@ import org.slf4j.LoggerFactory;
  * txnVersion = batch id, so when Spark replays a batch after a crash, each table that already
  * committed it skips the write and the others catch up. The replay must split rows the same way,
  * so the watermarks it uses are those persisted after the batch before it, never its own.
+ *
+ * <p>Cost: per batch the records are read from Kafka once and parsed once (both kept for the
+ * batch), then each table is one write; counts come from one summary pass and from counters
+ * riding along the writes, not from extra passes.
  */
 public final class TablesSink implements VoidFunction2<Dataset<Row>, Long> {
   private static final long serialVersionUID = 1L;
@@ -53,53 +57,32 @@ public final class TablesSink implements VoidFunction2<Dataset<Row>, Long> {
       appId = state.appId().id();
     }
     long ingestMs = System.currentTimeMillis();
-    // Bronze and the parser both read the batch: cached once, Kafka is read once.
+    // Bronze and the parser both read the batch: kept once, so Kafka is read once.
     Dataset<Row> raw = kafkaBatch.persist(StorageLevel.MEMORY_AND_DISK());
     Dataset<Row> classified = null;
-    Dataset<Row> silver = null;
     try {
-      long records = raw.count();
-      if (records == 0) {
-        return;
-      }
+      append(TablesBatch.bronze(raw, ingestMs), paths.bronze(), batchId);
       OptionalLong previousBatch = state.latestBefore(WATERMARKS, batchId);
       Dataset<Row> previous = previousBatch.isPresent()
           ? spark.read().schema(TablesBatch.WATERMARK_SCHEMA).parquet(state.batchDir(WATERMARKS, previousBatch.getAsLong()).toString())
           : TablesBatch.emptyWatermarks(spark);
       classified = TablesBatch.classify(TelemetryParsing.parse(raw, parser), previous, delayMs)
           .persist(StorageLevel.MEMORY_AND_DISK());
-      Map<String, Long> classes = new LinkedHashMap<>();
-      long outOfOrder = 0;
-      for (Row r : classified.groupBy("row_class", "out_of_order").count().collectAsList()) {
-        classes.merge(r.getString(0), r.getLong(2), Long::sum);
-        if (!r.isNullAt(1) && r.getBoolean(1)) {
-          outOfOrder += r.getLong(2);
-        }
-      }
-
-      append(TablesBatch.bronze(raw, ingestMs), paths.bronze(), batchId);
-      if (classes.getOrDefault(TablesBatch.QUARANTINE, 0L) > 0) {
+      TablesBatch.Summary summary = TablesBatch.summarize(classified);
+      if (summary.quarantine() > 0) {
         append(TelemetryParsing.toQuarantine(classified), paths.quarantine(), batchId);
       }
-      long late = 0;
-      if (classes.getOrDefault(TablesBatch.LATE, 0L) > 0) {
-        Dataset<Row> lateRows = TablesBatch.lateData(classified).persist(StorageLevel.MEMORY_AND_DISK());
-        try {
-          late = lateRows.count();
-          append(lateRows, paths.lateData(), batchId);
-        } finally {
-          lateRows.unpersist();
-        }
+      RowCounter lateRows = new RowCounter(spark, "late_data");
+      if (summary.late() > 0) {
+        append(lateRows.counting(TablesBatch.lateData(classified)), paths.lateData(), batchId);
       }
-      long silverRows = 0;
-      long candidates = 0;
-      if (classes.getOrDefault(TablesBatch.SILVER, 0L) > 0) {
-        Dataset<Row> candidateRows = TablesBatch.silverCandidates(classified);
-        silver = TablesBatch.notYetInSilver(candidateRows, spark.read().format("delta").load(paths.silver()))
-            .persist(StorageLevel.MEMORY_AND_DISK());
-        silverRows = silver.count();
-        candidates = classes.get(TablesBatch.SILVER);
-        append(silver, paths.silver(), batchId);
+      RowCounter candidates = new RowCounter(spark, "silver candidates");
+      RowCounter silverRows = new RowCounter(spark, "silver");
+      if (summary.silver() > 0) {
+        Dataset<Row> existing = TablesBatch.silverBetween(spark.read().format("delta").load(paths.silver()),
+            summary.silverFromMs(), summary.silverToMs());
+        Dataset<Row> unique = candidates.counting(TablesBatch.silverCandidates(classified));
+        append(silverRows.counting(TablesBatch.notYetInSilver(unique, existing)), paths.silver(), batchId);
       }
 
       // After the tables: a crash before this line replays the batch with the same previous state.
@@ -108,21 +91,20 @@ public final class TablesSink implements VoidFunction2<Dataset<Row>, Long> {
       state.deleteBefore(WATERMARKS, batchId - 1);
 
       Map<String, Long> rows = new LinkedHashMap<>();
-      rows.put("bronze", records);
-      rows.put("silver", silverRows);
-      rows.put("late_data", late);
-      rows.put("quarantine", classes.getOrDefault(TablesBatch.QUARANTINE, 0L));
+      rows.put("bronze", summary.records());
+      rows.put("silver", silverRows.value());
+      rows.put("late_data", lateRows.value());
+      rows.put("quarantine", summary.quarantine());
+      // No candidate counted: a replayed batch found silver already committed, nothing was dropped.
+      long duplicates = candidates.value() == 0 ? 0 : summary.silver() - silverRows.value();
       if (metrics != null) {
         metrics.tableRows("tables", batchId, rows);
-        metrics.count("late_within_watermark", outOfOrder);
-        metrics.count("duplicates_dropped", candidates - silverRows);
+        metrics.count("late_within_watermark", summary.outOfOrder());
+        metrics.count("duplicates_dropped", duplicates);
       }
       LOG.debug("tables batch {}: {} ({} out of order within the watermark, {} duplicates dropped)", batchId, rows,
-          outOfOrder, candidates - silverRows);
+          summary.outOfOrder(), duplicates);
     } finally {
-      if (silver != null) {
-        silver.unpersist();
-      }
       if (classified != null) {
         classified.unpersist();
       }
