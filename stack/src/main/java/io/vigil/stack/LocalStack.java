@@ -69,7 +69,9 @@ public final class LocalStack {
       out.println("Endpoints written to " + eff.endpointsFile());
       return endpoints;
     } catch (RuntimeException e) {
-      log.warn("Stack startup failed; stopping what this call started", e);
+      // The caller reports the failure to the user; a stack trace here would bury that message.
+      log.warn("Stack startup failed; stopping what this call started");
+      log.debug("Stack startup failure", e);
       for (int i = undo.size() - 1; i >= 0; i--) {
         try {
           undo.get(i).run();

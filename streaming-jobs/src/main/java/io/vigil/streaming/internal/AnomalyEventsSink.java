@@ -16,9 +16,8 @@ import org.slf4j.LoggerFactory;
 /**
  * Writes each micro-batch of anomaly events to the Delta table and the Kafka anomalies topic.
  * foreachBatch alone is at-least-once, so both writes are made safe to repeat. The Delta append
- * carries {@code txnAppId} (stable per checkpoint) and {@code txnVersion} (the batch id): Delta
- * records the pair in the commit and skips a write whose version it has already seen, so a batch
- * replayed after a crash appends nothing, without the cost of a MERGE. Kafka has no such guard:
+ * names the query (an id stable per checkpoint) and the batch (see {@link BatchCommits}), so a
+ * batch replayed after a crash appends nothing, without the cost of a MERGE. Kafka has no such guard:
  * the resend is at-least-once, and consumers deduplicate on the deterministic event id (the
  * {@code vigil.event-id} header). Delta goes first: if Kafka fails, the retried batch skips Delta
  * and only resends to Kafka.
@@ -30,6 +29,7 @@ public final class AnomalyEventsSink implements VoidFunction2<Dataset<Row>, Long
   private final String tablePath;
   private final Map<String, String> kafkaOptions;
   private final String txnAppId;
+  private transient BatchCommits commits;
 
   /**
    * @param txnAppId identifies the writing query; must stay the same across restarts from one
@@ -50,24 +50,27 @@ public final class AnomalyEventsSink implements VoidFunction2<Dataset<Row>, Long
   @Override
   public void call(Dataset<Row> events, Long batchId) {
     // Two writes read the batch: cache it so the stateful step behind it is not computed twice.
+    if (commits == null) {
+      commits = new BatchCommits(txnAppId);
+    }
+    commits.begin(batchId);
     Dataset<Row> batch = events.persist();
     try {
       if (batch.isEmpty()) {
+        commits.end(batchId);
         return;
       }
       // No dropDuplicates: the watch calls each device once per batch and never emits one anomaly
-      // twice in a call, so a batch holds each id once; replays are caught by txnVersion (Delta) and
-      // the consumers' dedup (Kafka). Every extra Spark job here delays the next trigger.
-      AnomalyEventRows.toTable(batch).write().format("delta").mode("append")
-          .option("txnAppId", txnAppId)
-          .option("txnVersion", batchId)
-          .save(tablePath);
+      // twice in a call, so a batch holds each id once; replays are caught by the batch's commit
+      // marker (Delta) and the consumers' dedup (Kafka). Every extra Spark job here delays the next trigger.
+      commits.append(AnomalyEventRows.toTable(batch), tablePath, batchId);
       batch.select(
               col("device_id").cast("binary").as("key"),
               col("json").cast("binary").as("value"),
               array(struct(lit(KafkaHeaders.EVENT_ID).as("key"), col("event_id").cast("binary").as("value")))
                   .as("headers"))
           .write().format("kafka").options(kafkaOptions).save();
+      commits.end(batchId);
       LOG.info("Anomaly batch {} written to {} and topic {}", batchId, tablePath, kafkaOptions.get("topic"));
     } finally {
       batch.unpersist();

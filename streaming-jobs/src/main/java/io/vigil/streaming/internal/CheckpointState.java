@@ -17,8 +17,8 @@ import org.apache.spark.sql.SparkSession;
  * {@code <checkpoint>/vigil/}: the Delta transaction app id, and per-batch state files. It goes
  * through Hadoop's FileSystem, so it lives wherever the checkpoint does (local disk, HDFS, S3).
  *
- * <p>The app id belongs to the checkpoint, not to the job: Delta skips a write whose
- * (txnAppId, txnVersion=batchId) it has already committed, which makes a replayed batch after a
+ * <p>The app id belongs to the checkpoint, not to the job: a write whose (app id, batch id) a table
+ * has already committed is skipped (see {@link BatchCommits}), which makes a replayed batch after a
  * crash a no-op; a new checkpoint restarts batch ids at 0, so it must come with a new app id or
  * its first batches would be skipped as "already written".
  */

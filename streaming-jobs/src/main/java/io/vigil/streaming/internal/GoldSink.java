@@ -11,7 +11,6 @@ import java.util.Map;
 import org.apache.spark.api.java.function.VoidFunction2;
 import org.apache.spark.sql.Dataset;
 import org.apache.spark.sql.Row;
-import org.apache.spark.sql.RuntimeConfig;
 import org.apache.spark.sql.SparkSession;
 import org.apache.spark.storage.StorageLevel;
 import org.slf4j.Logger;
@@ -20,17 +19,15 @@ import org.slf4j.LoggerFactory;
 /**
  * The {@code gold} query's foreachBatch: new silver rows to gold_1m and gold_1h.
  *
- * <p>On restart from the same checkpoint Spark replays the unfinished batch; each MERGE runs as a
- * Delta idempotent transaction (app id of the checkpoint, version = batch id), so a table that
- * already merged the batch skips it and the other catches up: no window counts a reading twice.
+ * <p>On restart from the same checkpoint Spark replays the unfinished batch; each MERGE names the
+ * checkpoint's app id and the batch (see {@link BatchCommits}), so a table that already merged the
+ * batch skips it and the other catches up: no window counts a reading twice.
  * A new gold checkpoint re-reads all of silver, so the job empties both gold tables first (see
  * StreamingJob) and gold is rebuilt from silver.
  */
 public final class GoldSink implements VoidFunction2<Dataset<Row>, Long> {
   private static final long serialVersionUID = 1L;
   private static final Logger LOG = LoggerFactory.getLogger(GoldSink.class);
-  static final String TXN_APP_ID = "spark.databricks.delta.write.txnAppId";
-  static final String TXN_VERSION = "spark.databricks.delta.write.txnVersion";
 
   private final String gold1m;
   private final String gold1h;
@@ -38,7 +35,7 @@ public final class GoldSink implements VoidFunction2<Dataset<Row>, Long> {
   private final Map<String, Duration> overrides;
   private final String checkpoint;
   private final transient JobMetrics metrics;
-  private transient String appId;
+  private transient BatchCommits commits;
 
   public GoldSink(String gold1m, String gold1h, Duration defaultInterval, Map<String, Duration> overrides,
       String checkpoint, JobMetrics metrics) {
@@ -53,21 +50,22 @@ public final class GoldSink implements VoidFunction2<Dataset<Row>, Long> {
   @Override
   public void call(Dataset<Row> silverBatch, Long batchId) {
     SparkSession spark = silverBatch.sparkSession();
-    if (appId == null) {
-      appId = new CheckpointState(spark, checkpoint).appId().id();
+    if (commits == null) {
+      commits = new BatchCommits(new CheckpointState(spark, checkpoint).appId().id());
     }
+    commits.begin(batchId);
     Dataset<Row> batch = silverBatch.persist(StorageLevel.MEMORY_AND_DISK());
     try {
-      if (batch.isEmpty()) {
-        return;
+      if (!batch.isEmpty()) {
+        Map<String, Long> rows = new LinkedHashMap<>();
+        rows.put("gold_1m", mergeWindows(spark, batch, Duration.ofMinutes(1), gold1m, batchId));
+        rows.put("gold_1h", mergeWindows(spark, batch, Duration.ofHours(1), gold1h, batchId));
+        if (metrics != null) {
+          metrics.tableRows("gold", batchId, rows);
+        }
+        LOG.debug("gold batch {}: windows merged {}", batchId, rows);
       }
-      Map<String, Long> rows = new LinkedHashMap<>();
-      rows.put("gold_1m", mergeWindows(spark, batch, Duration.ofMinutes(1), gold1m, batchId));
-      rows.put("gold_1h", mergeWindows(spark, batch, Duration.ofHours(1), gold1h, batchId));
-      if (metrics != null) {
-        metrics.tableRows("gold", batchId, rows);
-      }
-      LOG.debug("gold batch {}: windows merged {}", batchId, rows);
+      commits.end(batchId);
     } finally {
       batch.unpersist();
     }
@@ -77,22 +75,16 @@ public final class GoldSink implements VoidFunction2<Dataset<Row>, Long> {
     // MERGE reads its source twice: cache the partials so both passes agree and aggregate once.
     Dataset<Row> partials = GoldBatch.partials(batch, length, GoldBatch.expectedInterval(defaultInterval, overrides))
         .persist(StorageLevel.MEMORY_AND_DISK());
-    // Streaming queries run on their own clone of the session, so these settings reach this
-    // query's MERGE only, never a concurrent query's writes.
-    RuntimeConfig conf = spark.conf();
     try {
       Row range = partials.agg(count(lit(1)), min("window_start")).first();
       long windows = range.getLong(0);
       if (windows == 0) {
         return 0;
       }
-      conf.set(TXN_APP_ID, appId);
-      conf.set(TXN_VERSION, Long.toString(batchId));
-      GoldBatch.merge(DeltaTable.forPath(spark, path), partials, GoldBatch.pruneFrom(range.getTimestamp(1), length));
+      commits.dml(spark, path, batchId, () -> GoldBatch.merge(DeltaTable.forPath(spark, path), partials,
+          GoldBatch.pruneFrom(range.getTimestamp(1), length)));
       return windows;
     } finally {
-      conf.unset(TXN_APP_ID);
-      conf.unset(TXN_VERSION);
       partials.unpersist();
     }
   }

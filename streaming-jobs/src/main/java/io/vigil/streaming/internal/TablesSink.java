@@ -17,8 +17,8 @@ import org.slf4j.LoggerFactory;
  * The {@code tables} query's foreachBatch: one Kafka read feeds bronze, quarantine, late_data and
  * silver.
  *
- * <p>Exactly once: every Delta append carries txnAppId (the checkpoint's app id) and
- * txnVersion = batch id, so when Spark replays a batch after a crash, each table that already
+ * <p>Exactly once: every Delta append names the checkpoint's app id and the batch id (see
+ * {@link BatchCommits}), so when Spark replays a batch after a crash, each table that already
  * committed it skips the write and the others catch up. The replay must split rows the same way,
  * so the watermarks it uses are those persisted after the batch before it, never its own.
  *
@@ -39,7 +39,7 @@ public final class TablesSink implements VoidFunction2<Dataset<Row>, Long> {
   private final long delayMs;
   private final String checkpoint;
   private final transient JobMetrics metrics;
-  private transient String appId;
+  private transient BatchCommits commits;
 
   public TablesSink(Paths paths, TelemetryParser parser, long delayMs, String checkpoint, JobMetrics metrics) {
     this.paths = paths;
@@ -53,9 +53,10 @@ public final class TablesSink implements VoidFunction2<Dataset<Row>, Long> {
   public void call(Dataset<Row> kafkaBatch, Long batchId) {
     SparkSession spark = kafkaBatch.sparkSession();
     CheckpointState state = new CheckpointState(spark, checkpoint);
-    if (appId == null) {
-      appId = state.appId().id();
+    if (commits == null) {
+      commits = new BatchCommits(state.appId().id());
     }
+    commits.begin(batchId);
     long ingestMs = System.currentTimeMillis();
     // Bronze and the parser both read the batch: kept once, so Kafka is read once.
     Dataset<Row> raw = kafkaBatch.persist(StorageLevel.MEMORY_AND_DISK());
@@ -89,6 +90,7 @@ public final class TablesSink implements VoidFunction2<Dataset<Row>, Long> {
       TablesBatch.nextWatermarks(previous, classified).coalesce(1).write().mode("overwrite")
           .parquet(state.batchDir(WATERMARKS, batchId).toString());
       state.deleteBefore(WATERMARKS, batchId - 1);
+      commits.end(batchId);
 
       Map<String, Long> rows = new LinkedHashMap<>();
       rows.put("bronze", summary.records());
@@ -113,9 +115,6 @@ public final class TablesSink implements VoidFunction2<Dataset<Row>, Long> {
   }
 
   private void append(Dataset<Row> rows, String path, long batchId) {
-    rows.write().format("delta").mode("append")
-        .option("txnAppId", appId)
-        .option("txnVersion", batchId)
-        .save(path);
+    commits.append(rows, path, batchId);
   }
 }
