@@ -23,11 +23,11 @@ public record FeatureSpec(int season, int lags, int profileSeasons, int horizon)
     }
     names.addAll(List.of("seasonal_lag_1", "seasonal_lag_2", "seasonal_profile",
         "rolling_mean_" + lags, "rolling_std_" + lags, "rolling_mean_" + season, "rolling_std_" + season,
-        "origin_deviation_from_profile", "origin_imputed", "imputed_in_lags", "missing_in_season"));
+        "origin_deviation_from_profile", "level_offset", "level_offset_one_season_before", "origin_imputed", "imputed_in_lags", "missing_in_season"));
     return names;
   }
 
   public int size() {
-    return 3 + lags + 11;
+    return 3 + lags + 13;
   }
 }

@@ -9,9 +9,14 @@ import java.util.List;
  * bucket contributes only its calendar position. Values are normalised ({@link Normaliser}) so one
  * model serves every series.
  *
- * <p>The model learns a correction to the seasonal profile (the label is the target's normalised
- * value minus the profile), so an untrained or uninformed model degrades to a seasonal mean, which
- * on noisy seasonal data is already better than seasonal naive.
+ * <p>The model learns a correction to a base forecast (the label is the target's normalised value
+ * minus the base). The base is the target's seasonal profile (the mean of its phase over the last P
+ * seasons) moved by the series' current level offset: the mean, over the last L buckets, of how far
+ * each sat from its own profile. The profile averages P seasons of noise where seasonal naive copies
+ * one (error about sqrt(1 + 1/P + 1/L) sigmas against sqrt(2)); the offset re-anchors it to where the
+ * series is now, so a trend, a drift or a level shift that the profile's older seasons lag behind
+ * does not bias it (under a linear trend the profile and the offset lag by the same amount and the
+ * base is unbiased). An untrained or uninformed model therefore degrades to that base.
  */
 public final class Features {
   private Features() {}
@@ -99,6 +104,12 @@ public final class Features {
     // How far the latest bucket sits from what its own phase usually is: a level shift or drift shows here.
     double originProfile = profile(z, t, t - 1, m, spec.profileSeasons());
     f[k++] = Double.isNaN(z[t]) || Double.isNaN(originProfile) ? 0 : z[t] - originProfile;
+    // The level offset the base applies, and the same a season earlier: their difference is how fast
+    // the series moves away from its shape (a drift), which the base alone does not extrapolate.
+    double offset = levelOffset(z, t, m, spec.profileSeasons(), lagsN);
+    double offsetBefore = t - m < 0 ? Double.NaN : levelOffset(z, t - m, m, spec.profileSeasons(), lagsN);
+    f[k++] = orElse(offset, 0);
+    f[k++] = orElse(offsetBefore, orElse(offset, 0));
     f[k++] = t >= 0 && s.imputed()[t] ? 1 : 0;
     f[k++] = imputedInLags;
     int missing = 0;
@@ -111,11 +122,16 @@ public final class Features {
     return f;
   }
 
-  /** What the model's output is added to: the target's seasonal profile, or the last season's mean. */
+  /**
+   * What the model's output is added to: the target's seasonal profile plus the current level
+   * offset ({@link #levelOffset}); the profile alone when no recent bucket has a profile of its own
+   * (less than a season of history before them); the last season's mean when the target has none.
+   */
   public static double base(FeatureSpec spec, double[] z, int t, int h) {
     double profile = profile(z, t + h, t, spec.season(), spec.profileSeasons());
     if (!Double.isNaN(profile)) {
-      return profile;
+      double offset = levelOffset(z, t, spec.season(), spec.profileSeasons(), spec.lags());
+      return Double.isNaN(offset) ? profile : profile + offset;
     }
     double seasonMean = mean(z, t - spec.season() + 1, t);
     return Double.isNaN(seasonMean) ? 0 : seasonMean;
@@ -142,6 +158,27 @@ public final class Features {
       }
     }
     return out;
+  }
+
+  /**
+   * Where the series sits against its usual shape at origin t: the mean over the last {@code lags}
+   * buckets {@code i <= t} of {@code z[i]} minus the profile of i's phase over the {@code seasons}
+   * seasons before i. NaN when no such bucket has both.
+   */
+  static double levelOffset(double[] z, int t, int m, int seasons, int lags) {
+    double sum = 0;
+    int n = 0;
+    for (int i = t; i > t - lags && i >= 0; i--) {
+      if (Double.isNaN(z[i])) {
+        continue;
+      }
+      double p = profile(z, i - m, i - m, m, seasons);
+      if (!Double.isNaN(p)) {
+        sum += z[i] - p;
+        n++;
+      }
+    }
+    return n == 0 ? Double.NaN : sum / n;
   }
 
   /** The latest index {@code <= t} in the same phase as {@code u} holding a value, or -1. */
