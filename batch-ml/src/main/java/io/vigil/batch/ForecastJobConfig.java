@@ -97,10 +97,12 @@ public final class ForecastJobConfig extends AbstractConfig {
           "Whether forecast runs use the registry's current model (falling back to the baselines per series"
               + " it cannot serve); false forecasts with the baselines only.")
       .define(MODEL_LAGS, Type.INT, 6, Validator.between(1, 1_000),
-          "Lags 1..L (in buckets) the model sees; also the short rolling window. The last L buckets before the"
-              + " origin must be present for the model to forecast a series.")
-      .define(MODEL_PROFILE_SEASONS, Type.INT, 4, Validator.between(1, 100),
-          "Seasons averaged into the seasonal profile feature (mean of the same phase in the last P seasons).")
+          "Lags 1..L (in buckets) the model sees; also the buckets whose deviation from their seasonal profile gives the"
+              + " current level offset the forecast starts from, and the short rolling window. The last L buckets before"
+              + " the origin must be present for the model to forecast a series.")
+      .define(MODEL_PROFILE_SEASONS, Type.INT, 7, Validator.between(1, 100),
+          "Seasons averaged into the seasonal profile the model's forecast starts from (mean of the same phase in the"
+              + " last P seasons, moved by the current level offset): more seasons average more noise away.")
       .define(MODEL_MAX_ITER, Type.INT, 40, Validator.between(1, 1_000),
           "Boosting iterations of the gradient-boosted trees.")
       .define(MODEL_MAX_DEPTH, Type.INT, 4, Validator.between(1, 30),

@@ -29,9 +29,10 @@ import java.util.Locale;
  *       any level-shift flag; so a spike inside a drift is still a spike;
  *   <li>level shift: the median of the raw values in the last {@code shiftWindow} (a duration)
  *       differs from the median of those in the window before it by at least {@code shiftSigmas}
- *       robust sigmas, each window holding at least {@code shiftMinReadings}. Durations rather than
- *       reading counts, so the test means the same for a series reporting every few seconds or every
- *       few minutes. Raw values, not residuals: the forecast catches up with a shift at the next
+ *       robust sigmas, each window holding at least {@code shiftMinReadings} (a series reporting too
+ *       slowly for that gets windows of {@code shiftMinReadings} of its typical intervals). Durations
+ *       rather than reading counts, so the test means the same for a series reporting every few
+ *       seconds or every few minutes. Raw values, not residuals: the forecast catches up with a shift at the next
  *       bucket, and a residual-based test would report that catch-up as a second, opposite shift. The
  *       windows are short so the season does not move the level much inside them. The event starts
  *       at the estimated onset: the first reading of the later window where the two differ most;
@@ -143,7 +144,13 @@ public final class SeriesScorer {
     int[] beforeFrom = new int[n];
     int[] afterFrom = new int[n];
     int[] testedAt = new int[n];
-    long wMicros = plan.shiftWindowMicros();
+    double[] cycleAt = new double[n];
+    // A series reporting too slowly for the configured window to hold shiftMinReadings gets windows that do:
+    // its own interval sets them. The season moves the level between two windows, the more so the longer
+    // they are; that movement, as the previous seasons show it, is taken out of the comparison.
+    double interval = typicalInterval(t);
+    long wMicros = interval > 0 ? Math.max(plan.shiftWindowMicros(), (long) Math.ceil(plan.shiftMinReadings() * interval))
+        : plan.shiftWindowMicros();
     for (int j = 0; j < n; j++) {
       int a = firstIndexAfter(t, t[j] - wMicros, j);
       int from = firstIndexAfter(t, t[j] - 2 * wMicros, a);
@@ -162,10 +169,13 @@ public final class SeriesScorer {
         beforeFrom[j] = beforeFrom[j - 1];
         afterFrom[j] = afterFrom[j - 1];
         shiftSize[j] = shiftSize[j - 1];
+        cycleAt[j] = cycleAt[j - 1];
         shift[j] = shift[j - 1];
         continue;
       }
-      double d = (RobustScale.median(v, a, j) - RobustScale.median(v, from, a - 1)) / scale.scale();
+      double cycle = cycleMovement(in.grid(), plan, t[j] - 3 * wMicros / 2, t[j] - wMicros / 2);
+      double d = (RobustScale.median(v, a, j) - RobustScale.median(v, from, a - 1) - cycle) / scale.scale();
+      cycleAt[j] = cycle;
       shiftSize[j] = d;
       shift[j] = Math.abs(d) >= plan.shiftSigmas();
     }
@@ -175,6 +185,8 @@ public final class SeriesScorer {
     boolean[] shifted = shift.clone();
     int[] shiftPeak = new int[n];
     int[] shiftOnset = new int[n];
+    boolean[] sameShift = new boolean[n];
+    int previousEnd = -1;
     for (int q = 0; q < n; q++) {
       if (!shift[q] || (q > 0 && shift[q - 1] && !gapBefore[q])) {
         continue;
@@ -192,9 +204,12 @@ public final class SeriesScorer {
           RobustScale.median(v, afterFrom[peak], last));
       shiftPeak[q] = peak;
       shiftOnset[q] = Math.min(onset, q);
+      // A run whose onset lies inside the previous run is the same shift, its flags interrupted for a few readings.
+      sameShift[q] = previousEnd >= 0 && shiftOnset[q] < previousEnd && !anyGap(gapBefore, previousEnd, q);
       for (int p = shiftOnset[q]; p < q; p++) {
         shifted[p] = true;
       }
+      previousEnd = end;
       q = end - 1;
     }
     // Neighbourhoods for the spike test: about one shift window of readings either side.
@@ -336,7 +351,7 @@ public final class SeriesScorer {
       for (int p = onset; p < end; p++) {
         kind[p] = kind[p] == null || !spike[p] ? AnomalyKind.LEVEL_SHIFT.name() : kind[p];
       }
-      if (q >= firstWindow) {
+      if (q >= firstWindow && !sameShift[q]) {
         // The event starts at the onset, which may lie in an earlier scoring window; only the window holding
         // the run's first flagged reading reports it, so reruns and consecutive windows agree.
         int last = testedAt[peak];
@@ -344,7 +359,8 @@ public final class SeriesScorer {
         int wa = last - afterFrom[peak] + 1;
         // The statistic is a difference of two medians: its standard error is 1.2533 * sqrt(1/wa + 1/wb) sigmas.
         double zStat = shiftSize[peak] / (1.2533 * Math.sqrt(1.0 / wa + 1.0 / wb));
-        double before = RobustScale.median(v, beforeFrom[peak], afterFrom[peak] - 1);
+        // Expected: where the earlier window's level would have moved with the cycle alone.
+        double before = RobustScale.median(v, beforeFrom[peak], afterFrom[peak] - 1) + cycleAt[peak];
         double after = RobustScale.median(v, afterFrom[peak], last);
         events.add(event(AnomalyKind.LEVEL_SHIFT, device, metric, t[onset], detectedAt, after, before,
             plan.score(zStat), version[bucketOf[q]], plan, String.format(Locale.ROOT,
@@ -445,6 +461,42 @@ public final class SeriesScorer {
       }
     }
     return at;
+  }
+
+  /** Seasons looked back over for the cycle's usual movement between the shift detector's windows. */
+  static final int CYCLE_SEASONS = 7;
+
+  /**
+   * How much the series usually moves from {@code fromMicros} to {@code toMicros} (the centres of the
+   * shift detector's windows) through its seasonal cycle: the median, over up to {@link #CYCLE_SEASONS}
+   * previous seasons, of the change of the bucket grid (linearly interpolated between bucket centres)
+   * between the same two times of that season. A median of per-season changes, so a step that
+   * happened between those times in one earlier season is not replayed as a shift today; 0 with fewer
+   * than three seasons to go by.
+   */
+  static double cycleMovement(SeriesHistory grid, ScorePlan plan, long fromMicros, long toMicros) {
+    long season = plan.season() * plan.bucketMicros();
+    double[] changes = new double[CYCLE_SEASONS];
+    int n = 0;
+    for (int k = 1; k <= CYCLE_SEASONS; k++) {
+      double a = gridAt(grid, fromMicros - k * season);
+      double b = gridAt(grid, toMicros - k * season);
+      if (!Double.isNaN(a) && !Double.isNaN(b)) {
+        changes[n++] = b - a;
+      }
+    }
+    return n < 3 ? 0 : RobustScale.median(Arrays.copyOf(changes, n));
+  }
+
+  /** The grid's value at a time, interpolated between the centres of the two buckets around it; NaN if either is missing. */
+  static double gridAt(SeriesHistory grid, long micros) {
+    double x = (double) micros / grid.bucketMicros() - 0.5 - grid.startIdx();
+    int i = (int) Math.floor(x);
+    if (!grid.present(i) || !grid.present(i + 1)) {
+      return Double.NaN;
+    }
+    double f = x - i;
+    return grid.y()[i] * (1 - f) + grid.y()[i + 1] * f;
   }
 
   /** The first index in {@code [0, limit]} whose time is after {@code micros}; {@code t} is sorted. */
