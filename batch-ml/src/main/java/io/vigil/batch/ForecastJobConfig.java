@@ -158,14 +158,14 @@ public final class ForecastJobConfig extends AbstractConfig {
           "Longest run of consecutive anomalous readings still reported as spikes (one SPIKE event per reading);"
               + " longer runs are level shifts, drift, or FORECAST_DEVIATION.")
       .define(SCORE_SHIFT_WINDOW, Type.DURATION, Duration.ofMinutes(20), Validator.positiveDuration(),
-          "Length of each of the level-shift detector's two adjacent windows (it compares their median values), so the"
-              + " test means the same whatever a series' reporting interval. Short, because the daily cycle moves the"
-              + " level inside long windows; it also sets how many neighbours a spike must stand out from.")
+          "Length of each of the level-shift detector's two adjacent windows (it compares their median values, less the"
+              + " movement the previous seasons show between the two), so the test means the same whatever a series'"
+              + " reporting interval. It also sets how many neighbours a spike must stand out from.")
       .define(SCORE_SHIFT_SIGMAS, Type.DOUBLE, 3.0, Validator.atLeast(0.1),
           "Smallest change of the median value, in robust sigmas of the residuals, reported as a level shift.")
       .define(SCORE_SHIFT_MIN_READINGS, Type.INT, 5, Validator.between(2, 10_000),
-          "Fewest readings each shift window needs for its median to count; a series reporting more slowly than "
-              + SCORE_SHIFT_WINDOW + " divided by this is left to the drift and deviation detectors.")
+          "Fewest readings each shift window holds: a series reporting more slowly than " + SCORE_SHIFT_WINDOW
+              + " divided by this gets windows of this many of its own (median) reading intervals instead.")
       .define(SCORE_DRIFT_BUCKETS, Type.INT, 6, Validator.between(2, 10_000),
           "Buckets the drift detector looks back over for a persistent bias of the residuals.")
       .define(SCORE_DRIFT_MIN_BUCKETS, Type.INT, 4, Validator.between(2, 10_000),
