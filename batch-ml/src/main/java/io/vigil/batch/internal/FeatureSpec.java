@@ -9,8 +9,8 @@ import java.util.List;
  * features it was trained on.
  *
  * @param season buckets per season (m): seasonal lags and the profile step back by it
- * @param lags lags 1..L of the origin; also the short rolling window
- * @param profileSeasons P: the seasonal profile is the mean of the same phase over the last P seasons
+ * @param lags lags 1..L of the origin; also the buckets the level offset averages, and the short rolling window
+ * @param profileSeasons P: the seasonal profile (the base's start) is the mean of the same phase over the last P seasons
  * @param horizon H the model was trained for (targets origin+1 .. origin+H)
  */
 public record FeatureSpec(int season, int lags, int profileSeasons, int horizon) implements Serializable {

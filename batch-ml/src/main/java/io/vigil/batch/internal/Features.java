@@ -16,7 +16,8 @@ import java.util.List;
  * one (on white noise its error is about sqrt(1 + 1/P + 1/L + 1/(PL)) sigmas against sqrt(2)); the offset re-anchors it to where the
  * series is now, so a trend, a drift or a level shift that the profile's older seasons lag behind
  * does not bias it (under a linear trend the profile and the offset lag by the same amount and the
- * base is unbiased). An untrained or uninformed model therefore degrades to that base.
+ * base is unbiased). An untrained or uninformed model therefore degrades to that base. The features
+ * the trees see are differences from the series' own expectation, never levels (see {@link #vector}).
  */
 public final class Features {
   private Features() {}
