@@ -88,6 +88,12 @@ public final class ForecastJob {
           meta.version(), meta.step(), config.step());
       return Optional.empty();
     }
+    if (!meta.featuresMatchThisVersion()) {
+      LOG.warn("Current model {} was trained on features {} but this Vigil computes {}; forecasting with the baselines"
+          + " until `vigil train` registers a new model", meta.version(), meta.features(),
+          meta.featureSpec() == null ? null : meta.featureSpec().names());
+      return Optional.empty();
+    }
     double intervalZ = meta.backtest() == null ? Double.NaN : meta.backtest().errorQuantileZ();
     return Optional.of(new SeriesForecasts.Model(registry.load(meta.version()), meta.modelType(), meta.version(), intervalZ));
   }

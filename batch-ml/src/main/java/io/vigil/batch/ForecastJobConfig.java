@@ -55,7 +55,7 @@ public final class ForecastJobConfig extends AbstractConfig {
   public static final String SCORE_SPIKE_MAX_RUN = "score.spike.max.run";
   public static final String SCORE_SHIFT_WINDOW = "score.shift.window";
   public static final String SCORE_SHIFT_SIGMAS = "score.shift.sigmas";
-  public static final String SCORE_SHIFT_MAX_SPAN = "score.shift.max.span";
+  public static final String SCORE_SHIFT_MIN_READINGS = "score.shift.min.readings";
   public static final String SCORE_DRIFT_BUCKETS = "score.drift.buckets";
   public static final String SCORE_DRIFT_MIN_BUCKETS = "score.drift.min.buckets";
   public static final String SCORE_DRIFT_Z = "score.drift.z";
@@ -97,10 +97,12 @@ public final class ForecastJobConfig extends AbstractConfig {
           "Whether forecast runs use the registry's current model (falling back to the baselines per series"
               + " it cannot serve); false forecasts with the baselines only.")
       .define(MODEL_LAGS, Type.INT, 6, Validator.between(1, 1_000),
-          "Lags 1..L (in buckets) the model sees; also the short rolling window. The last L buckets before the"
-              + " origin must be present for the model to forecast a series.")
-      .define(MODEL_PROFILE_SEASONS, Type.INT, 4, Validator.between(1, 100),
-          "Seasons averaged into the seasonal profile feature (mean of the same phase in the last P seasons).")
+          "Lags 1..L (in buckets) the model sees; also the buckets whose deviation from their seasonal profile gives the"
+              + " current level offset the forecast starts from, and the short rolling window. The last L buckets before"
+              + " the origin must be present for the model to forecast a series.")
+      .define(MODEL_PROFILE_SEASONS, Type.INT, 7, Validator.between(1, 100),
+          "Seasons averaged into the seasonal profile the model's forecast starts from (mean of the same phase in the"
+              + " last P seasons, moved by the current level offset): more seasons average more noise away.")
       .define(MODEL_MAX_ITER, Type.INT, 40, Validator.between(1, 1_000),
           "Boosting iterations of the gradient-boosted trees.")
       .define(MODEL_MAX_DEPTH, Type.INT, 4, Validator.between(1, 30),
@@ -155,13 +157,15 @@ public final class ForecastJobConfig extends AbstractConfig {
       .define(SCORE_SPIKE_MAX_RUN, Type.INT, 2, Validator.between(1, 1_000),
           "Longest run of consecutive anomalous readings still reported as spikes (one SPIKE event per reading);"
               + " longer runs are level shifts, drift, or FORECAST_DEVIATION.")
-      .define(SCORE_SHIFT_WINDOW, Type.INT, 10, Validator.between(2, 10_000),
-          "Readings in each of the level-shift detector's two adjacent windows (the medians of which it compares).")
+      .define(SCORE_SHIFT_WINDOW, Type.DURATION, Duration.ofMinutes(20), Validator.positiveDuration(),
+          "Length of each of the level-shift detector's two adjacent windows (it compares their median values, less the"
+              + " movement the previous seasons show between the two), so the test means the same whatever a series'"
+              + " reporting interval. It also sets how many neighbours a spike must stand out from.")
       .define(SCORE_SHIFT_SIGMAS, Type.DOUBLE, 3.0, Validator.atLeast(0.1),
           "Smallest change of the median value, in robust sigmas of the residuals, reported as a level shift.")
-      .define(SCORE_SHIFT_MAX_SPAN, Type.DURATION, Duration.ofMinutes(15), Validator.positiveDuration(),
-          "Longest time the shift detector's two windows may span; longer and the daily cycle itself moves the median,"
-              + " so slowly reporting series are left to the drift and deviation detectors.")
+      .define(SCORE_SHIFT_MIN_READINGS, Type.INT, 5, Validator.between(2, 10_000),
+          "Fewest readings each shift window holds: a series reporting more slowly than " + SCORE_SHIFT_WINDOW
+              + " divided by this gets windows of this many of its own (median) reading intervals instead.")
       .define(SCORE_DRIFT_BUCKETS, Type.INT, 6, Validator.between(2, 10_000),
           "Buckets the drift detector looks back over for a persistent bias of the residuals.")
       .define(SCORE_DRIFT_MIN_BUCKETS, Type.INT, 4, Validator.between(2, 10_000),
@@ -257,16 +261,16 @@ public final class ForecastJobConfig extends AbstractConfig {
     return getInt(SCORE_SPIKE_MAX_RUN);
   }
 
-  public int scoreShiftWindow() {
-    return getInt(SCORE_SHIFT_WINDOW);
+  public Duration scoreShiftWindow() {
+    return getDuration(SCORE_SHIFT_WINDOW);
   }
 
   public double scoreShiftSigmas() {
     return getDouble(SCORE_SHIFT_SIGMAS);
   }
 
-  public Duration scoreShiftMaxSpan() {
-    return getDuration(SCORE_SHIFT_MAX_SPAN);
+  public int scoreShiftMinReadings() {
+    return getInt(SCORE_SHIFT_MIN_READINGS);
   }
 
   public int scoreDriftBuckets() {

@@ -136,7 +136,7 @@ public final class ForecastTraining {
   private static OptionalDouble rescoreCurrent(ModelRegistry registry, ModelMetadata candidate, Dataset<Row> series,
       ForecastPlan plan, Backtest.Spec spec, Backtest.Summary candidateSummary) {
     Optional<ModelMetadata> current = registry.current();
-    if (current.isEmpty() || !current.get().step().equals(candidate.step())
+    if (current.isEmpty() || !current.get().step().equals(candidate.step()) || !current.get().featuresMatchThisVersion()
         || Instant.parse(current.get().trainedTo()).isAfter(Instant.parse(candidate.backtestFrom()))) {
       return OptionalDouble.empty();
     }

@@ -32,4 +32,15 @@ public record ModelMetadata(
     Map<String, String> params,
     String paramsHash,
     Backtest.Summary backtest,
-    List<Backtest.SeriesScore> backtestSeries) {}
+    List<Backtest.SeriesScore> backtestSeries) {
+
+  /**
+   * Whether this Vigil computes the features the model was trained on: the feature names saved with
+   * it match the ones its feature spec gives now. A model saved by a Vigil whose features differ
+   * would be fed vectors it was not trained on, so it is not used (the baselines stand in) until a
+   * model is trained again.
+   */
+  public boolean featuresMatchThisVersion() {
+    return featureSpec != null && featureSpec.names().equals(features);
+  }
+}

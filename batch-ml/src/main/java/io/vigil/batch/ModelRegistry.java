@@ -204,7 +204,8 @@ public final class ModelRegistry {
   /**
    * The promotion rule: a candidate becomes current only if its backtest relMASE is finite, below
    * {@code maxRelMase} (1.0: it beats seasonal naive) and below the current model's. The current
-   * model's figure is, in order of preference: re-scored on the candidate's window
+   * model's figure is, in order of preference (a current model whose features this version no longer
+   * computes is unusable and is replaced by any candidate that beats seasonal naive): re-scored on the candidate's window
    * ({@code currentOnSameWindow}), its stored figure when its backtest window was the same, or
    * its stored figure on its own window.
    */
@@ -226,6 +227,12 @@ public final class ModelRegistry {
       return new Promotion(true, v, v, String.format("first model; relMASE %.4f < %.4f", rel, maxRelMase));
     }
     ModelMetadata c = current.get();
+    if (!c.featuresMatchThisVersion()) {
+      // The current model cannot be used any more (forecasting falls back to the baselines), so any model
+      // that beats seasonal naive is better than what runs now.
+      return new Promotion(true, v, v, String.format("relMASE %.4f < %.4f; current %s was trained on features this"
+          + " version no longer computes", rel, maxRelMase, cur));
+    }
     double currentRel;
     String basis;
     if (currentOnSameWindow.isPresent()) {

@@ -57,7 +57,7 @@ public final class ScoreJob {
     return new ScorePlan(asOfMicros, windowStart, windowStart - config.scoreHistory().toNanos() / 1_000,
         config.step().toNanos() / 1_000, config.seasonLength(), config.historyBuckets(), config.scoreThreshold(),
         config.scoreCriticalThreshold(), config.scoreMaxLog10p(), config.scoreMinHistoryPoints(), config.scoreSpikeMaxRun(),
-        config.scoreShiftWindow(), config.scoreShiftSigmas(), config.scoreShiftMaxSpan().toNanos() / 1_000,
+        config.scoreShiftWindow().toNanos() / 1_000, config.scoreShiftSigmas(), config.scoreShiftMinReadings(),
         config.scoreDriftBuckets(), config.scoreDriftMinBuckets(), config.scoreDriftZ(), config.scoreDriftAgreement(), config.scoreDriftSigmas(),
         config.scoreGapFactor(), config.scoreScaleFloorRelative(), config.scoreScaleFloorAbsolute());
   }

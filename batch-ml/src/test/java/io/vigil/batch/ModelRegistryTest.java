@@ -66,6 +66,26 @@ class ModelRegistryTest {
   }
 
   @Test
+  void aCurrentModelTrainedOnFeaturesThisVersionNoLongerComputesIsReplacedByAnyModelThatBeatsSeasonalNaive() {
+    ModelMetadata fresh = meta("gbt-old", 0.70);
+    // As a Vigil with other features saved it: the names stored differ from what its spec gives now.
+    ModelMetadata stale = new ModelMetadata(fresh.version(), fresh.modelType(), fresh.asOf(), fresh.createdAt(), fresh.trainedFrom(),
+        fresh.trainedTo(), fresh.backtestFrom(), fresh.backtestTo(), fresh.resolution(), fresh.step(), fresh.trainingRows(),
+        fresh.featureSpec(), List.of("horizon", "lag_1", "seasonal_lag_1"), fresh.params(), fresh.paramsHash(), fresh.backtest(),
+        fresh.backtestSeries());
+    assertThat(fresh.featuresMatchThisVersion()).isTrue();
+    assertThat(stale.featuresMatchThisVersion()).isFalse();
+
+    ModelRegistry.Promotion p = ModelRegistry.decide(meta("gbt-new", 0.80), Optional.of(stale), 1.0, OptionalDouble.empty());
+    assertThat(p.promoted()).as(p.reason()).isTrue();
+    assertThat(p.reason()).contains("no longer computes");
+    // Still not one that loses to seasonal naive.
+    assertThat(ModelRegistry.decide(meta("gbt-new", 1.10), Optional.of(stale), 1.0, OptionalDouble.empty()).promoted()).isFalse();
+    // A current model this version can serve keeps its place against a worse candidate.
+    assertThat(ModelRegistry.decide(meta("gbt-new", 0.80), Optional.of(fresh), 1.0, OptionalDouble.empty()).promoted()).isFalse();
+  }
+
+  @Test
   void theCurrentModelReScoredOnTheSameWindowIsPreferredToItsStoredFigure() {
     ModelMetadata current = meta("gbt-old", 0.95, "2026-11-08T00:00:00Z", "2026-11-15T00:00:00Z");
 

@@ -9,9 +9,15 @@ import java.util.List;
  * bucket contributes only its calendar position. Values are normalised ({@link Normaliser}) so one
  * model serves every series.
  *
- * <p>The model learns a correction to the seasonal profile (the label is the target's normalised
- * value minus the profile), so an untrained or uninformed model degrades to a seasonal mean, which
- * on noisy seasonal data is already better than seasonal naive.
+ * <p>The model learns a correction to a base forecast (the label is the target's normalised value
+ * minus the base). The base is the target's seasonal profile (the mean of its phase over the last P
+ * seasons) moved by the series' current level offset: the mean, over the last L buckets, of how far
+ * each sat from its own profile. The profile averages P seasons of noise where seasonal naive copies
+ * one (on white noise its error is about sqrt(1 + 1/P + 1/L + 1/(PL)) sigmas against sqrt(2)); the offset re-anchors it to where the
+ * series is now, so a trend, a drift or a level shift that the profile's older seasons lag behind
+ * does not bias it (under a linear trend the profile and the offset lag by the same amount and the
+ * base is unbiased). An untrained or uninformed model therefore degrades to that base. The features
+ * the trees see are differences from the series' own expectation, never levels (see {@link #vector}).
  */
 public final class Features {
   private Features() {}
@@ -68,37 +74,40 @@ public final class Features {
   public static double[] vector(FeatureSpec spec, SeriesHistory s, double[] z, int t, int h) {
     int m = spec.season();
     int lagsN = spec.lags();
+    int seasons = spec.profileSeasons();
     int u = t + h;
     double[] f = new double[spec.size()];
-    double seasonMean = mean(z, t - m + 1, t);
-    double fallback = Double.isNaN(seasonMean) ? 0 : seasonMean;
     int k = 0;
     f[k++] = h;
     long targetMicros = s.bucketStartMicros(u);
     f[k++] = Math.floorMod(Math.floorDiv(targetMicros, 3_600_000_000L), 24L);
     // 1970-01-01 was a Thursday; 0 is Monday.
     f[k++] = Math.floorMod(Math.floorDiv(targetMicros, 86_400_000_000L) + 3, 7L);
+    // Every value feature is a difference from the series' own expectation, never a level: a level the
+    // training data never reached (after a shift, along a drift) then reads like any other, where trees
+    // fed levels would apply whatever they learned at the edge of their range.
+    double offset = orElse(levelOffset(z, t, m, seasons, lagsN), 0);
     int imputedInLags = 0;
     for (int lag = 1; lag <= lagsN; lag++) {
       int i = t - lag + 1;
-      f[k++] = orElse(at(z, i, t), fallback);
+      double own = i < 0 ? Double.NaN : profile(z, i - m, i - m, m, seasons);
+      f[k++] = Double.isNaN(at(z, i, t)) || Double.isNaN(own) ? 0 : z[i] - own - offset;
       if (i >= 0 && i <= t && s.imputed()[i]) {
         imputedInLags++;
       }
     }
     int sn1 = samePhaseAtOrBefore(z, u, t, m);
     int sn2 = sn1 < 0 ? -1 : samePhaseAtOrBefore(z, sn1 - m, t, m);
-    double profile = profile(z, u, t, m, spec.profileSeasons());
-    f[k++] = sn1 < 0 ? fallback : z[sn1];
-    f[k++] = sn2 < 0 ? orElse(sn1 < 0 ? Double.NaN : z[sn1], fallback) : z[sn2];
-    f[k++] = orElse(profile, fallback);
-    f[k++] = orElse(mean(z, t - lagsN + 1, t), fallback);
+    double profile = profile(z, u, t, m, seasons);
+    f[k++] = sn1 < 0 || Double.isNaN(profile) ? 0 : z[sn1] - profile;
+    f[k++] = sn2 < 0 || Double.isNaN(profile) ? 0 : z[sn2] - profile;
+    double originProfile = profile(z, t, t - 1, m, seasons);
+    f[k++] = Double.isNaN(profile) || Double.isNaN(originProfile) ? 0 : profile - originProfile;
     f[k++] = orElse(std(z, t - lagsN + 1, t), 0);
-    f[k++] = fallback;
     f[k++] = orElse(std(z, t - m + 1, t), 0);
-    // How far the latest bucket sits from what its own phase usually is: a level shift or drift shows here.
-    double originProfile = profile(z, t, t - 1, m, spec.profileSeasons());
-    f[k++] = Double.isNaN(z[t]) || Double.isNaN(originProfile) ? 0 : z[t] - originProfile;
+    // How the level offset moved over the last season: a drift the base does not extrapolate shows here.
+    double offsetBefore = t - m < 0 ? Double.NaN : levelOffset(z, t - m, m, seasons, lagsN);
+    f[k++] = Double.isNaN(offsetBefore) ? 0 : offset - offsetBefore;
     f[k++] = t >= 0 && s.imputed()[t] ? 1 : 0;
     f[k++] = imputedInLags;
     int missing = 0;
@@ -111,11 +120,16 @@ public final class Features {
     return f;
   }
 
-  /** What the model's output is added to: the target's seasonal profile, or the last season's mean. */
+  /**
+   * What the model's output is added to: the target's seasonal profile plus the current level
+   * offset ({@link #levelOffset}); the profile alone when no recent bucket has a profile of its own
+   * (less than a season of history before them); the last season's mean when the target has none.
+   */
   public static double base(FeatureSpec spec, double[] z, int t, int h) {
     double profile = profile(z, t + h, t, spec.season(), spec.profileSeasons());
     if (!Double.isNaN(profile)) {
-      return profile;
+      double offset = levelOffset(z, t, spec.season(), spec.profileSeasons(), spec.lags());
+      return Double.isNaN(offset) ? profile : profile + offset;
     }
     double seasonMean = mean(z, t - spec.season() + 1, t);
     return Double.isNaN(seasonMean) ? 0 : seasonMean;
@@ -127,6 +141,42 @@ public final class Features {
    * {@code norm}, which the caller fits on the training window only.
    */
   public static List<Example> examples(SeriesHistory s, FeatureSpec spec, Normaliser norm, int lastTarget, int stride) {
+    return winsorised(rawExamples(s, spec, norm, lastTarget, stride));
+  }
+
+  /** Labels further than this many robust sigmas from the series' median label are clipped to it. */
+  static final double LABEL_CLIP_SIGMAS = 5;
+
+  /**
+   * The examples with their labels clipped to the series' median label plus or minus
+   * {@link #LABEL_CLIP_SIGMAS} robust sigmas (MAD). The history a model learns from holds faults (a level
+   * shift leaves a day of huge labels until the seasons catch up, a spike two); squared loss would let
+   * those few rows set the trees' corrections for every series, where the clipped rows still say which
+   * way the error went.
+   */
+  static List<Example> winsorised(List<Example> examples) {
+    if (examples.size() < 3) {
+      return examples;
+    }
+    double[] labels = examples.stream().mapToDouble(Example::label).toArray();
+    double median = Normaliser.median(labels);
+    double[] dev = new double[labels.length];
+    for (int i = 0; i < labels.length; i++) {
+      dev[i] = Math.abs(labels[i] - median);
+    }
+    double bound = LABEL_CLIP_SIGMAS * 1.4826 * Normaliser.median(dev);
+    if (!(bound > 0)) {
+      return examples;
+    }
+    List<Example> out = new ArrayList<>(examples.size());
+    for (Example e : examples) {
+      double clipped = Math.max(median - bound, Math.min(median + bound, e.label()));
+      out.add(clipped == e.label() ? e : new Example(e.origin(), e.horizon(), e.features(), clipped));
+    }
+    return out;
+  }
+
+  private static List<Example> rawExamples(SeriesHistory s, FeatureSpec spec, Normaliser norm, int lastTarget, int stride) {
     List<Example> out = new ArrayList<>();
     double[] z = normalised(s, norm, lastTarget);
     double[] labelsZ = z; // the target u <= lastTarget is inside the normalised part
@@ -142,6 +192,27 @@ public final class Features {
       }
     }
     return out;
+  }
+
+  /**
+   * Where the series sits against its usual shape at origin t: the mean over the last {@code lags}
+   * buckets {@code i <= t} of {@code z[i]} minus the profile of i's phase over the {@code seasons}
+   * seasons before i. NaN when no such bucket has both.
+   */
+  static double levelOffset(double[] z, int t, int m, int seasons, int lags) {
+    double sum = 0;
+    int n = 0;
+    for (int i = t; i > t - lags && i >= 0; i--) {
+      if (Double.isNaN(z[i])) {
+        continue;
+      }
+      double p = profile(z, i - m, i - m, m, seasons);
+      if (!Double.isNaN(p)) {
+        sum += z[i] - p;
+        n++;
+      }
+    }
+    return n == 0 ? Double.NaN : sum / n;
   }
 
   /** The latest index {@code <= t} in the same phase as {@code u} holding a value, or -1. */

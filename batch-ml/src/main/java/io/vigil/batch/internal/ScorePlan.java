@@ -13,9 +13,9 @@ import java.io.Serializable;
  * @param maxLog10p see {@link ScoreCalibration}
  * @param minHistoryPoints fewest finite history residuals a series needs to be scored
  * @param spikeMaxRun longest run of consecutive anomalous readings still called spikes
- * @param shiftWindow readings in each half of the level-shift detector's two windows
+ * @param shiftWindowMicros length of each of the level-shift detector's two adjacent windows
  * @param shiftSigmas smallest change of the median, in robust sigmas, called a level shift
- * @param shiftMaxSpanMicros longest time the two windows may span (beyond it, the season moves the level)
+ * @param shiftMinReadings fewest readings each of those windows needs
  * @param driftBuckets buckets the drift detector looks back over
  * @param driftMinBuckets fewest present buckets it needs there
  * @param driftZ significance (z of the median bucket residual) a persistent bias needs to be drift
@@ -37,9 +37,9 @@ public record ScorePlan(
     double maxLog10p,
     int minHistoryPoints,
     int spikeMaxRun,
-    int shiftWindow,
+    long shiftWindowMicros,
     double shiftSigmas,
-    long shiftMaxSpanMicros,
+    int shiftMinReadings,
     int driftBuckets,
     int driftMinBuckets,
     double driftZ,

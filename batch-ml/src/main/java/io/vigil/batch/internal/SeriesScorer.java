@@ -24,14 +24,18 @@ import java.util.Locale;
  * (4) detectors:
  * <ul>
  *   <li>spike: a reading over the threshold that also stands out from the median z of its
- *       {@code shiftWindow} neighbours either side by the threshold's |z|, in a run of at most
+ *       neighbours either side (one shift window's worth of readings) by the threshold's |z|, in a run of at most
  *       {@code spikeMaxRun} anomalous readings or, inside a longer run, in a drifting bucket away from
  *       any level-shift flag; so a spike inside a drift is still a spike;
- *   <li>level shift: the median of the last {@code shiftWindow} raw values differs from the median
- *       of the {@code shiftWindow} before them by at least {@code shiftSigmas} robust sigmas. Raw
- *       values, not residuals: the forecast catches up with a shift at the next bucket, and a
- *       residual-based test would report that catch-up as a second, opposite shift. The windows
- *       must be short ({@code shiftMaxSpan}) so the season does not move the level inside them;
+ *   <li>level shift: the median of the raw values in the last {@code shiftWindow} (a duration)
+ *       differs from the median of those in the window before it by at least {@code shiftSigmas}
+ *       robust sigmas, each window holding at least {@code shiftMinReadings} (a series reporting too
+ *       slowly for that gets windows of {@code shiftMinReadings} of its typical intervals). Durations
+ *       rather than reading counts, so the test means the same for a series reporting every few
+ *       seconds or every few minutes. Raw values, not residuals: the forecast catches up with a shift at the next
+ *       bucket, and a residual-based test would report that catch-up as a second, opposite shift. The
+ *       windows are short so the season does not move the level much inside them. The event starts
+ *       at the estimated onset: the first reading of the later window where the two differ most;
  *   <li>drift: against a forecaster that follows the level, a slow trend shows as a persistent
  *       bias of the residuals rather than a slope, so per bucket the median residual is scaled by
  *       the history's bucket-level spread, and a bucket is drifting when the median of the last
@@ -55,6 +59,8 @@ public final class SeriesScorer {
   public static final String NO_FORECAST = "NO_FORECAST";
   public static final String INSUFFICIENT_HISTORY = "INSUFFICIENT_HISTORY";
   public static final String SEASONAL_NAIVE = BaselineForecaster.SEASONAL_NAIVE;
+  /** How often per window length the level-shift test runs on a series with many readings per window. */
+  static final int SHIFT_TESTS_PER_WINDOW = 20;
 
   /**
    * One series' inputs: its buckets on the plan's grid ({@code grid.startIdx() == contextStartIdx})
@@ -132,19 +138,82 @@ public final class SeriesScorer {
     // Gaps: no run and no detector window continues across one.
     boolean[] gapBefore = gaps(t, plan.gapFactor());
 
-    // (4a) level shift on raw values.
+    // (4a) level shift on raw values, over two adjacent windows of fixed duration ending at each reading.
     boolean[] shift = new boolean[n];
     double[] shiftSize = new double[n];
-    int w = plan.shiftWindow();
-    for (int j = 2 * w - 1; j < n; j++) {
-      int from = j - 2 * w + 1;
-      if (t[j] - t[from] > plan.shiftMaxSpanMicros() || anyGap(gapBefore, from + 1, j)) {
+    int[] beforeFrom = new int[n];
+    int[] afterFrom = new int[n];
+    int[] testedAt = new int[n];
+    double[] cycleAt = new double[n];
+    // A series reporting too slowly for the configured window to hold shiftMinReadings gets windows that do:
+    // its own interval sets them. The season moves the level between two windows, the more so the longer
+    // they are; that movement, as the previous seasons show it, is taken out of the comparison.
+    double interval = typicalInterval(t);
+    long wMicros = interval > 0 ? Math.max(plan.shiftWindowMicros(), (long) Math.ceil(plan.shiftMinReadings() * interval))
+        : plan.shiftWindowMicros();
+    for (int j = 0; j < n; j++) {
+      int a = firstIndexAfter(t, t[j] - wMicros, j);
+      int from = firstIndexAfter(t, t[j] - 2 * wMicros, a);
+      beforeFrom[j] = from;
+      afterFrom[j] = a;
+      testedAt[j] = j;
+      if (j - a + 1 < plan.shiftMinReadings() || a - from < plan.shiftMinReadings() || anyGap(gapBefore, from + 1, j)) {
         continue;
       }
-      double d = (RobustScale.median(v, j - w + 1, j) - RobustScale.median(v, from, j - w)) / scale.scale();
+      // A fast-reporting series holds thousands of readings per window: test about SHIFT_TESTS_PER_WINDOW times per
+      // window and carry the result between, so the cost stays linear in the readings (the onset is then
+      // placed at the reading by onset()).
+      int stride = Math.max(1, (j - from + 1) / SHIFT_TESTS_PER_WINDOW);
+      if (stride > 1 && j % stride != 0 && j > 0 && testedAt[j - 1] >= from && !gapBefore[j]) {
+        testedAt[j] = testedAt[j - 1];
+        beforeFrom[j] = beforeFrom[j - 1];
+        afterFrom[j] = afterFrom[j - 1];
+        shiftSize[j] = shiftSize[j - 1];
+        cycleAt[j] = cycleAt[j - 1];
+        shift[j] = shift[j - 1];
+        continue;
+      }
+      double cycle = cycleMovement(in.grid(), plan, t[j] - 3 * wMicros / 2, t[j] - wMicros / 2);
+      double d = (RobustScale.median(v, a, j) - RobustScale.median(v, from, a - 1) - cycle) / scale.scale();
+      cycleAt[j] = cycle;
       shiftSize[j] = d;
       shift[j] = Math.abs(d) >= plan.shiftSigmas();
     }
+    // Each run of shift flags gets its peak (where the windows differ most) and the onset placed inside the
+    // peak's windows. The readings from the onset on are the shift's, including those before the detector could
+    // tell (half a window): an anomalous run they start is the shift, not a deviation or spikes of its own.
+    boolean[] shifted = shift.clone();
+    int[] shiftPeak = new int[n];
+    int[] shiftOnset = new int[n];
+    boolean[] sameShift = new boolean[n];
+    int previousEnd = -1;
+    for (int q = 0; q < n; q++) {
+      if (!shift[q] || (q > 0 && shift[q - 1] && !gapBefore[q])) {
+        continue;
+      }
+      int end = q + 1;
+      while (end < n && shift[end] && !gapBefore[end]) {
+        end++;
+      }
+      int peak = q;
+      for (int p = q; p < end; p++) {
+        peak = Math.abs(shiftSize[p]) > Math.abs(shiftSize[peak]) ? p : peak;
+      }
+      int last = testedAt[peak];
+      int onset = onset(v, beforeFrom[peak], last, RobustScale.median(v, beforeFrom[peak], afterFrom[peak] - 1),
+          RobustScale.median(v, afterFrom[peak], last));
+      shiftPeak[q] = peak;
+      shiftOnset[q] = Math.min(onset, q);
+      // A run whose onset lies inside the previous run is the same shift, its flags interrupted for a few readings.
+      sameShift[q] = previousEnd >= 0 && shiftOnset[q] < previousEnd && !anyGap(gapBefore, previousEnd, q);
+      for (int p = shiftOnset[q]; p < q; p++) {
+        shifted[p] = true;
+      }
+      previousEnd = end;
+      q = end - 1;
+    }
+    // Neighbourhoods for the spike test: about one shift window of readings either side.
+    int w = neighbours(t, wMicros, plan.shiftMinReadings());
 
     // (4b) drift on bucket residuals.
     double[] e = new double[targets];
@@ -163,7 +232,7 @@ public final class SeriesScorer {
           e[k] = RobustScale.median(Arrays.copyOfRange(r, j, end));
           firstTime[k] = t[j];
           for (int q = j; q < end; q++) {
-            shiftInBucket[k] |= shift[q];
+            shiftInBucket[k] |= shifted[q];
           }
         }
         j = end;
@@ -182,14 +251,14 @@ public final class SeriesScorer {
           continue;
         }
         List<Double> ws = new ArrayList<>();
-        boolean shifted = false;
+        boolean shiftAmong = false;
         for (int q = k - plan.driftBuckets() + 1; q <= k; q++) {
           if (Double.isFinite(e[q])) {
             ws.add(bucketScale.z(e[q]));
           }
-          shifted |= shiftInBucket[q];
+          shiftAmong |= shiftInBucket[q];
         }
-        if (ws.size() < plan.driftMinBuckets() || shifted) {
+        if (ws.size() < plan.driftMinBuckets() || shiftAmong) {
           continue;
         }
         double[] wz = ws.stream().mapToDouble(Double::doubleValue).toArray();
@@ -230,12 +299,12 @@ public final class SeriesScorer {
       boolean shortRun = end - j <= plan.spikeMaxRun();
       for (int q = j; q < end; q++) {
         boolean standsOut = Math.abs(z[q] - neighbourMedian(z, gapBefore, q, w)) >= spikeZ;
-        spike[q] = standsOut && (shortRun || (drift[q] && !anyFlag(shift, gapBefore, q, w)));
+        spike[q] = standsOut && !shifted[q] && (shortRun || (drift[q] && !anyFlag(shifted, gapBefore, q, w)));
       }
       boolean covered = false;
       int peak = -1;
       for (int q = j; q < end; q++) {
-        covered |= shift[q] || drift[q];
+        covered |= shifted[q] || drift[q];
         if (spike[q]) {
           kind[q] = AnomalyKind.SPIKE.name();
           if (q >= firstWindow) {
@@ -268,7 +337,7 @@ public final class SeriesScorer {
       j = end;
     }
 
-    // Level-shift runs.
+    // Level-shift runs, from their onset.
     for (int q = 0; q < n; q++) {
       if (!shift[q] || (q > 0 && shift[q - 1] && !gapBefore[q])) {
         continue;
@@ -277,22 +346,28 @@ public final class SeriesScorer {
       while (end < n && shift[end] && !gapBefore[end]) {
         end++;
       }
-      int peak = q;
-      for (int p = q; p < end; p++) {
+      int peak = shiftPeak[q];
+      int onset = shiftOnset[q];
+      for (int p = onset; p < end; p++) {
         kind[p] = kind[p] == null || !spike[p] ? AnomalyKind.LEVEL_SHIFT.name() : kind[p];
-        peak = Math.abs(shiftSize[p]) > Math.abs(shiftSize[peak]) ? p : peak;
       }
-      if (q >= firstWindow) {
-        // The detector's statistic is a difference of two medians of w readings: its standard error is 1.2533 * sqrt(2 / w) sigmas.
-        double zStat = shiftSize[peak] / (1.2533 * Math.sqrt(2.0 / w));
-        // Where the two windows differ most, each holds one side of the step.
-        double before = RobustScale.median(v, peak - 2 * w + 1, peak - w);
-        double after = RobustScale.median(v, peak - w + 1, peak);
-        events.add(event(AnomalyKind.LEVEL_SHIFT, device, metric, t[q], detectedAt, after, before,
+      if (q >= firstWindow && !sameShift[q]) {
+        // The event starts at the onset, which may lie in an earlier scoring window; only the window holding
+        // the run's first flagged reading reports it, so reruns and consecutive windows agree.
+        int last = testedAt[peak];
+        int wb = afterFrom[peak] - beforeFrom[peak];
+        int wa = last - afterFrom[peak] + 1;
+        // The statistic is a difference of two medians: its standard error is 1.2533 * sqrt(1/wa + 1/wb) sigmas.
+        double zStat = shiftSize[peak] / (1.2533 * Math.sqrt(1.0 / wa + 1.0 / wb));
+        // Expected: where the earlier window's level would have moved with the cycle alone.
+        double before = RobustScale.median(v, beforeFrom[peak], afterFrom[peak] - 1) + cycleAt[peak];
+        double after = RobustScale.median(v, afterFrom[peak], last);
+        events.add(event(AnomalyKind.LEVEL_SHIFT, device, metric, t[onset], detectedAt, after, before,
             plan.score(zStat), version[bucketOf[q]], plan, String.format(Locale.ROOT,
                 "Level shift on %s/%s: from about %s to about %s (%.1f robust sigmas)", device, metric, num(before),
                 num(after), shiftSize[peak]))
-            .attribute("shift_sigmas", round(shiftSize[peak])).attribute("window_readings", w)
+            .attribute("shift_sigmas", round(shiftSize[peak])).attribute("window_readings_before", wb)
+            .attribute("window_readings_after", wa).attribute("flagged_from", instant(t[q]))
             .attribute("scale", round(scale.scale())).build());
       }
       q = end - 1;
@@ -333,7 +408,7 @@ public final class SeriesScorer {
       int k = bucketOf[q];
       String status = Double.isFinite(r[q]) ? SCORED : NO_FORECAST;
       out.add(new ScoredReading(t[q], v[q], at(forecast, k), at(method, k), at(version, k), r[q], z[q], s[q], over[q],
-          spike[q], shift[q], drift[q], kind[q], status, scale.center(), scale.scale()));
+          spike[q], shifted[q], drift[q], kind[q], status, scale.center(), scale.scale()));
     }
     return new Result(device, metric, out, events);
   }
@@ -363,17 +438,104 @@ public final class SeriesScorer {
     version[k] = i >= from ? SeriesForecasts.MODEL_VERSION : null;
   }
 
+  /**
+   * The reading in {@code (from, to]} where a step from level {@code before} to {@code after} fits
+   * {@code v[from..to]} best: least absolute deviation from {@code before} up to it and from
+   * {@code after} from it on. Medians place the step only within half a window; this places it at
+   * the reading.
+   */
+  static int onset(double[] v, int from, int to, double before, double after) {
+    // cost(c) = sum_{i<c} |v_i - before| + sum_{i>=c} |v_i - after|; moving c up by one swaps one term.
+    double cost = 0;
+    for (int i = from + 1; i <= to; i++) {
+      cost += Math.abs(v[i] - after);
+    }
+    cost += Math.abs(v[from] - before);
+    double best = cost;
+    int at = from + 1;
+    for (int c = from + 2; c <= to; c++) {
+      cost += Math.abs(v[c - 1] - before) - Math.abs(v[c - 1] - after);
+      if (cost < best) {
+        best = cost;
+        at = c;
+      }
+    }
+    return at;
+  }
+
+  /** Seasons looked back over for the cycle's usual movement between the shift detector's windows. */
+  static final int CYCLE_SEASONS = 7;
+
+  /**
+   * How much the series usually moves from {@code fromMicros} to {@code toMicros} (the centres of the
+   * shift detector's windows) through its seasonal cycle: the median, over up to {@link #CYCLE_SEASONS}
+   * previous seasons, of the change of the bucket grid (linearly interpolated between bucket centres)
+   * between the same two times of that season. A median of per-season changes, so a step that
+   * happened between those times in one earlier season is not replayed as a shift today; 0 with fewer
+   * than three seasons to go by.
+   */
+  static double cycleMovement(SeriesHistory grid, ScorePlan plan, long fromMicros, long toMicros) {
+    long season = plan.season() * plan.bucketMicros();
+    double[] changes = new double[CYCLE_SEASONS];
+    int n = 0;
+    for (int k = 1; k <= CYCLE_SEASONS; k++) {
+      double a = gridAt(grid, fromMicros - k * season);
+      double b = gridAt(grid, toMicros - k * season);
+      if (!Double.isNaN(a) && !Double.isNaN(b)) {
+        changes[n++] = b - a;
+      }
+    }
+    return n < 3 ? 0 : RobustScale.median(Arrays.copyOf(changes, n));
+  }
+
+  /** The grid's value at a time, interpolated between the centres of the two buckets around it; NaN if either is missing. */
+  static double gridAt(SeriesHistory grid, long micros) {
+    double x = (double) micros / grid.bucketMicros() - 0.5 - grid.startIdx();
+    int i = (int) Math.floor(x);
+    if (!grid.present(i) || !grid.present(i + 1)) {
+      return Double.NaN;
+    }
+    double f = x - i;
+    return grid.y()[i] * (1 - f) + grid.y()[i + 1] * f;
+  }
+
+  /** The first index in {@code [0, limit]} whose time is after {@code micros}; {@code t} is sorted. */
+  static int firstIndexAfter(long[] t, long micros, int limit) {
+    int lo = 0;
+    int hi = limit;
+    while (lo < hi) {
+      int mid = (lo + hi) >>> 1;
+      if (t[mid] <= micros) {
+        lo = mid + 1;
+      } else {
+        hi = mid;
+      }
+    }
+    return lo;
+  }
+
+  /** Readings in one {@code windowMicros} at the series' typical interval, at least {@code min}. */
+  static int neighbours(long[] t, long windowMicros, int min) {
+    double typical = typicalInterval(t);
+    return typical > 0 ? (int) Math.max(min, Math.min(10_000, Math.round(windowMicros / typical))) : min;
+  }
+
+  /** The median positive interval between consecutive readings; NaN with fewer than two distinct times. */
+  static double typicalInterval(long[] t) {
+    double[] d = new double[Math.max(0, t.length - 1)];
+    for (int j = 1; j < t.length; j++) {
+      d[j - 1] = t[j] - t[j - 1];
+    }
+    return RobustScale.median(Arrays.stream(d).filter(x -> x > 0).toArray());
+  }
+
   /** {@code gap[j]}: the silence before reading j is longer than {@code factor} median intervals. */
   static boolean[] gaps(long[] t, double factor) {
     boolean[] gap = new boolean[t.length];
     if (t.length < 3) {
       return gap;
     }
-    double[] d = new double[t.length - 1];
-    for (int j = 1; j < t.length; j++) {
-      d[j - 1] = t[j] - t[j - 1];
-    }
-    double typical = RobustScale.median(Arrays.stream(d).filter(x -> x > 0).toArray());
+    double typical = typicalInterval(t);
     if (!(typical > 0)) {
       return gap;
     }

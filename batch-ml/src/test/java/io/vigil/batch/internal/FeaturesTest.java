@@ -1,6 +1,7 @@
 package io.vigil.batch.internal;
 
 import static org.assertj.core.api.Assertions.assertThat;
+import static org.assertj.core.api.Assertions.within;
 
 import java.time.Instant;
 import java.util.Arrays;
@@ -98,11 +99,54 @@ class FeaturesTest {
     assertThat(f1[names.indexOf("target_hour_of_day")]).isEqualTo(0);
     assertThat(f1[names.indexOf("target_day_of_week")]).isEqualTo(2);
     assertThat(f3[names.indexOf("target_hour_of_day")]).isEqualTo(2);
-    assertThat(f1[names.indexOf("lag_1")]).isEqualTo(z[t]);
-    assertThat(f1[names.indexOf("lag_2")]).isEqualTo(z[t - 1]);
-    // Same hour one and two days before the target, both at or before the origin.
-    assertThat(f1[names.indexOf("seasonal_lag_1")]).isEqualTo(z[t + 1 - M]);
-    assertThat(f1[names.indexOf("seasonal_lag_2")]).isEqualTo(z[t + 1 - 2 * M]);
+    // One season of history before the lags: each lag's own profile is the bucket a season before it.
+    double offset = 0;
+    for (int i = t - 5; i <= t; i++) {
+      offset += (z[i] - z[i - M]) / 6;
+    }
+    assertThat(f1[names.indexOf("lag_1_vs_base")]).isCloseTo(z[t] - z[t - M] - offset, within(1e-12));
+    assertThat(f1[names.indexOf("lag_2_vs_base")]).isCloseTo(z[t - 1] - z[t - 1 - M] - offset, within(1e-12));
+    // Same hour one and two days before the target, both at or before the origin, against their mean (the profile).
+    double profile = (z[t + 1 - M] + z[t + 1 - 2 * M]) / 2;
+    assertThat(f1[names.indexOf("seasonal_lag_1_vs_profile")]).isCloseTo(z[t + 1 - M] - profile, within(1e-12));
+    assertThat(f1[names.indexOf("seasonal_lag_2_vs_profile")]).isCloseTo(z[t + 1 - 2 * M] - profile, within(1e-12));
+    assertThat(Features.base(SPEC, z, t, 1)).isCloseTo(profile + offset, within(1e-12));
+  }
+
+  @Test
+  void theBaseFollowsALinearTrendThatTheSeasonalProfileLagsBehind() {
+    // A daily cycle on a steep trend, no noise: the profile of the last seasons lags by (P+1)/2 seasons of
+    // trend, seasonal naive by one; the level offset puts the base back on the trend.
+    int n = 10 * M;
+    double[] y = new double[n];
+    for (int i = 0; i < n; i++) {
+      y[i] = 5 * Math.sin(2 * Math.PI * (i % M) / M) + 0.5 * i;
+    }
+    SeriesHistory s = new SeriesHistory("d1", "temp", START_IDX, HOUR_MICROS, y, new boolean[n]);
+    Normaliser norm = Normaliser.fit(s, n);
+    double[] z = Features.normalised(s, norm, n - 1);
+    int t = n - 1 - M;
+    for (int h = 1; h <= SPEC.horizon(); h++) {
+      assertThat(norm.denormalise(Features.base(SPEC, z, t, h))).isCloseTo(y[t + h], within(1e-9));
+      double profileOnly = norm.denormalise(Features.profile(z, t + h, t, M, SPEC.profileSeasons()));
+      assertThat(y[t + h] - profileOnly).isCloseTo(0.5 * M * (SPEC.profileSeasons() + 1) / 2.0, within(1e-9));
+    }
+  }
+
+  @Test
+  void labelsFarFromTheSeriesUsualErrorsAreClipped() {
+    List<Features.Example> examples = new java.util.ArrayList<>();
+    Random r = new Random(3);
+    for (int i = 0; i < 200; i++) {
+      examples.add(new Features.Example(i, 1, new double[] {i}, r.nextGaussian()));
+    }
+    examples.add(new Features.Example(200, 1, new double[] {200}, 40)); // a level shift's day, say
+
+    List<Features.Example> clipped = Features.winsorised(examples);
+
+    assertThat(clipped.get(200).label()).isBetween(3.0, 7.0);
+    assertThat(clipped.subList(0, 200)).extracting(Features.Example::label)
+        .containsExactlyElementsOf(examples.subList(0, 200).stream().map(Features.Example::label).toList());
   }
 
   @Test

@@ -11,27 +11,35 @@ import java.util.List;
 import java.util.Random;
 import java.util.function.LongToDoubleFunction;
 import org.junit.jupiter.api.Test;
+import org.junit.jupiter.params.ParameterizedTest;
+import org.junit.jupiter.params.provider.ValueSource;
 
 /** Hand-made series, five-minute readings on an hourly grid, scored against seasonal naive (no model). */
 class SeriesScorerTest {
   private static final long HOUR = 3_600_000_000L;
-  private static final long STEP = 300_000_000L; // five minutes
+  private static final long MINUTE = 60_000_000L;
+  private static final long STEP = 5 * MINUTE;
   private static final long AS_OF = Instant.parse("2026-11-22T12:00:00Z").getEpochSecond() * 1_000_000L;
 
   static ScorePlan plan(long asOf) {
-    return new ScorePlan(asOf, asOf - HOUR, asOf - HOUR - 48 * HOUR, HOUR, 24, 72, 0.5, 0.9, 10, 30, 2, 4, 3.0,
-        HOUR, 6, 4, 4.0, 0.75, 1.0, 5.0, 1e-3, 1e-9);
+    return new ScorePlan(asOf, asOf - HOUR, asOf - HOUR - 48 * HOUR, HOUR, 24, 72, 0.5, 0.9, 10, 30, 2, 20 * MINUTE, 3.0,
+        4, 6, 4, 4.0, 0.75, 1.0, 5.0, 1e-3, 1e-9);
   }
 
   /** Readings from the plan's context start to as_of (exclusive) and the hourly grid of their means. */
   static SeriesScorer.Input input(ScorePlan p, LongToDoubleFunction value) {
+    return input(p, STEP, value);
+  }
+
+  /** As {@link #input(ScorePlan, LongToDoubleFunction)}, with a reading every {@code step} microseconds. */
+  static SeriesScorer.Input input(ScorePlan p, long step, LongToDoubleFunction value) {
     List<long[]> ts = new ArrayList<>();
     int buckets = p.gridBuckets();
     double[] sum = new double[buckets];
     int[] count = new int[buckets];
     List<Long> times = new ArrayList<>();
     List<Double> values = new ArrayList<>();
-    for (long t = p.contextStartMicros(); t < p.asOfMicros(); t += STEP) {
+    for (long t = p.contextStartMicros(); t < p.asOfMicros(); t += step) {
       double v = value.applyAsDouble(t);
       if (Double.isNaN(v)) {
         continue; // a gap
@@ -92,8 +100,70 @@ class SeriesScorerTest {
 
     assertThat(r.events()).extracting(AnomalyEvent::kind).containsExactly(AnomalyKind.LEVEL_SHIFT);
     AnomalyEvent e = r.events().get(0);
-    assertThat(e.start()).isBetween(SeriesScorer.instant(onset), SeriesScorer.instant(onset + 4 * STEP));
+    assertThat(e.start()).isEqualTo(SeriesScorer.instant(onset));
     assertThat(e.value() - e.expected()).isBetween(4.0, 8.0);
+  }
+
+  /**
+   * Reporting intervals from seconds to minutes; from 300 s on, 20 minutes hold fewer than the 4 readings a
+   * window needs and the series' own interval sets the windows.
+   */
+  @ParameterizedTest(name = "a reading every {0} s")
+  @ValueSource(longs = {10, 30, 120, 300, 600, 720})
+  void aStepIsOneLevelShiftStartingAtItsOnsetWhateverTheReportingInterval(long seconds) {
+    long step = seconds * 1_000_000L;
+    ScorePlan p = plan(AS_OF);
+    // A step of 3 is six noise sigmas, about four of the residuals' (noise and the cycle's slope within an hour).
+    long onset = AS_OF - 35 * MINUTE;
+    LongToDoubleFunction stepped = t -> seasonal(t) + (t >= onset ? 3 : 0);
+    SeriesScorer.Result r = SeriesScorer.score(input(p, step, stepped), p, null);
+    // The next hourly run: a slowly reporting series has had too few readings since the onset to tell before it.
+    ScorePlan next = plan(AS_OF + HOUR);
+    SeriesScorer.Result r2 = SeriesScorer.score(input(next, step, stepped), next, null);
+    List<AnomalyEvent> events = new ArrayList<>(r.events());
+    events.addAll(r2.events());
+
+    System.out.printf("Step every %d s: events %s%n", seconds, events.stream().map(e -> e.kind() + "@" + e.start()).toList());
+    assertThat(events).noneMatch(e -> e.kind() == AnomalyKind.SPIKE);
+    assertThat(events).filteredOn(e -> e.kind() == AnomalyKind.LEVEL_SHIFT).singleElement().satisfies(e -> {
+      assertThat(e.start()).isBetween(SeriesScorer.instant(onset - step), SeriesScorer.instant(onset + step));
+      assertThat(e.value() - e.expected()).isBetween(2.0, 4.0);
+    });
+    // From the onset on, the readings are the shift's.
+    assertThat(r2.readings()).filteredOn(x -> x.timeMicros() >= onset + step && x.timeMicros() <= onset + 20 * MINUTE)
+        .allMatch(SeriesScorer.ScoredReading::levelShift);
+    assertThat(r.readings()).filteredOn(x -> x.timeMicros() >= onset + step && x.timeMicros() <= onset + 20 * MINUTE)
+        .allMatch(x -> x.levelShift() || seconds >= 600);
+  }
+
+  @ParameterizedTest(name = "a reading every {0} s")
+  @ValueSource(longs = {10, 30, 120, 300, 600, 720})
+  void aSteadySeasonalSeriesHasNoLevelShiftOverADayWhateverTheReportingInterval(long seconds) {
+    long step = seconds * 1_000_000L;
+    int flagged = 0;
+    int readings = 0;
+    List<AnomalyEvent> shifts = new ArrayList<>();
+    // Every hour of a day: the cycle is steepest at some of them and moves the level the most there.
+    for (long asOf = AS_OF - 23 * HOUR; asOf <= AS_OF; asOf += HOUR) {
+      ScorePlan p = plan(asOf);
+      SeriesScorer.Result r = SeriesScorer.score(input(p, step, SeriesScorerTest::seasonal), p, null);
+      shifts.addAll(r.events().stream().filter(e -> e.kind() == AnomalyKind.LEVEL_SHIFT).toList());
+      flagged += (int) r.readings().stream().filter(SeriesScorer.ScoredReading::levelShift).count();
+      readings += r.readings().size();
+    }
+    System.out.printf("Steady series every %d s: %d of %d readings flagged as shifted%n", seconds, flagged, readings);
+    assertThat(readings).isGreaterThanOrEqualTo(24 * 3600 / (int) seconds - 24);
+    assertThat(shifts).isEmpty();
+    assertThat(flagged).isZero();
+  }
+
+  @Test
+  void theOnsetIsWhereAStepFitsTheReadingsBest() {
+    double[] v = {1, 1.2, 0.9, 1.1, 5, 5.2, 4.8, 1.0, 5.1, 5};
+    // The step is at index 4; index 7 is one low reading after it, not the step.
+    assertThat(SeriesScorer.onset(v, 0, 9, 1.0, 5.0)).isEqualTo(4);
+    assertThat(SeriesScorer.firstIndexAfter(new long[] {0, 10, 20, 30}, 10, 3)).isEqualTo(2);
+    assertThat(SeriesScorer.firstIndexAfter(new long[] {0, 10, 20, 30}, -5, 3)).isZero();
   }
 
   @Test

@@ -30,16 +30,25 @@ class MlBenchmarkTest {
         event(AnomalyKind.SPIKE, "d1", "temp", DAY.plusSeconds(3600 + 1200)),    // 20 min late: false
         event(AnomalyKind.SPIKE, "d2", "temp", DAY.plusSeconds(3600)),           // other device: false
         event(AnomalyKind.LEVEL_SHIFT, "d1", "humidity", DAY.plusSeconds(7300)), // whole-device label: true
+        event(AnomalyKind.DRIFT, "d1", "temp", DAY.plusSeconds(10800)),          // a day and an hour after the drift's onset: a re-report
+        event(AnomalyKind.DRIFT, "d1", "temp", DAY.minusSeconds(86400 - 7200 - 60)), // a minute after the onset
         event(AnomalyKind.SPIKE, "d1", "temp", DAY.minusSeconds(60)));           // before the day: not counted
 
     MlBenchmark.Detection spikes = MlBenchmark.detect(AnomalyKind.SPIKE, events, List.of(spike, shift), DAY, DAY.plusSeconds(86400), TOL);
     MlBenchmark.Detection shifts = MlBenchmark.detect(AnomalyKind.LEVEL_SHIFT, events, List.of(spike, shift), DAY, DAY.plusSeconds(86400), TOL);
 
-    assertThat(spikes).isEqualTo(new MlBenchmark.Detection(AnomalyKind.SPIKE, 1, 1, 3, 1));
+    assertThat(spikes).isEqualTo(new MlBenchmark.Detection(AnomalyKind.SPIKE, 1, 1, 3, 1, 1));
     assertThat(spikes.precision()).isEqualTo(1.0 / 3);
     assertThat(spikes.f1()).isEqualTo(0.5);
-    assertThat(shifts).isEqualTo(new MlBenchmark.Detection(AnomalyKind.LEVEL_SHIFT, 1, 1, 1, 1));
+    assertThat(shifts).isEqualTo(new MlBenchmark.Detection(AnomalyKind.LEVEL_SHIFT, 1, 1, 1, 1, 1));
     assertThat(MlBenchmark.detect(AnomalyKind.DRIFT, events, List.of(spike, shift), DAY, DAY.plusSeconds(86400), TOL).f1()).isNaN();
+    // A drift labelled from the day before to the end of the data: the event a day after its onset matches, but
+    // not in the stricter reading; the one a minute after it starts before the scored day and is not counted.
+    FaultLabel drift = new FaultLabel("d1", "temp", FaultKind.DRIFT, DAY.minusSeconds(86400 - 7200), DAY.plusSeconds(5 * 86400));
+    MlBenchmark.Detection drifts = MlBenchmark.detect(AnomalyKind.DRIFT, events, List.of(drift), DAY, DAY.plusSeconds(86400), TOL);
+    assertThat(drifts).isEqualTo(new MlBenchmark.Detection(AnomalyKind.DRIFT, 0, 0, 1, 1, 0));
+    assertThat(drifts.precision()).isEqualTo(1.0);
+    assertThat(drifts.precisionAtOnset()).isZero();
   }
 
   @Test
