@@ -57,7 +57,7 @@ import org.apache.spark.sql.SparkSession;
  */
 public final class EndToEndRun {
   /** Silences and cadence changes for the device watch, spikes and level shifts for the batch scorer. */
-  public static final String DEMO_FAULTS = "dead=0.2,gap=0.3,frequency=0.3,spike=0.01,shift=0.15";
+  public static final String DEMO_FAULTS = "dead=0.2,gap=0.3,frequency=0.7,spike=0.01,shift=0.15";
 
   /**
    * The simulator's cadence change in the live run, and the device watch's factor for calling one.
