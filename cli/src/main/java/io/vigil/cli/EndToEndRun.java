@@ -5,6 +5,7 @@ import io.vigil.batch.ForecastJobConfig;
 import io.vigil.batch.ForecastRunSummary;
 import io.vigil.batch.ForecastTraining;
 import io.vigil.batch.ScoreJob;
+import io.vigil.cli.internal.CadenceScore;
 import io.vigil.cli.internal.DemoStatus;
 import io.vigil.cli.internal.DetectionScore;
 import io.vigil.bridge.BridgeConfig;
@@ -16,6 +17,7 @@ import io.vigil.schemas.AnomalyKind;
 import io.vigil.schemas.Topics;
 import io.vigil.simulator.FaultKind;
 import io.vigil.simulator.FaultLabel;
+import io.vigil.simulator.FleetGenerator;
 import io.vigil.simulator.SimulationSummary;
 import io.vigil.simulator.Simulator;
 import io.vigil.simulator.SimulatorConfig;
@@ -50,12 +52,21 @@ import org.apache.spark.sql.SparkSession;
  * local stack; the end-to-end integration test runs it on its own brokers and checks the results.
  *
  * <p>Two simulated phases: a backfill of history (so the forecaster has two daily seasons to learn
- * from) and a live phase in real time with injected gaps and dead devices, which the device watch
- * must notice.
+ * from) and a live phase in real time with injected gaps, dead devices and cadence changes,
+ * which the device watch must notice.
  */
 public final class EndToEndRun {
-  /** Silences for the device watch, spikes and level shifts for the batch scorer. */
-  public static final String DEMO_FAULTS = "dead=0.2,gap=0.3,spike=0.01,shift=0.15";
+  /** Silences and cadence changes for the device watch, spikes and level shifts for the batch scorer. */
+  public static final String DEMO_FAULTS = "dead=0.2,gap=0.3,frequency=0.7,spike=0.01,shift=0.15";
+
+  /**
+   * The simulator's cadence change in the live run, and the device watch's factor for calling one.
+   * A device slowed by more than the watch's gap factor (3) would look silent between readings, and
+   * the simulator's jitter moves an interval by up to 20%: a change of 2.2x stays clear of GAPs (at
+   * most 2.4x) and of the watch's 1.6x (at least 2.0x, or 1/1.8 faster).
+   */
+  static final double LIVE_FREQUENCY_FACTOR = 2.2;
+  static final double WATCH_FREQUENCY_FACTOR = 1.6;
 
   /** What to run against and how big. */
   public record Settings(String bootstrapServers, String mqttUrl, Path workDir, int devices, Duration history,
@@ -83,11 +94,12 @@ public final class EndToEndRun {
    * @param mayDetect every device with a labelled silence: flagging a short gap is right too
    * @param detected devices flagged with a GAP that began before the live run's last interval (when
    *     the simulated fleet stops, every device falls silent: those GAPs are not counted)
+   * @param cadence injected frequency changes against FREQUENCY_CHANGE events
    */
   public record Result(SimulationSummary history, SimulationSummary live, List<FaultLabel> liveLabels,
       Map<String, Long> bridge, long silverRows, long quarantineRows, List<AnomalyEvent> anomalies, long anomalyRows,
       ForecastRunSummary forecast, long forecastRows, Set<String> mustDetect, Set<String> mayDetect, Set<String> detected,
-      Batch batch, Tables tables) {
+      Batch batch, Tables tables, CadenceScore cadence) {
 
     /** Devices flagged with a GAP although nothing silenced them. */
     public Set<String> falseAlarms() {
@@ -243,6 +255,7 @@ public final class EndToEndRun {
       Set<String> mustDetect;
       Set<String> mayDetect;
       Set<String> detected;
+      CadenceScore cadence;
       AnomalyCounter counter = new AnomalyCounter(anomaliesStart);
       try (StreamingJob job = StreamingJob.start(spark, streamConfig)) {
         runningJob = job;
@@ -262,12 +275,22 @@ public final class EndToEndRun {
         mustDetect = silencedDevices(liveLabels, streamConfig, fleetStops);
         mayDetect = liveLabels.stream().filter(l -> l.kind() == FaultKind.GAP || l.kind() == FaultKind.DEAD)
             .map(FaultLabel::device).collect(Collectors.toCollection(TreeSet::new));
-        progress.accept("Live: " + live.delivered() + " messages; devices silenced on purpose: " + mayDetect);
+        Map<String, Duration> intervals = new LinkedHashMap<>();
+        FleetGenerator fleet = new FleetGenerator(liveConfig, clock);
+        fleet.deviceIds().forEach(d -> intervals.put(d, fleet.intervalOf(d)));
+        int minSamples = streamConfig.deviceWatchSettings().minSamples();
+        Set<String> mustCadence = CadenceScore.of(liveLabels, intervals, LIVE_FREQUENCY_FACTOR, minSamples,
+            live.windowStart(), live.windowEnd(), List.of()).mustDetect();
+        progress.accept("Live: " + live.delivered() + " messages; devices silenced on purpose: " + mayDetect
+            + "; cadence changed: " + liveLabels.stream().filter(l -> l.kind() == FaultKind.FREQUENCY_CHANGE)
+                .map(FaultLabel::device).collect(Collectors.toCollection(TreeSet::new)));
 
-        stage("Waiting for the device watch to flag every silenced device", settings.detectionTimeout());
-        anomalies = awaitGaps(mustDetect, anomaliesStart);
+        stage("Waiting for the device watch to flag every silenced device and cadence change", settings.detectionTimeout());
+        anomalies = awaitEvents(mustDetect, mustCadence, anomaliesStart);
         detected = anomalies.stream().filter(e -> e.kind() == AnomalyKind.GAP && e.start().isBefore(fleetStops))
             .map(AnomalyEvent::deviceId).collect(Collectors.toCollection(TreeSet::new));
+        cadence = CadenceScore.of(liveLabels, intervals, LIVE_FREQUENCY_FACTOR, minSamples, live.windowStart(),
+            live.windowEnd(), anomalies);
         // Not the device watch: its processing-time timeouts keep scheduling batches, so it never idles.
         for (String name : List.of(StreamingJobConfig.QUERY_TABLES, StreamingJobConfig.QUERY_GOLD)) {
           job.query(name).ifPresent(q -> q.processAllAvailable());
@@ -313,7 +336,7 @@ public final class EndToEndRun {
           forecastConfig.forecastsPath(), work.resolve("tables/anomaly_scores").toString(),
           work.resolve("tables/batch_anomaly_events").toString(), live.windowStart(), live.windowEnd(), scoreAsOf);
       Result result = new Result(history, live, liveLabels, bridge.metrics().snapshot(), silver, quarantine, anomalies,
-          anomalyRows, forecast, forecastRows, mustDetect, mayDetect, detected, batch, tables);
+          anomalyRows, forecast, forecastRows, mustDetect, mayDetect, detected, batch, tables, cadence);
       try {
         beforeSparkStops.accept(spark, result);
       } finally {
@@ -378,6 +401,7 @@ public final class EndToEndRun {
     // Until a device's own cadence is learned, assume the slowest the simulator produces (6x its
     // base interval), so a slow device is not called silent before it has been measured.
     m.put(StreamingJobConfig.WATCH_DEFAULT_INTERVAL, slowestInterval().toMillis() + "ms");
+    m.put(StreamingJobConfig.WATCH_FREQUENCY_FACTOR, Double.toString(WATCH_FREQUENCY_FACTOR));
     return m;
   }
 
@@ -398,6 +422,7 @@ public final class EndToEndRun {
       m.put(SimulatorConfig.DURATION, settings.live().toSeconds() + "s");
       m.put(SimulatorConfig.INTERVAL, settings.liveInterval().toMillis() + "ms");
       m.put(SimulatorConfig.FAULTS, settings.liveFaults());
+      m.put(SimulatorConfig.FAULT_FREQUENCY_FACTOR, Double.toString(LIVE_FREQUENCY_FACTOR));
       // Long enough that every injected gap must be detected, whatever a device's cadence.
       Duration gapMin = mustDetectSilence(streamConfig).plusSeconds(5);
       m.put(SimulatorConfig.FAULT_GAP_MIN, gapMin.toSeconds() + "s");
@@ -429,20 +454,26 @@ public final class EndToEndRun {
         .collect(Collectors.toCollection(TreeSet::new));
   }
 
-  /** Reads the anomalies topic until every silenced device has a GAP, or the timeout passes. */
-  private List<AnomalyEvent> awaitGaps(Set<String> expected, Map<TopicPartition, Long> from) {
+  /**
+   * Reads the anomalies topic until every silenced device has a GAP and every changed cadence that
+   * must be seen a FREQUENCY_CHANGE, or the timeout passes.
+   */
+  private List<AnomalyEvent> awaitEvents(Set<String> expected, Set<String> expectedCadence, Map<TopicPartition, Long> from) {
     List<AnomalyEvent> events = new ArrayList<>();
     long deadline = System.nanoTime() + settings.detectionTimeout().toNanos();
     try (KafkaConsumer<byte[], byte[]> consumer = consumer()) {
       consumer.assign(from.keySet());
       from.forEach(consumer::seek);
       Set<String> seen = new TreeSet<>();
-      while (System.nanoTime() < deadline && !seen.containsAll(expected)) {
+      Set<String> seenCadence = new TreeSet<>();
+      while (System.nanoTime() < deadline && !(seen.containsAll(expected) && seenCadence.containsAll(expectedCadence))) {
         for (ConsumerRecord<byte[], byte[]> r : consumer.poll(Duration.ofMillis(500))) {
           AnomalyEvent e = AnomalyEventJson.fromBytes(r.value());
           events.add(e);
           if (e.kind() == AnomalyKind.GAP) {
             seen.add(e.deviceId());
+          } else if (e.kind() == AnomalyKind.FREQUENCY_CHANGE) {
+            seenCadence.add(e.deviceId());
           }
         }
       }

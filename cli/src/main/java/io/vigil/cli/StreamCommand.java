@@ -17,8 +17,9 @@ import picocli.CommandLine.Unmatched;
  * the spark-submit entry point ({@code --config FILE}, {@code --set KEY=VALUE}, {@code --help}).
  */
 @Command(name = "stream", description = {
-    "Runs the streaming job locally until Ctrl-C or SIGTERM: bronze, silver, late_data, quarantine and gold Delta",
-    "tables, device watch; progress in the log and on http://127.0.0.1:9465/metrics.",
+    "Runs the streaming job locally until Ctrl-C or SIGTERM: Delta tables and the device watch.",
+    "Writes the bronze, silver, late_data, quarantine and gold Delta tables and the device watch's anomaly events;",
+    "progress in the log and on http://127.0.0.1:9465/metrics.",
     "Options: --config FILE, --set KEY=VALUE (repeatable), --help (lists every setting).",
     "With no options it reads the local stack's Kafka (see `vigil stack up`) and writes under $VIGIL_HOME/data."})
 public final class StreamCommand implements Callable<Integer> {

@@ -34,6 +34,9 @@ public final class VigilMain implements Runnable {
     // Daily `vigil train --as-of T` and hourly `vigil score --as-of T`: the spark-submit entry points, run in this JVM.
     CommandLine train = new CommandLine(ForecastMain.training());
     train.getCommandSpec().name("train");
+    train.getCommandSpec().usageMessage().description("Trains a forecasting model on silver as of --as-of, backtests it"
+        + " against seasonal naive, registers it and promotes it to current if it beats the current one (the daily job;"
+        + " the same as `vigil forecast --train`).");
     cl.addSubcommand("train", train);
     CommandLine score = new CommandLine(new ScoreMain().withDefaults(stackEndpoints(
         ForecastJobConfig.KAFKA_BOOTSTRAP_SERVERS, ForecastJobConfig.ANOMALIES_TOPIC)));

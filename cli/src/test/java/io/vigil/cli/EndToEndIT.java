@@ -38,7 +38,7 @@ class EndToEndIT {
   void simulatedFleetLandsInSilverSilencedDevicesAreFlaggedAndSeriesAreForecast() throws Exception {
     EndToEndRun.Settings settings = new EndToEndRun.Settings(kafka.bootstrapServers(), mosquitto.url(), work,
         8, Duration.ofDays(3), Duration.ofMinutes(15), Duration.ofSeconds(60), Duration.ofSeconds(2),
-        "dead=0.25,gap=0.25,spike=0.01,shift=0.15", 11L, Duration.ofSeconds(90), true);
+        "dead=0.25,gap=0.25,frequency=0.5,spike=0.01,shift=0.15", 11L, Duration.ofSeconds(90), true);
     Path[] report = new Path[1];
     EndToEndRun.Result r = new EndToEndRun(settings, line -> System.out.println("[e2e] " + line), Clock.systemUTC())
         .beforeSparkStops((spark, result) -> {
@@ -48,7 +48,9 @@ class EndToEndIT {
             throw new java.io.UncheckedIOException(e);
           }
         }).run();
-    DemoCommand.printSummary(System.out, r, work);
+    java.io.ByteArrayOutputStream summary = new java.io.ByteArrayOutputStream();
+    DemoCommand.printSummary(new java.io.PrintStream(summary, true, java.nio.charset.StandardCharsets.UTF_8), r, work);
+    System.out.print(summary.toString(java.nio.charset.StandardCharsets.UTF_8));
 
     // Nothing published was lost on the way: every message reached Kafka and was acknowledged.
     long published = r.history().delivered() + r.live().delivered();
@@ -63,6 +65,16 @@ class EndToEndIT {
     assertThat(r.mustDetect()).as("the seed must kill some devices").isNotEmpty();
     assertThat(r.missed()).isEmpty();
     assertThat(r.falseAlarms()).isEmpty();
+    // Every cadence change the run leaves time to see got a FREQUENCY_CHANGE, and no steady device did.
+    assertThat(r.cadence().mustDetect()).as("the seed must change some device's cadence early enough").isNotEmpty();
+    assertThat(r.cadence().missed()).isEmpty();
+    assertThat(r.cadence().falseAlarms()).isEmpty();
+    // The summary says it, for gaps, inactive devices and cadence changes alike.
+    assertThat(summary.toString(java.nio.charset.StandardCharsets.UTF_8))
+        .contains("Silence     injected on " + r.mayDetect())
+        .contains("Cadence     frequency changed on " + r.cadence().injected().stream().sorted().toList()
+            + " (must be flagged: " + r.cadence().mustDetect().stream().sorted().toList() + ")")
+        .contains("flagged with FREQUENCY_CHANGE: " + r.cadence().detected().stream().sorted().toList());
     List<AnomalyEvent> gaps = r.anomalies().stream().filter(e -> e.kind() == AnomalyKind.GAP).toList();
     assertThat(gaps).allSatisfy(e -> {
       assertThat(e.source()).isEqualTo(AnomalySource.STREAM);

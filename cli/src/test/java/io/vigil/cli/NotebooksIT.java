@@ -8,6 +8,7 @@ import com.fasterxml.jackson.databind.ObjectMapper;
 import io.vigil.batch.ForecastJob;
 import io.vigil.batch.ForecastJobConfig;
 import io.vigil.batch.ForecastRunSummary;
+import io.vigil.batch.ScoreJob;
 import io.vigil.schemas.AnomalyEvent;
 import io.vigil.schemas.AnomalyKind;
 import io.vigil.schemas.AnomalySource;
@@ -54,8 +55,8 @@ import org.junit.jupiter.api.io.TempDir;
 /**
  * Every SQL paragraph of every Zeppelin note in notebooks/ runs, as Zeppelin would run it with the
  * forms at their defaults, against tables the real pipeline functions wrote from a small fleet:
- * the streaming job's tables and gold batch functions, the device watch's event rows, and the
- * forecast job. A paragraph that fails, returns nothing, or charts a column it does not return
+ * the streaming job's tables and gold batch functions, the device watch's event rows, the
+ * forecast job and the anomaly scoring job. A paragraph that fails, returns nothing, or charts a column it does not return
  * fails the test under its note's name and its title. An IT rather than a unit test for its
  * running time (a Spark pipeline and a forecast run), not for any server.
  */
@@ -68,6 +69,8 @@ class NotebooksIT {
   private static final String LAKE_ROOT_FORM = "lake_root";
   private static final Instant END = Instant.parse("2026-11-20T00:00:00Z");
   private static final List<String> DEVICES = List.of("dev-0001", "dev-0002");
+  private static final Instant SPIKE_AT = END.minus(Duration.ofHours(2));
+  private static final Instant SHIFT_FROM = END.minus(Duration.ofHours(4));
 
   @TempDir static Path dir;
   private static SparkSession spark;
@@ -86,7 +89,8 @@ class NotebooksIT {
     DeltaTables.createIfNotExists(spark, stream.gold1hPath(), TableSchemas.GOLD, null);
     DeltaTables.createIfNotExists(spark, stream.anomalyEventsPath(), TableSchemas.ANOMALY_EVENTS, null);
 
-    // Three days of readings every 10 minutes, then one refused message and one reading behind the watermark.
+    // Three days of readings every 10 minutes, with a spike and a level shift in the last hours for the scoring job,
+    // then one refused message and one reading behind the watermark.
     JobMetrics metrics = new JobMetrics();
     TablesSink tables = new TablesSink(new TablesSink.Paths(stream.bronzePath(), stream.silverPath(), stream.lateDataPath(),
         stream.quarantinePath()), new TelemetryParser(ParserOptions.defaults()), stream.getDuration(StreamingJobConfig.DEDUP_WATERMARK).toMillis(),
@@ -95,8 +99,11 @@ class NotebooksIT {
     for (Instant t = END.minus(Duration.ofDays(3)); t.isBefore(END); t = t.plus(Duration.ofMinutes(10))) {
       for (int d = 0; d < DEVICES.size(); d++) {
         double hour = t.atZone(java.time.ZoneOffset.UTC).getHour();
+        double spike = d == 0 && t.equals(SPIKE_AT) ? 30 : 0;
+        double shift = d == 1 && !t.isBefore(SHIFT_FROM) ? 20 : 0;
         history.add(DEVICES.get(d), reading(t, DEVICES.get(d) + "-" + t.getEpochSecond(),
-            20 + d + 3 * Math.sin(hour / 24 * 2 * Math.PI), 40 + 5 * Math.cos(hour / 24 * 2 * Math.PI)), t.plusSeconds(2));
+            20 + d + 3 * Math.sin(hour / 24 * 2 * Math.PI) + spike, 40 + 5 * Math.cos(hour / 24 * 2 * Math.PI) + shift),
+            t.plusSeconds(2));
       }
     }
     history.add("dev-0002", "{\"ts\": 1, this is not JSON", END);
@@ -126,6 +133,15 @@ class NotebooksIT {
         ForecastJobConfig.FORECASTS_PATH, lakeRoot + "/forecasts"));
     ForecastRunSummary summary = ForecastJob.run(spark, forecast, END.minus(Duration.ofHours(6)));
     assertThat(summary.rowsWritten()).as("the forecast job wrote forecasts").isPositive();
+
+    // The scoring job over the last six hours (seasonal naive: no model is registered), into its default table names.
+    ForecastJobConfig score = new ForecastJobConfig(Map.of(ForecastJobConfig.SILVER_PATH, stream.silverPath(),
+        ForecastJobConfig.SCORES_PATH, lakeRoot + "/anomaly_scores", ForecastJobConfig.ANOMALIES_PATH,
+        lakeRoot + "/batch_anomaly_events", ForecastJobConfig.MODELS_PATH, lakeRoot + "/models",
+        ForecastJobConfig.SCORE_INTERVAL, "6h", ForecastJobConfig.SCORE_PUBLISH, "false"));
+    ScoreJob.Summary scored = ScoreJob.run(spark, score, END);
+    assertThat(scored.readingsScored()).as("the scoring job scored readings").isPositive();
+    assertThat(scored.events()).as("the scoring job raised events for the spike and the shift").isPositive();
   }
 
   @AfterAll
@@ -283,12 +299,15 @@ class NotebooksIT {
   @Test
   void notesCoverEveryTableAndAssumeTheJobsDefaultLayout() throws Exception {
     String sql = String.join("\n", paragraphs().stream().filter(p -> p.interpreter().equals("%spark.sql")).map(Paragraph::text).toList());
-    for (String table : List.of("bronze", "silver", "late_data", "quarantine", "gold_1m", "gold_1h", "anomaly_events", "forecasts")) {
+    for (String table : List.of("bronze", "silver", "late_data", "quarantine", "gold_1m", "gold_1h", "anomaly_events", "forecasts",
+        "anomaly_scores", "batch_anomaly_events")) {
       assertThat(sql).as("a note reads the %s table", table).contains("}/" + table + "`");
     }
     // The notes find every table under one root: the forecast job's default must sit next to the streaming job's tables.
     String tablesRoot = new StreamingJobConfig(Map.of()).getString(StreamingJobConfig.TABLES_ROOT);
     assertThat(new ForecastJobConfig(Map.of()).forecastsPath()).isEqualTo(Path.of(tablesRoot, "forecasts").toString());
+    assertThat(new ForecastJobConfig(Map.of()).scoresPath()).isEqualTo(Path.of(tablesRoot, "anomaly_scores").toString());
+    assertThat(new ForecastJobConfig(Map.of()).anomaliesPath()).isEqualTo(Path.of(tablesRoot, "batch_anomaly_events").toString());
     assertThat(new StreamingJobConfig(Map.of()).silverPath()).isEqualTo(Path.of(tablesRoot, "silver").toString());
   }
 
