@@ -205,7 +205,7 @@ public final class StreamingJob implements AutoCloseable {
         // A processing-time trigger runs batches without new data too: that is when timeouts fire.
         .trigger(trigger(config))
         .foreachBatch(new AnomalyEventsSink(config.anomalyEventsPath(), config.kafkaSinkOptions(),
-            AnomalyEventsSink.txnAppIdFor(checkpoint)))
+            new CheckpointState(spark, checkpoint).appId(AnomalyEventsSink.txnAppIdFor(checkpoint)).id()))
         .start();
   }
 

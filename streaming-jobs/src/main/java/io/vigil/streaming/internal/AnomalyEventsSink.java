@@ -41,7 +41,7 @@ public final class AnomalyEventsSink implements VoidFunction2<Dataset<Row>, Long
     this.txnAppId = txnAppId;
   }
 
-  /** A stable app id for a checkpoint location. */
+  /** The app id device-watch checkpoints used before they kept one (see CheckpointState#appId(String)). */
   public static String txnAppIdFor(String checkpointPath) {
     return "vigil-device-watch-" + java.util.UUID.nameUUIDFromBytes(
         checkpointPath.getBytes(java.nio.charset.StandardCharsets.UTF_8));

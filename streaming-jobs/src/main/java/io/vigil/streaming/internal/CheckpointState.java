@@ -27,8 +27,12 @@ public final class CheckpointState {
   private final Configuration hadoopConf;
 
   public CheckpointState(SparkSession spark, String checkpoint) {
+    this(checkpoint, spark.sparkContext().hadoopConfiguration());
+  }
+
+  CheckpointState(String checkpoint, Configuration hadoopConf) {
     this.checkpoint = checkpoint;
-    this.hadoopConf = spark.sparkContext().hadoopConfiguration();
+    this.hadoopConf = hadoopConf;
   }
 
   public Path root() {
@@ -39,6 +43,16 @@ public final class CheckpointState {
   public record AppId(String id, boolean created) {}
 
   public AppId appId() {
+    return appId(null);
+  }
+
+  /**
+   * Like {@link #appId()}, for a query whose checkpoints, before app-id files existed, used
+   * {@code earlierId}: a checkpoint Spark has already written keeps that id (its tables know it),
+   * a new one gets a fresh id, so a checkpoint deleted and started again at the same path never
+   * inherits the batch ids of the old one.
+   */
+  public AppId appId(String earlierId) {
     Path file = new Path(root(), "app-id");
     try {
       FileSystem fs = file.getFileSystem(hadoopConf);
@@ -47,7 +61,8 @@ public final class CheckpointState {
           return new AppId(new String(in.readAllBytes(), StandardCharsets.UTF_8).trim(), false);
         }
       }
-      String id = "vigil-" + UUID.randomUUID();
+      boolean sparkStarted = fs.exists(new Path(checkpoint, "offsets"));
+      String id = earlierId != null && sparkStarted ? earlierId : "vigil-" + UUID.randomUUID();
       // Written to a temporary name and renamed, so a crash never leaves an empty or partial id.
       Path tmp = new Path(root(), "app-id.tmp-" + UUID.randomUUID());
       try (FSDataOutputStream out = fs.create(tmp, true)) {
