@@ -57,7 +57,7 @@ public final class DemoCommand implements Callable<Integer> {
       StackEndpoints endpoints = stack.endpoints();
       EndToEndRun.Settings settings = new EndToEndRun.Settings(endpoints.kafkaBootstrapServers(), endpoints.mqttUrl(), work,
           devices, Duration.ofDays(3), Duration.ofMinutes(10), Duration.ofSeconds(liveSeconds), Duration.ofSeconds(2),
-          EndToEndRun.DEMO_FAULTS, seed, Duration.ofSeconds(90), true);
+          EndToEndRun.DEMO_FAULTS, seed, Duration.ofSeconds(120), true);
       // Set once the run exists; read by the status line's thread.
       java.util.concurrent.atomic.AtomicReference<EndToEndRun> run = new java.util.concurrent.atomic.AtomicReference<>();
       boolean terminal = StatusPrinter.stdoutIsTerminal();
@@ -84,7 +84,7 @@ public final class DemoCommand implements Callable<Integer> {
         status.close();
         printSummary(out, result, work);
         out.println("Report      " + report[0].toAbsolutePath());
-        return result.missed().isEmpty() && result.cadence().missed().isEmpty() ? 0 : 1;
+        return result.missed().isEmpty() && result.inactiveMissed().isEmpty() && result.cadence().missed().isEmpty() ? 0 : 1;
       }
     }
   }
@@ -106,6 +106,9 @@ public final class DemoCommand implements Callable<Integer> {
         r.detected());
     out.printf("            missed: %s, false alarms: %s (the GAPs every device gets when the simulation ends are not counted)%n",
         r.missed(), r.falseAlarms());
+    out.printf("Inactive    devices killed %s (must be flagged: %s); flagged INACTIVE: %s%n", r.dead(), r.mustInactive(),
+        r.inactive());
+    out.printf("            missed: %s, false alarms: %s%n", r.inactiveMissed(), r.inactiveFalseAlarms());
     out.println(r.cadence().render());
     out.printf("Events      %s%n", byKind);
     EndToEndRun.Batch b = r.batch();

@@ -82,7 +82,7 @@ public final class EndToEndRun {
 
     public static Settings demo(String bootstrapServers, String mqttUrl, Path workDir) {
       return new Settings(bootstrapServers, mqttUrl, workDir, 12, Duration.ofDays(3), Duration.ofMinutes(10),
-          Duration.ofSeconds(90), Duration.ofSeconds(2), DEMO_FAULTS, 7L, Duration.ofSeconds(90), true);
+          Duration.ofSeconds(90), Duration.ofSeconds(2), DEMO_FAULTS, 7L, Duration.ofSeconds(120), true);
     }
   }
 
@@ -95,11 +95,13 @@ public final class EndToEndRun {
    * @param detected devices flagged with a GAP that began before the live run's last interval (when
    *     the simulated fleet stops, every device falls silent: those GAPs are not counted)
    * @param cadence injected frequency changes against FREQUENCY_CHANGE events
+   * @param mustInactive dead devices whose silence began early enough that INACTIVE must follow
+   * @param inactive devices flagged INACTIVE for a silence that began before the fleet stopped
    */
   public record Result(SimulationSummary history, SimulationSummary live, List<FaultLabel> liveLabels,
       Map<String, Long> bridge, long silverRows, long quarantineRows, List<AnomalyEvent> anomalies, long anomalyRows,
       ForecastRunSummary forecast, long forecastRows, Set<String> mustDetect, Set<String> mayDetect, Set<String> detected,
-      Batch batch, Tables tables, CadenceScore cadence) {
+      Batch batch, Tables tables, CadenceScore cadence, Set<String> mustInactive, Set<String> inactive) {
 
     /** Devices flagged with a GAP although nothing silenced them. */
     public Set<String> falseAlarms() {
@@ -111,6 +113,25 @@ public final class EndToEndRun {
     public Set<String> missed() {
       Set<String> out = new TreeSet<>(mustDetect);
       out.removeAll(detected);
+      return out;
+    }
+
+    /** Dead devices: every device the simulator killed (a gap, even a long one, must not go INACTIVE). */
+    public Set<String> dead() {
+      return liveLabels.stream().filter(l -> l.kind() == FaultKind.DEAD).map(FaultLabel::device)
+          .collect(Collectors.toCollection(TreeSet::new));
+    }
+
+    public Set<String> inactiveMissed() {
+      Set<String> out = new TreeSet<>(mustInactive);
+      out.removeAll(inactive);
+      return out;
+    }
+
+    /** Devices flagged INACTIVE that the simulator did not kill. */
+    public Set<String> inactiveFalseAlarms() {
+      Set<String> out = new TreeSet<>(inactive);
+      out.removeAll(dead());
       return out;
     }
   }
@@ -255,6 +276,8 @@ public final class EndToEndRun {
       Set<String> mustDetect;
       Set<String> mayDetect;
       Set<String> detected;
+      Set<String> mustInactive;
+      Set<String> inactive;
       CadenceScore cadence;
       AnomalyCounter counter = new AnomalyCounter(anomaliesStart);
       try (StreamingJob job = StreamingJob.start(spark, streamConfig)) {
@@ -273,6 +296,8 @@ public final class EndToEndRun {
         // run's last (slowest) interval cannot be told apart from that, so it is neither required nor counted.
         Instant fleetStops = live.windowEnd().minus(slowestInterval().multipliedBy(6).dividedBy(5));
         mustDetect = silencedDevices(liveLabels, streamConfig, fleetStops);
+        mustInactive = liveLabels.stream().filter(l -> l.kind() == FaultKind.DEAD && l.start().isBefore(fleetStops))
+            .map(FaultLabel::device).collect(Collectors.toCollection(TreeSet::new));
         mayDetect = liveLabels.stream().filter(l -> l.kind() == FaultKind.GAP || l.kind() == FaultKind.DEAD)
             .map(FaultLabel::device).collect(Collectors.toCollection(TreeSet::new));
         Map<String, Duration> intervals = new LinkedHashMap<>();
@@ -286,7 +311,9 @@ public final class EndToEndRun {
                 .map(FaultLabel::device).collect(Collectors.toCollection(TreeSet::new)));
 
         stage("Waiting for the device watch to flag every silenced device and cadence change", settings.detectionTimeout());
-        anomalies = awaitEvents(mustDetect, mustCadence, anomaliesStart);
+        anomalies = awaitEvents(mustDetect, mustInactive, mustCadence, anomaliesStart);
+        inactive = anomalies.stream().filter(e -> e.kind() == AnomalyKind.INACTIVE && e.start().isBefore(fleetStops))
+            .map(AnomalyEvent::deviceId).collect(Collectors.toCollection(TreeSet::new));
         detected = anomalies.stream().filter(e -> e.kind() == AnomalyKind.GAP && e.start().isBefore(fleetStops))
             .map(AnomalyEvent::deviceId).collect(Collectors.toCollection(TreeSet::new));
         cadence = CadenceScore.of(liveLabels, intervals, LIVE_FREQUENCY_FACTOR, minSamples, live.windowStart(),
@@ -336,7 +363,7 @@ public final class EndToEndRun {
           forecastConfig.forecastsPath(), work.resolve("tables/anomaly_scores").toString(),
           work.resolve("tables/batch_anomaly_events").toString(), live.windowStart(), live.windowEnd(), scoreAsOf);
       Result result = new Result(history, live, liveLabels, bridge.metrics().snapshot(), silver, quarantine, anomalies,
-          anomalyRows, forecast, forecastRows, mustDetect, mayDetect, detected, batch, tables, cadence);
+          anomalyRows, forecast, forecastRows, mustDetect, mayDetect, detected, batch, tables, cadence, mustInactive, inactive);
       try {
         beforeSparkStops.accept(spark, result);
       } finally {
@@ -402,6 +429,9 @@ public final class EndToEndRun {
     // base interval), so a slow device is not called silent before it has been measured.
     m.put(StreamingJobConfig.WATCH_DEFAULT_INTERVAL, slowestInterval().toMillis() + "ms");
     m.put(StreamingJobConfig.WATCH_FREQUENCY_FACTOR, Double.toString(WATCH_FREQUENCY_FACTOR));
+    // INACTIVE within the run: later than the longest injected gap (those resume), soon enough that a
+    // device dying in the live window is called inactive while the run waits.
+    m.put(StreamingJobConfig.WATCH_INACTIVE_AFTER, inactiveAfter(new StreamingJobConfig(m)).toMillis() + "ms");
     return m;
   }
 
@@ -426,7 +456,7 @@ public final class EndToEndRun {
       // Long enough that every injected gap must be detected, whatever a device's cadence.
       Duration gapMin = mustDetectSilence(streamConfig).plusSeconds(5);
       m.put(SimulatorConfig.FAULT_GAP_MIN, gapMin.toSeconds() + "s");
-      m.put(SimulatorConfig.FAULT_GAP_MAX, gapMin.plusSeconds(20).toSeconds() + "s");
+      m.put(SimulatorConfig.FAULT_GAP_MAX, longestGap(streamConfig).toSeconds() + "s");
       m.put(SimulatorConfig.LABELS, work.resolve("live-labels.csv").toString());
     }
     return new SimulatorConfig(m);
@@ -443,6 +473,16 @@ public final class EndToEndRun {
     return Duration.ofMillis(Math.max(byFactor, watch.minGap().toMillis()));
   }
 
+  /** The longest injected gap, see {@link #simulatorConfig}. */
+  private Duration longestGap(StreamingJobConfig config) {
+    return mustDetectSilence(config).plusSeconds(25);
+  }
+
+  /** The demo's device.watch.inactive.after: clear of the longest gap by two of the slowest intervals. */
+  private Duration inactiveAfter(StreamingJobConfig config) {
+    return longestGap(config).plus(slowestInterval().multipliedBy(2));
+  }
+
   /** Devices whose labelled silence is long enough that the device watch must flag it. */
   private Set<String> silencedDevices(List<FaultLabel> labels, StreamingJobConfig config, Instant fleetStops) {
     Duration mustDetect = mustDetectSilence(config);
@@ -455,10 +495,11 @@ public final class EndToEndRun {
   }
 
   /**
-   * Reads the anomalies topic until every silenced device has a GAP and every changed cadence that
-   * must be seen a FREQUENCY_CHANGE, or the timeout passes.
+   * Reads the anomalies topic until every silenced device has a GAP, every dead one an INACTIVE and
+   * every changed cadence that must be seen a FREQUENCY_CHANGE, or the timeout passes.
    */
-  private List<AnomalyEvent> awaitEvents(Set<String> expected, Set<String> expectedCadence, Map<TopicPartition, Long> from) {
+  private List<AnomalyEvent> awaitEvents(Set<String> expected, Set<String> expectedInactive, Set<String> expectedCadence,
+      Map<TopicPartition, Long> from) {
     List<AnomalyEvent> events = new ArrayList<>();
     long deadline = System.nanoTime() + settings.detectionTimeout().toNanos();
     try (KafkaConsumer<byte[], byte[]> consumer = consumer()) {
@@ -466,7 +507,9 @@ public final class EndToEndRun {
       from.forEach(consumer::seek);
       Set<String> seen = new TreeSet<>();
       Set<String> seenCadence = new TreeSet<>();
-      while (System.nanoTime() < deadline && !(seen.containsAll(expected) && seenCadence.containsAll(expectedCadence))) {
+      Set<String> seenInactive = new TreeSet<>();
+      while (System.nanoTime() < deadline && !(seen.containsAll(expected) && seenInactive.containsAll(expectedInactive)
+          && seenCadence.containsAll(expectedCadence))) {
         for (ConsumerRecord<byte[], byte[]> r : consumer.poll(Duration.ofMillis(500))) {
           AnomalyEvent e = AnomalyEventJson.fromBytes(r.value());
           events.add(e);
@@ -474,6 +517,8 @@ public final class EndToEndRun {
             seen.add(e.deviceId());
           } else if (e.kind() == AnomalyKind.FREQUENCY_CHANGE) {
             seenCadence.add(e.deviceId());
+          } else if (e.kind() == AnomalyKind.INACTIVE) {
+            seenInactive.add(e.deviceId());
           }
         }
       }

@@ -38,7 +38,7 @@ class EndToEndIT {
   void simulatedFleetLandsInSilverSilencedDevicesAreFlaggedAndSeriesAreForecast() throws Exception {
     EndToEndRun.Settings settings = new EndToEndRun.Settings(kafka.bootstrapServers(), mosquitto.url(), work,
         8, Duration.ofDays(3), Duration.ofMinutes(15), Duration.ofSeconds(60), Duration.ofSeconds(2),
-        "dead=0.25,gap=0.25,frequency=0.5,spike=0.01,shift=0.15", 11L, Duration.ofSeconds(90), true);
+        "dead=0.25,gap=0.25,frequency=0.5,spike=0.01,shift=0.15", 11L, Duration.ofSeconds(120), true);
     Path[] report = new Path[1];
     EndToEndRun.Result r = new EndToEndRun(settings, line -> System.out.println("[e2e] " + line), Clock.systemUTC())
         .beforeSparkStops((spark, result) -> {
@@ -65,6 +65,9 @@ class EndToEndIT {
     assertThat(r.mustDetect()).as("the seed must kill some devices").isNotEmpty();
     assertThat(r.missed()).isEmpty();
     assertThat(r.falseAlarms()).isEmpty();
+    assertThat(r.mustInactive()).as("the seed must kill some device early enough").isNotEmpty();
+    assertThat(r.inactiveMissed()).isEmpty();
+    assertThat(r.inactiveFalseAlarms()).isEmpty();
     // Every cadence change the run leaves time to see got a FREQUENCY_CHANGE, and no steady device did.
     assertThat(r.cadence().mustDetect()).as("the seed must change some device's cadence early enough").isNotEmpty();
     assertThat(r.cadence().missed()).isEmpty();
@@ -72,6 +75,8 @@ class EndToEndIT {
     // The summary says it, for gaps, inactive devices and cadence changes alike.
     assertThat(summary.toString(java.nio.charset.StandardCharsets.UTF_8))
         .contains("Silence     injected on " + r.mayDetect())
+        .contains("Inactive    devices killed " + r.dead() + " (must be flagged: " + r.mustInactive() + "); flagged INACTIVE: "
+            + r.inactive())
         .contains("Cadence     frequency changed on " + r.cadence().injected().stream().sorted().toList()
             + " (must be flagged: " + r.cadence().mustDetect().stream().sorted().toList() + ")")
         .contains("flagged with FREQUENCY_CHANGE: " + r.cadence().detected().stream().sorted().toList());
