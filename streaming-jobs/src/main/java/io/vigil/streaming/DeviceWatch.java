@@ -223,11 +223,21 @@ public final class DeviceWatch {
 
   /** The timeout (wall-clock duration) to the device's next check, remembered as its wake time. */
   private Duration schedule(DeviceState s, long eff, long wall) {
-    long d = Math.max(1, nextCheckMs(s) - eff);
+    long due = nextCheckMs(s);
+    long d = Math.max(1, due - eff);
     if (wall - eff > stallTolerance()) {
       // The read position lags: look again soon, when the stream has either moved (backlog) or
       // provably not (silent fleet), instead of a whole threshold later.
       d = Math.min(d, settings.recheck().toMillis());
+    } else if (s.hasReported() && s.getReadPositionMs() < s.getLastArrivalMs()) {
+      // Spark's watermark trails its batch, so no look has seen the stream read past this device's
+      // latest reading yet: look next batch. If the device then falls silent, the read position it
+      // stands still at is already known when its deadline comes, and the deadline decides.
+      d = Math.min(d, settings.recheck().toMillis());
+    } else {
+      // A stream that stands still is judged by the wall clock: look at the deadline itself rather
+      // than a read-position lag after it (a moving stream just gets a look or two more).
+      d = Math.max(1, Math.min(d, due - wall));
     }
     s.setWakeAtMs(wall + d);
     return Duration.ofMillis(d);

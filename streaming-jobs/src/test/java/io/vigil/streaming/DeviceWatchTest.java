@@ -481,6 +481,43 @@ class DeviceWatchTest {
     assertThat(kinds()).containsExactly(AnomalyKind.GAP);
   }
 
+  /**
+   * Worst case for the goal (the threshold plus two triggers from the last reading to the event on
+   * Kafka): the watch must decide within one trigger of the threshold when the whole stream stands
+   * still, leaving the other for the deciding batch's own run and write. While other devices keep
+   * the stream moving, silence is judged by the read position, which Spark's watermark reports a
+   * batch late: one trigger more.
+   */
+  @ParameterizedTest(name = "rest of the stream moving: {0}, decided within {1} triggers of the threshold")
+  @CsvSource({"false, 1", "true, 2"})
+  void aDeviceFallingSilentIsFlaggedSoonAfterItsThresholdAlthoughTheWatermarkTrailsItsBatch(boolean moving, int triggers) {
+    use(settings("trigger.interval=5s", "device.watch.default.interval=1s", "device.watch.min.gap=10s"));
+    long trigger = 5_000;
+    long start = clock.millis();
+    long lastArrival = 0;
+    long watermark = 0; // Spark's: the newest arrival read by the batches before this one
+    for (int batch = 0; batch < 30; batch++) {
+      long batchStart = clock.millis();
+      clock.advance(trigger);
+      List<DeviceWatch.Reading> readings = new ArrayList<>();
+      // One a second for a minute, then silence; the last one arrives just after a batch began, the
+      // worst case: it waits a whole trigger to be read.
+      for (long t = batchStart + 100; t <= clock.millis() && t <= start + 60_100; t += 1_000) {
+        readings.add(new DeviceWatch.Reading(t, t));
+        lastArrival = t;
+      }
+      if (!readings.isEmpty()) {
+        collect(watch.onReadings(DEVICE, state, readings, watermark));
+      } else if (clock.millis() >= state.getWakeAtMs()) {
+        collect(watch.onTimeout(state, watermark));
+      }
+      watermark = moving ? clock.millis() - 500 : Math.max(watermark, lastArrival);
+    }
+    assertThat(kinds()).containsExactly(AnomalyKind.GAP);
+    long latency = events.get(0).detectedAt().toEpochMilli() - lastArrival;
+    assertThat(latency).isBetween(10_000L, 10_000L + triggers * trigger);
+  }
+
   // ---- driving the watch like the Spark wiring does ----------------------------------------
 
   void steady(int n, long intervalMs) {
