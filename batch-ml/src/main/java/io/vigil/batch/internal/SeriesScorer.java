@@ -29,7 +29,8 @@ import java.util.Locale;
  *       any level-shift flag; so a spike inside a drift is still a spike;
  *   <li>level shift: the median of the raw values in the last {@code shiftWindow} (a duration)
  *       differs from the median of those in the window before it by at least {@code shiftSigmas}
- *       robust sigmas, each window holding at least {@code shiftMinReadings} (a series reporting too
+ *       robust sigmas (of the readings, or of how much those medians moved through the history where
+ *       that is more, as on a noise-free series), each window holding at least {@code shiftMinReadings} (a series reporting too
  *       slowly for that gets windows of {@code shiftMinReadings} of its typical intervals). Durations
  *       rather than reading counts, so the test means the same for a series reporting every few
  *       seconds or every few minutes. Raw values, not residuals: the forecast catches up with a shift at the next
@@ -144,6 +145,7 @@ public final class SeriesScorer {
     int[] beforeFrom = new int[n];
     int[] afterFrom = new int[n];
     int[] testedAt = new int[n];
+    boolean[] tested = new boolean[n];
     double[] cycleAt = new double[n];
     // A series reporting too slowly for the configured window to hold shiftMinReadings gets windows that do:
     // its own interval sets them. The season moves the level between two windows, the more so the longer
@@ -170,14 +172,34 @@ public final class SeriesScorer {
         afterFrom[j] = afterFrom[j - 1];
         shiftSize[j] = shiftSize[j - 1];
         cycleAt[j] = cycleAt[j - 1];
-        shift[j] = shift[j - 1];
+        tested[j] = tested[j - 1];
         continue;
       }
       double cycle = cycleMovement(in.grid(), plan, t[j] - 3 * wMicros / 2, t[j] - wMicros / 2);
-      double d = (RobustScale.median(v, a, j) - RobustScale.median(v, from, a - 1) - cycle) / scale.scale();
       cycleAt[j] = cycle;
-      shiftSize[j] = d;
-      shift[j] = Math.abs(d) >= plan.shiftSigmas();
+      shiftSize[j] = RobustScale.median(v, a, j) - RobustScale.median(v, from, a - 1) - cycle;
+      tested[j] = true;
+    }
+    // The statistic's sigma: the readings' robust sigma, or how much the windows' medians already moved against
+    // each other through the history where that is more. On a noisy series the latter is the smaller (a median
+    // difference varies less than a reading), so the readings' sigma rules. On a series the forecast predicts
+    // exactly (noise-free, flat or quantised: residual MAD 0, scale at its floor) the season still moves the
+    // medians by far more than that floor wherever the cycle correction misses it (too few seasons on the grid,
+    // a staircase that interpolation between bucket centres smooths); judged against the floor, that everyday
+    // movement would be one endless level shift that hides every spike in it and starts no event.
+    double[] historyMoves = new double[firstWindow];
+    int moves = 0;
+    for (int j = 0; j < firstWindow; j++) {
+      if (tested[j] && testedAt[j] == j) {
+        historyMoves[moves++] = shiftSize[j];
+      }
+    }
+    RobustScale moveScale = RobustScale.of(Arrays.copyOf(historyMoves, moves), 0, 0, plan.absoluteFloor());
+    double shiftScale = RobustScale.FLOOR.equals(moveScale.method()) ? scale.scale()
+        : Math.max(scale.scale(), moveScale.scale());
+    for (int j = 0; j < n; j++) {
+      shiftSize[j] /= shiftScale;
+      shift[j] = Math.abs(shiftSize[j]) >= plan.shiftSigmas();
     }
     // Each run of shift flags gets its peak (where the windows differ most) and the onset placed inside the
     // peak's windows. The readings from the onset on are the shift's, including those before the detector could
@@ -368,7 +390,7 @@ public final class SeriesScorer {
                 num(after), shiftSize[peak]))
             .attribute("shift_sigmas", round(shiftSize[peak])).attribute("window_readings_before", wb)
             .attribute("window_readings_after", wa).attribute("flagged_from", instant(t[q]))
-            .attribute("scale", round(scale.scale())).build());
+            .attribute("scale", round(scale.scale())).attribute("shift_scale", round(shiftScale)).build());
       }
       q = end - 1;
     }

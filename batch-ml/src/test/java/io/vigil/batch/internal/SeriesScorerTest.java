@@ -12,6 +12,7 @@ import java.util.Random;
 import java.util.function.LongToDoubleFunction;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.params.ParameterizedTest;
+import org.junit.jupiter.params.provider.EnumSource;
 import org.junit.jupiter.params.provider.ValueSource;
 
 /** Hand-made series, five-minute readings on an hourly grid, scored against seasonal naive (no model). */
@@ -273,5 +274,73 @@ class SeriesScorerTest {
 
     assertThat(r.readings()).noneMatch(SeriesScorer.ScoredReading::levelShift);
     assertThat(SeriesScorer.gaps(new long[] {0, 10, 20, 30, 200}, 5)).containsExactly(false, false, false, false, true);
+  }
+
+  /**
+   * Series a forecast predicts exactly, so the residuals' MAD is 0 and the scale sits at its floor: what flat or
+   * quantised sensors send. STAIRCASE changes only on the hour (a daily cycle held for each hour, as a device
+   * reporting a setpoint does); SHORT_STAIRCASE has only two days of data, too few seasons to correct the shift
+   * detector for the cycle.
+   */
+  enum NoiseFree {
+    FLAT(t -> 5.0),
+    SINE(t -> 20 + 3 * Math.sin(2 * Math.PI * t / HOUR / 24)),
+    STAIRCASE(t -> 20 + 3 * Math.sin(2 * Math.PI * Math.floorDiv(t, HOUR) / 24)),
+    SHORT_STAIRCASE(t -> t < AS_OF - 49 * HOUR ? Double.NaN : STAIRCASE.value.applyAsDouble(t));
+
+    final LongToDoubleFunction value;
+
+    NoiseFree(LongToDoubleFunction value) {
+      this.value = value;
+    }
+  }
+
+  private static final long TEN_MINUTES = 10 * MINUTE;
+
+  @ParameterizedTest
+  @EnumSource(NoiseFree.class)
+  void aSpikeOnANoiseFreeSeriesIsExactlyOneSpikeEvent(NoiseFree series) {
+    ScorePlan p = plan(AS_OF);
+    long spikeAt = AS_OF - 30 * MINUTE;
+    SeriesScorer.Result r = SeriesScorer.score(input(p, TEN_MINUTES,
+        t -> series.value.applyAsDouble(t) + (t == spikeAt ? 3 : 0)), p, null);
+
+    assertThat(r.events()).singleElement().satisfies(e -> {
+      assertThat(e.kind()).isEqualTo(AnomalyKind.SPIKE);
+      assertThat(e.start()).isEqualTo(SeriesScorer.instant(spikeAt));
+    });
+    assertThat(r.readings()).noneMatch(SeriesScorer.ScoredReading::levelShift);
+  }
+
+  @ParameterizedTest
+  @EnumSource(NoiseFree.class)
+  void aStepOnANoiseFreeSeriesIsOneLevelShiftAtItsOnsetAndNoSpikes(NoiseFree series) {
+    ScorePlan p = plan(AS_OF);
+    long onset = AS_OF - 40 * MINUTE;
+    SeriesScorer.Result r = SeriesScorer.score(input(p, TEN_MINUTES,
+        t -> series.value.applyAsDouble(t) + (t >= onset ? 3 : 0)), p, null);
+
+    assertThat(r.events()).singleElement().satisfies(e -> {
+      assertThat(e.kind()).isEqualTo(AnomalyKind.LEVEL_SHIFT);
+      assertThat(e.start()).isEqualTo(SeriesScorer.instant(onset));
+      assertThat(e.value() - e.expected()).isBetween(2.0, 4.0);
+    });
+    assertThat(r.readings()).noneMatch(SeriesScorer.ScoredReading::spike);
+  }
+
+  @ParameterizedTest
+  @EnumSource(NoiseFree.class)
+  void aNoiseFreeSeriesWithNoFaultRaisesNothingOverADayOfHourlyWindows(NoiseFree series) {
+    List<AnomalyEvent> events = new ArrayList<>();
+    int flagged = 0;
+    for (long asOf = AS_OF - 23 * HOUR; asOf <= AS_OF; asOf += HOUR) {
+      ScorePlan p = plan(asOf);
+      SeriesScorer.Result r = SeriesScorer.score(input(p, TEN_MINUTES, series.value), p, null);
+      events.addAll(r.events());
+      flagged += (int) r.readings().stream().filter(x -> x.anomalous() || x.levelShift() || x.drift()).count();
+    }
+
+    assertThat(events).isEmpty();
+    assertThat(flagged).isZero();
   }
 }
