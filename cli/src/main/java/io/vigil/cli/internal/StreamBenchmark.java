@@ -199,6 +199,7 @@ public final class StreamBenchmark {
     all.add(StreamingJobConfig.STARTING_OFFSETS + "=earliest");
     all.add(StreamingJobConfig.TABLES_ROOT + "=" + dir.resolve("tables"));
     all.add(StreamingJobConfig.CHECKPOINT_ROOT + "=" + dir.resolve("checkpoints"));
+    all.add(StreamingJobConfig.METRICS_PORT + "=0"); // a `vigil stream` on this machine may hold the default port
     return StreamingJobConfig.load(null, all);
   }
 
