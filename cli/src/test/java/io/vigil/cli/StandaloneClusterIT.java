@@ -10,6 +10,7 @@ import io.vigil.batch.ForecastMain;
 import io.vigil.schemas.KafkaHeaders;
 import io.vigil.streaming.StreamingJobConfig;
 import io.vigil.streaming.StreamingMain;
+import io.vigil.testsupport.DeltaLogs;
 import io.vigil.testsupport.KafkaServerExtension;
 import io.vigil.testsupport.SparkClusterExtension;
 import io.vigil.testsupport.SparkClusterExtension.Worker;
@@ -89,7 +90,7 @@ class StandaloneClusterIT {
     System.out.printf("streaming job on the cluster: %.1f s%n", (System.nanoTime() - started) / 1e9);
     assertThat(streamExit).as("streaming job exit code; see %s", streamLog).isZero();
     String silver = StreamingJobConfig.load(null, streamSettings).silverPath();
-    assertThat(recordsAdded(Path.of(silver, "_delta_log"))).as("silver rows, one per reading; see %s", streamLog)
+    assertThat(DeltaLogs.recordsAdded(Path.of(silver, "_delta_log"))).as("silver rows, one per reading; see %s", streamLog)
         .isEqualTo(DEVICES * READINGS_PER_DEVICE);
 
     // 2. The forecasting job trains on that silver table and registers a model.
@@ -214,22 +215,5 @@ class StandaloneClusterIT {
     }
     assertThat(metadata).as("model versions in %s", registry).hasSize(1);
     return new ObjectMapper().readTree(metadata.get(0).toFile());
-  }
-
-  /** Sum of numRecords over the files a Delta table's commits added (the job only appends). */
-  private static long recordsAdded(Path deltaLog) throws IOException {
-    ObjectMapper json = new ObjectMapper();
-    long records = 0;
-    try (Stream<Path> commits = Files.list(deltaLog)) {
-      for (Path commit : commits.filter(p -> p.toString().endsWith(".json")).toList()) {
-        for (String line : Files.readAllLines(commit)) {
-          JsonNode add = json.readTree(line).path("add");
-          if (!add.isMissingNode()) {
-            records += json.readTree(add.path("stats").asText()).path("numRecords").asLong();
-          }
-        }
-      }
-    }
-    return records;
   }
 }

@@ -2,9 +2,8 @@ package io.vigil.streaming;
 
 import static org.assertj.core.api.Assertions.assertThat;
 
-import com.fasterxml.jackson.databind.JsonNode;
-import com.fasterxml.jackson.databind.ObjectMapper;
 import io.vigil.schemas.KafkaHeaders;
+import io.vigil.testsupport.DeltaLogs;
 import io.vigil.testsupport.KafkaServerExtension;
 import java.io.IOException;
 import java.nio.charset.StandardCharsets;
@@ -90,28 +89,8 @@ class SparkSubmitLauncherIT {
 
     // Read from the Delta log itself: starting Spark here would add half a minute to the test.
     Path silverLog = Path.of(StreamingJobConfig.load(null, settings).silverPath()).resolve("_delta_log");
-    assertThat(recordsAdded(silverLog)).as("silver rows, one per reading; log:%n%s", tail(log))
+    assertThat(DeltaLogs.recordsAdded(silverLog)).as("silver rows, one per reading; log:%n%s", tail(log))
         .isEqualTo(READINGS);
-  }
-
-  /**
-   * Sum of numRecords over the files the commits of a Delta table added, from its JSON commits (the
-   * job appends; an insert-only MERGE would add files the same way).
-   */
-  private static long recordsAdded(Path deltaLog) throws IOException {
-    ObjectMapper json = new ObjectMapper();
-    long records = 0;
-    try (Stream<Path> commits = Files.list(deltaLog)) {
-      for (Path commit : commits.filter(p -> p.toString().endsWith(".json")).toList()) {
-        for (String line : Files.readAllLines(commit)) {
-          JsonNode add = json.readTree(line).path("add");
-          if (!add.isMissingNode()) {
-            records += json.readTree(add.path("stats").asText()).path("numRecords").asLong();
-          }
-        }
-      }
-    }
-    return records;
   }
 
   @Test
