@@ -137,6 +137,44 @@ class TelemetryParsingTest {
     assertThat(silver(parsed).count()).isEqualTo(1);
   }
 
+  @Test
+  void bronzeRowsParseLikeTheKafkaRowsTheyCameFromAndARepeatedHeaderKeepsItsLastValue() {
+    KafkaRows rows = new KafkaRows()
+        .add("dev-a", "{\"ts\": " + (NOW - 1000) + ", \"temperature\": 21.5}", NOW)
+        .add(null, null, "{\"ts\": 1, \"t\": 1}".getBytes(StandardCharsets.UTF_8), NOW)
+        .add("dev-b", "not json", NOW);
+    List<Row> withRepeat = new java.util.ArrayList<>(rows.rows());
+    // The bridge's MQTT topic header twice (a proxy re-stamped it): the last one counts, as in Kafka's lastHeader.
+    Row first = withRepeat.get(0);
+    List<Row> headers = new java.util.ArrayList<>(scala.collection.JavaConverters.seqAsJavaList(first.getSeq(7)));
+    headers.add(0, org.apache.spark.sql.RowFactory.create(io.vigil.schemas.KafkaHeaders.MQTT_TOPIC,
+        "devices/stale/telemetry".getBytes(StandardCharsets.UTF_8)));
+    headers.add(org.apache.spark.sql.RowFactory.create(io.vigil.schemas.KafkaHeaders.MQTT_TOPIC,
+        "devices/dev-z/telemetry".getBytes(StandardCharsets.UTF_8)));
+    withRepeat.set(0, org.apache.spark.sql.RowFactory.create(first.get(0), first.get(1), first.get(2), first.get(3),
+        first.get(4), first.get(5), first.get(6), scala.collection.JavaConverters.asScalaBuffer(headers).toSeq()));
+    Dataset<Row> kafka = spark.createDataFrame(withRepeat, KafkaRows.SCHEMA);
+    TelemetryParser parser = new TelemetryParser(ParserOptions.defaults());
+
+    Dataset<Row> bronze = TablesBatch.bronze(kafka, NOW);
+    assertThat(bronze.orderBy("offset").first().<String, String>getJavaMap(bronze.schema().fieldIndex("headers")))
+        .containsEntry(io.vigil.schemas.KafkaHeaders.MQTT_TOPIC, "devices/dev-z/telemetry");
+    List<String> fromKafka = described(TelemetryParsing.parse(kafka, parser));
+    List<String> fromBronze = described(TelemetryParsing.parse(bronze, parser));
+    assertThat(fromBronze).isEqualTo(fromKafka);
+    assertThat(fromKafka).containsExactly(
+        "0 devices/dev-z/telemetry dev-z temperature " + (NOW - 1000) + " arrival " + NOW + " null",
+        "1 null null null null arrival " + NOW + " MISSING_DEVICE_ID",
+        "2 devices/dev-b/telemetry dev-b null null arrival " + NOW + " NOT_JSON");
+  }
+
+  private static List<String> described(Dataset<Row> parsed) {
+    return parsed.orderBy("source_offset", "measurement_index").collectAsList().stream()
+        .map(r -> r.getAs("source_offset") + " " + r.getAs("mqtt_topic") + " " + r.getAs("device_id") + " " + r.getAs("metric")
+            + " " + r.getAs("event_ms") + " arrival " + r.getAs("arrival_ms") + " " + r.getAs("reason"))
+        .toList();
+  }
+
   private static Dataset<Row> classified(Dataset<Row> parsed) {
     return TablesBatch.classify(parsed, TablesBatch.emptyWatermarks(spark), Duration.ofMinutes(10).toMillis());
   }

@@ -37,7 +37,7 @@ final class CpuMeter {
     return out;
   }
 
-  private static long ownCpuNanos() {
+  static long ownCpuNanos() {
     if (ManagementFactory.getOperatingSystemMXBean() instanceof com.sun.management.OperatingSystemMXBean os) {
       return os.getProcessCpuTime();
     }

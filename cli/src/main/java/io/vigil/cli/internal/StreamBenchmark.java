@@ -63,9 +63,17 @@ public final class StreamBenchmark {
       Duration probeFor, Duration timeout, List<String> overrides, Path workDir) {}
 
   /** Readings a contender worked off and how long it took. */
-  public record Throughput(String name, long readings, double seconds) {
+  /**
+   * @param cpuSeconds CPU this JVM used meanwhile (driver and executors of local mode): unlike
+   *     readings/s it hardly moves when other work shares the machine
+   */
+  public record Throughput(String name, long readings, double seconds, double cpuSeconds) {
     public double perSecond() {
       return readings / Math.max(seconds, 1e-3);
+    }
+
+    public double cpuMillisPerThousand() {
+      return cpuSeconds * 1e6 / Math.max(readings, 1);
     }
   }
 
@@ -133,13 +141,15 @@ public final class StreamBenchmark {
       Throughput ceiling = ceiling(spark, config, settings.readings(), "measured");
       report(ceiling);
       long start = System.currentTimeMillis(); // like the ceiling's, its time includes starting the queries
+      long cpuStart = CpuMeter.ownCpuNanos();
       try (StreamingJob job = StreamingJob.start(spark, config)) {
         Map<String, Long> doneAt = awaitCaughtUp(job, config, start, true);
+        double cpuSeconds = (CpuMeter.ownCpuNanos() - cpuStart) / 1e9;
         Map<String, Double> perQuery = new LinkedHashMap<>();
         doneAt.forEach((q, at) -> perQuery.put(q, (at - start) / 1000.0));
         double seconds = perQuery.values().stream().mapToDouble(Double::doubleValue).max().orElseThrow();
         Throughput full = new Throughput("full job (" + String.join(", ", job.queries().keySet()) + ")",
-            settings.readings(), seconds);
+            settings.readings(), seconds, cpuSeconds);
         report(full);
         out.printf("    per query, until its last offset was committed: %s%n", perQuery.entrySet().stream()
             .map(e -> String.format("%s %.1f s", e.getKey(), e.getValue())).toList());
@@ -163,10 +173,11 @@ public final class StreamBenchmark {
   }
 
   private void report(Throughput t) {
-    out.printf("  %-28s %,11d readings in %6.1f s = %,9.0f readings/s%n", t.name(), t.readings(), t.seconds(), t.perSecond());
+    out.printf("  %-28s %,11d readings in %6.1f s = %,9.0f readings/s; CPU %.1f s = %.1f ms per 1,000 readings%n",
+        t.name(), t.readings(), t.seconds(), t.perSecond(), t.cpuSeconds(), t.cpuMillisPerThousand());
   }
 
-  /** The summary lines: ratio against the goal, GAP latency against its bound. */
+  /** The summary lines: ratio against the goal, GAP latency against its bound, CPU per reading of both. */
   public static List<String> summary(Result r) {
     List<String> lines = new ArrayList<>();
     lines.add(String.format("Full job / ceiling: %.2f (goal >= %.1f): %s", r.ratio(), GOAL_RATIO,
@@ -180,6 +191,9 @@ public final class StreamBenchmark {
         ? String.format("GAP latency: no GAP event for the probe device (bound %s): goal NOT met", bound)
         : String.format("GAP latency: %s from the probe's last reading to its GAP on Kafka (bound %s%s): %s",
             seconds(g.measured()), bound, reported, g.met() ? "goal met" : "goal NOT met"));
+    lines.add(String.format("CPU per reading, full job / ceiling: %.1fx (%.1f vs %.1f ms per 1,000 readings)",
+        r.full().cpuMillisPerThousand() / Math.max(r.ceiling().cpuMillisPerThousand(), 1e-9),
+        r.full().cpuMillisPerThousand(), r.ceiling().cpuMillisPerThousand()));
     return lines;
   }
 
@@ -207,6 +221,7 @@ public final class StreamBenchmark {
   private Throughput ceiling(SparkSession spark, StreamingJobConfig config, long readings, String phase) throws Exception {
     Path checkpoint = settings.workDir().resolve("stream-" + run).resolve(phase).resolve("ceiling-checkpoint");
     long start = System.nanoTime();
+    long cpuStart = CpuMeter.ownCpuNanos();
     StreamingQuery q = spark.readStream().format("kafka").options(config.kafkaSourceOptions()).load()
         .writeStream().queryName("vigil-bench-ceiling-" + phase).format("noop")
         .option("checkpointLocation", checkpoint.toString())
@@ -217,6 +232,7 @@ public final class StreamBenchmark {
       throw new IllegalStateException("the ceiling query did not finish within " + settings.timeout());
     }
     double seconds = (System.nanoTime() - start) / 1e9;
+    double cpuSeconds = (CpuMeter.ownCpuNanos() - cpuStart) / 1e9;
     if (q.exception().isDefined()) {
       throw q.exception().get();
     }
@@ -225,7 +241,7 @@ public final class StreamBenchmark {
     if (last == null || kafkaEndOffsetOf(last).map(o -> !covers(o, config.telemetryTopic(), end)).orElse(true)) {
       throw new IllegalStateException("the ceiling query stopped before the end of " + config.telemetryTopic());
     }
-    return new Throughput("ceiling (Kafka -> noop)", readings, seconds);
+    return new Throughput("ceiling (Kafka -> noop)", readings, seconds, cpuSeconds);
   }
 
   /**

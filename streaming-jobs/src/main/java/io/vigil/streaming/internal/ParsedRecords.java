@@ -5,6 +5,8 @@ import static org.apache.spark.sql.types.DataTypes.DoubleType;
 import static org.apache.spark.sql.types.DataTypes.IntegerType;
 import static org.apache.spark.sql.types.DataTypes.LongType;
 import static org.apache.spark.sql.types.DataTypes.StringType;
+import static org.apache.spark.sql.types.DataTypes.TimestampType;
+import static org.apache.spark.sql.functions.col;
 
 import io.vigil.schemas.KafkaHeaders;
 import io.vigil.schemas.Measurement;
@@ -15,14 +17,16 @@ import java.nio.charset.StandardCharsets;
 import java.sql.Timestamp;
 import java.time.Instant;
 import java.util.ArrayList;
+import java.util.Arrays;
 import java.util.Iterator;
 import java.util.List;
 import org.apache.spark.api.java.function.MapPartitionsFunction;
+import org.apache.spark.sql.Column;
+import org.apache.spark.sql.Dataset;
 import org.apache.spark.sql.Row;
 import org.apache.spark.sql.RowFactory;
 import org.apache.spark.sql.types.StructField;
 import org.apache.spark.sql.types.StructType;
-import scala.collection.Seq;
 
 /**
  * Kafka rows to parsed rows: one row per measurement of an accepted record, one row per rejection
@@ -58,26 +62,43 @@ public final class ParsedRecords implements MapPartitionsFunction<Row, Row> {
       field("first_of_record", org.apache.spark.sql.types.DataTypes.BooleanType, false),
   });
 
-  private final TelemetryParser parser;
-  // Column positions in the input, resolved once on the driver: rows may reach call() without a schema.
-  private final int keyAt;
-  private final int valueAt;
-  private final int topicAt;
-  private final int partitionAt;
-  private final int offsetAt;
-  private final int timestampAt;
-  private final int headersAt;
+  // The input shape input() selects, so call() reads fixed positions.
+  private static final int KEY = 0;
+  private static final int VALUE = 1;
+  private static final int TOPIC = 2;
+  private static final int PARTITION = 3;
+  private static final int OFFSET = 4;
+  private static final int TIMESTAMP = 5;
+  private static final int MQTT_TOPIC_HEADER = 6;
+  private static final int ARRIVAL_HEADER = 7;
 
-  /** @param input the Kafka rows' schema (Spark's Kafka source; headers optional) */
-  public ParsedRecords(TelemetryParser parser, StructType input) {
+  private final TelemetryParser parser;
+
+  public ParsedRecords(TelemetryParser parser) {
     this.parser = parser;
-    this.keyAt = indexOf(input, "key");
-    this.valueAt = required(input, "value");
-    this.topicAt = required(input, "topic");
-    this.partitionAt = required(input, "partition");
-    this.offsetAt = required(input, "offset");
-    this.timestampAt = indexOf(input, "timestamp");
-    this.headersAt = indexOf(input, "headers");
+  }
+
+  /**
+   * What {@link #call} reads, from Kafka source rows (headers optional) or bronze rows: the two
+   * headers it needs are looked up here, in compiled code, so each record does not become a Java
+   * row holding all of its headers.
+   */
+  public static Dataset<Row> input(Dataset<Row> rows) {
+    for (String column : new String[] {"value", "topic", "partition", "offset"}) {
+      if (!Arrays.asList(rows.columns()).contains(column)) {
+        throw new IllegalArgumentException("Kafka rows need a column " + column + "; they have " + rows.schema().simpleString());
+      }
+    }
+    Column headers = KafkaRecordColumns.headersMap(rows);
+    return rows.select(
+        KafkaRecordColumns.columnOrNull(rows, BinaryType, "key"),
+        col("value"),
+        col("topic"),
+        col("partition"),
+        col("offset"),
+        KafkaRecordColumns.columnOrNull(rows, TimestampType, "timestamp", "kafka_timestamp"),
+        headers.getItem(KafkaHeaders.MQTT_TOPIC),
+        headers.getItem(KafkaHeaders.ARRIVAL_MILLIS));
   }
 
   @Override
@@ -118,13 +139,12 @@ public final class ParsedRecords implements MapPartitionsFunction<Row, Row> {
   }
 
   void expand(Row kafka, long ingestMs, List<Row> out) {
-    String topic = kafka.getString(topicAt);
-    int partition = kafka.getInt(partitionAt);
-    long offset = kafka.getLong(offsetAt);
-    byte[] payload = (byte[]) kafka.get(valueAt);
-    String[] headers = headers(kafka);
-    String mqttTopic = headers[0];
-    long arrivalMs = arrivalMillis(kafka, headers[1], ingestMs);
+    String topic = kafka.getString(TOPIC);
+    int partition = kafka.getInt(PARTITION);
+    long offset = kafka.getLong(OFFSET);
+    byte[] payload = (byte[]) kafka.get(VALUE);
+    String mqttTopic = kafka.getString(MQTT_TOPIC_HEADER);
+    long arrivalMs = arrivalMillis(kafka, kafka.getString(ARRIVAL_HEADER), ingestMs);
     ParseResult result = parser.parse(mqttTopic, payload, arrivalMs);
     String deviceId = result.deviceId().orElseGet(() -> keyAsDevice(kafka, result));
     if (!result.isAccepted()) {
@@ -155,7 +175,7 @@ public final class ParsedRecords implements MapPartitionsFunction<Row, Row> {
 
   /** Without a parsed device id, the record key (the bridge writes the device id there) still helps triage. */
   private String keyAsDevice(Row kafka, ParseResult result) {
-    byte[] key = keyAt < 0 ? null : (byte[]) kafka.get(keyAt);
+    byte[] key = (byte[]) kafka.get(KEY);
     return key == null || result.isAccepted() ? null : new String(key, StandardCharsets.UTF_8);
   }
 
@@ -168,7 +188,7 @@ public final class ParsedRecords implements MapPartitionsFunction<Row, Row> {
         // fall through: a malformed header must not lose the record
       }
     }
-    Object value = timestampAt < 0 ? null : kafka.get(timestampAt);
+    Object value = kafka.get(TIMESTAMP);
     if (value instanceof Timestamp t) {
       return t.getTime();
     }
@@ -176,48 +196,6 @@ public final class ParsedRecords implements MapPartitionsFunction<Row, Row> {
       return i.toEpochMilli();
     }
     return ingestMs;
-  }
-
-  /** The MQTT topic and arrival headers, or nulls; with a repeated name the last wins, as in Kafka's lastHeader. */
-  private String[] headers(Row kafka) {
-    String[] found = new String[2];
-    if (headersAt < 0 || kafka.isNullAt(headersAt)) {
-      return found;
-    }
-    Object headers = kafka.get(headersAt);
-    Iterable<?> items = headers instanceof Seq<?> seq ? scala.collection.JavaConverters.seqAsJavaList(seq)
-        : headers instanceof List<?> list ? list : List.of();
-    for (Object item : items) {
-      Row h = (Row) item;
-      if (h.isNullAt(1)) {
-        continue;
-      }
-      String name = h.getString(0);
-      if (KafkaHeaders.MQTT_TOPIC.equals(name)) {
-        found[0] = new String((byte[]) h.get(1), StandardCharsets.UTF_8);
-      } else if (KafkaHeaders.ARRIVAL_MILLIS.equals(name)) {
-        found[1] = new String((byte[]) h.get(1), StandardCharsets.UTF_8);
-      }
-    }
-    return found;
-  }
-
-  private static int indexOf(StructType schema, String column) {
-    String[] names = schema.fieldNames();
-    for (int i = 0; i < names.length; i++) {
-      if (names[i].equals(column)) {
-        return i;
-      }
-    }
-    return -1;
-  }
-
-  private static int required(StructType schema, String column) {
-    int at = indexOf(schema, column);
-    if (at < 0) {
-      throw new IllegalArgumentException("Kafka rows need a column " + column + "; they have " + schema.simpleString());
-    }
-    return at;
   }
 
   private static StructField field(String name, org.apache.spark.sql.types.DataType type, boolean nullable) {

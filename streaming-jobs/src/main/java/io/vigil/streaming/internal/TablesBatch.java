@@ -55,10 +55,7 @@ public final class TablesBatch {
    * string map; with a repeated header name the last one wins, as in Kafka's {@code lastHeader}.
    */
   public static Dataset<Row> bronze(Dataset<Row> kafka, long ingestMs) {
-    kafka.sparkSession().conf().set("spark.sql.mapKeyDedupPolicy", "LAST_WIN");
-    Column headers = Arrays.asList(kafka.columns()).contains("headers")
-        ? expr("map_from_entries(transform(headers, h -> struct(h.key, cast(h.value as string))))")
-        : lit(null).cast(DataTypes.createMapType(DataTypes.StringType, DataTypes.StringType));
+    Column headers = KafkaRecordColumns.headersMap(kafka);
     Timestamp ingest = new Timestamp(ingestMs);
     return kafka.select(
         col("topic"),

@@ -22,8 +22,8 @@ import org.slf4j.LoggerFactory;
  * committed it skips the write and the others catch up. The replay must split rows the same way,
  * so the watermarks it uses are those persisted after the batch before it, never its own.
  *
- * <p>Cost: per batch the records are read from Kafka once and parsed once (both kept for the
- * batch), then each table is one write; counts come from one summary pass and from counters
+ * <p>Cost: per batch the records are read from Kafka once and parsed once (bronze rows and parsed
+ * rows are kept for the batch), then each table is one write; counts come from one summary pass and from counters
  * riding along the writes, not from extra passes.
  */
 public final class TablesSink implements VoidFunction2<Dataset<Row>, Long> {
@@ -58,16 +58,17 @@ public final class TablesSink implements VoidFunction2<Dataset<Row>, Long> {
     }
     commits.begin(batchId);
     long ingestMs = System.currentTimeMillis();
-    // Bronze and the parser both read the batch: kept once, so Kafka is read once.
-    Dataset<Row> raw = kafkaBatch.persist(StorageLevel.MEMORY_AND_DISK());
+    // Bronze rows are kept for the batch and parsed from: Kafka is read once and each record's
+    // headers are turned into bronze's map once, not again for the parser.
+    Dataset<Row> bronze = TablesBatch.bronze(kafkaBatch, ingestMs).persist(StorageLevel.MEMORY_AND_DISK());
     Dataset<Row> classified = null;
     try {
-      append(TablesBatch.bronze(raw, ingestMs), paths.bronze(), batchId);
+      append(bronze, paths.bronze(), batchId);
       OptionalLong previousBatch = state.latestBefore(WATERMARKS, batchId);
       Dataset<Row> previous = previousBatch.isPresent()
           ? spark.read().schema(TablesBatch.WATERMARK_SCHEMA).parquet(state.batchDir(WATERMARKS, previousBatch.getAsLong()).toString())
           : TablesBatch.emptyWatermarks(spark);
-      classified = TablesBatch.classify(TelemetryParsing.parse(raw, parser), previous, delayMs)
+      classified = TablesBatch.classify(TelemetryParsing.parse(bronze, parser), previous, delayMs)
           .persist(StorageLevel.MEMORY_AND_DISK());
       TablesBatch.Summary summary = TablesBatch.summarize(classified);
       if (summary.quarantine() > 0) {
@@ -110,7 +111,7 @@ public final class TablesSink implements VoidFunction2<Dataset<Row>, Long> {
       if (classified != null) {
         classified.unpersist();
       }
-      raw.unpersist();
+      bronze.unpersist();
     }
   }
 
