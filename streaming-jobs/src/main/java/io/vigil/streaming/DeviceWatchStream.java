@@ -59,8 +59,10 @@ public final class DeviceWatchStream {
    */
   public static Dataset<Row> detect(Dataset<Row> readings, DeviceWatchSettings settings, DeviceRegistry registry) {
     Dataset<Row> input = readings.isStreaming() ? readings.withWatermark(ARRIVAL_TIME, "0 seconds") : readings;
+    // Grouped by the column, not by a key function: a function would turn every reading into a
+    // Java row once more just to read its device id.
     KeyValueGroupedDataset<String, Row> byDevice =
-        input.groupByKey((MapFunction<Row, String>) r -> r.getAs("device_id"), Encoders.STRING());
+        input.groupBy(col("device_id")).as(Encoders.STRING(), Encoders.row(input.schema()));
     DeviceWatchFunction fn = new DeviceWatchFunction(settings);
     if (registry == null || registry.isEmpty()) {
       return byDevice.flatMapGroupsWithState(fn, OutputMode.Update(), Encoders.bean(DeviceState.class),
