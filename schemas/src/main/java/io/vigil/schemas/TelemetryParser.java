@@ -386,22 +386,32 @@ public final class TelemetryParser implements Serializable {
     return id.isEmpty() || id.length() > 256 ? null : id;
   }
 
-  /** Field names of one object; a set only once there are many (a handful is the rule). */
+  /**
+   * Field names of one object, to refuse duplicates. Hashes are compared before names (a String
+   * caches its hash), so a dozen fields cost a few dozen int compares; a set only once there are many.
+   */
   private static final class Names {
-    private final List<String> list = new ArrayList<>(16);
+    private String[] names = new String[16];
+    private int[] hashes = new int[16];
+    private int size;
     private Set<String> set;
 
     boolean add(String name) {
       if (set != null) {
         return set.add(name);
       }
-      if (list.contains(name)) {
-        return false;
+      int hash = name.hashCode();
+      for (int i = 0; i < size; i++) {
+        if (hashes[i] == hash && names[i].equals(name)) {
+          return false;
+        }
       }
-      list.add(name);
-      if (list.size() > 32) {
-        set = new java.util.HashSet<>(list);
+      if (size == names.length) {
+        set = new java.util.HashSet<>(java.util.Arrays.asList(names));
+        return set.add(name);
       }
+      names[size] = name;
+      hashes[size++] = hash;
       return true;
     }
   }

@@ -97,7 +97,12 @@ class TelemetryParserFastPathTest {
         "[1,2]",
         "42",
         "  ",
-        "{\"ts\":" + NOW + ",\"deep\":" + "[".repeat(40) + "]".repeat(40) + ",\"t\":1}");
+        "{\"ts\":" + NOW + ",\"deep\":" + "[".repeat(40) + "]".repeat(40) + ",\"t\":1}",
+        "{\"ts\":" + NOW + manyMetrics(40) + "}",
+        "{\"ts\":" + NOW + manyMetrics(20) + ",\"m3\":1}",
+        "{\"ts\":" + NOW + manyMetrics(15) + ",\"m3\":1}",
+        "{\"ts\":" + NOW + ",\"metrics\":{\"x\":1" + manyMetrics(30) + ",\"m29\":2}}",
+        "{\"ts\":" + NOW + ",\"metrics\":{\"x\":1" + manyMetrics(30) + "}}");
     for (String json : cases) {
       for (String topic : new String[] {TOPIC, "other/dev-1/x", null}) {
         assertSameVerdict(parser, topic, json);
@@ -185,6 +190,14 @@ class TelemetryParserFastPathTest {
     java.util.Collections.shuffle(fields, r);
     String json = "{" + String.join(",", fields) + "}";
     return r.nextInt(40) == 0 ? json + pick(r, "x", " {}", "") : r.nextInt(40) == 0 ? json.substring(0, json.length() - 1) : json;
+  }
+
+  private static String manyMetrics(int n) {
+    StringBuilder sb = new StringBuilder();
+    for (int i = 0; i < n; i++) {
+      sb.append(",\"m").append(i).append("\":").append(i);
+    }
+    return sb.toString();
   }
 
   private static String pick(Random r, String... options) {
