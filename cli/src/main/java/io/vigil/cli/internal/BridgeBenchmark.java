@@ -73,6 +73,7 @@ public final class BridgeBenchmark {
   private Map<String, Long> cpuWhenDelivered;
   private final PrintStream out;
   private final String run = Long.toString(System.currentTimeMillis() % 1_000_000_000L, 36);
+  private final List<String> createdTopics = new ArrayList<>();
 
   public BridgeBenchmark(Settings settings, PrintStream out) {
     this.settings = settings;
@@ -118,6 +119,14 @@ public final class BridgeBenchmark {
   }
 
   public Result run() throws Exception {
+    try {
+      return runContenders();
+    } finally {
+      deleteTopics();
+    }
+  }
+
+  private Result runContenders() throws Exception {
     // A cold JIT would slow the publisher and the counting subscriber in the first pass only and so
     // flatter every later contender against the ceiling: warm both up on a pass that is not counted.
     Figures warmUp = ceiling("warm-up", "bench/warmup-" + run, Math.min(settings.messages(), WARM_UP_MESSAGES));
@@ -392,7 +401,28 @@ public final class BridgeBenchmark {
     return sorted.length == 0 ? Double.NaN : sorted[(int) Math.min(sorted.length - 1, Math.floor(q * sorted.length))];
   }
 
+  /**
+   * Drops this run's topics once every figure is read. Left behind, they pile up on a stack that
+   * stays up (six partitions per contender per run), and a broker's background work grows with its
+   * partitions: a later run would bill that idle CPU to the contenders that use Kafka.
+   */
+  private void deleteTopics() {
+    if (createdTopics.isEmpty()) {
+      return;
+    }
+    Properties p = new Properties();
+    p.put("bootstrap.servers", settings.bootstrapServers());
+    try (Admin admin = Admin.create(p)) {
+      admin.deleteTopics(createdTopics).all().get(30, TimeUnit.SECONDS);
+    } catch (InterruptedException e) {
+      Thread.currentThread().interrupt();
+    } catch (java.util.concurrent.ExecutionException | java.util.concurrent.TimeoutException | RuntimeException e) {
+      out.printf("  (could not delete the benchmark's topics %s: %s)%n", createdTopics, e);
+    }
+  }
+
   private void createTopic(String topic) throws Exception {
+    createdTopics.add(topic);
     Properties p = new Properties();
     p.put("bootstrap.servers", settings.bootstrapServers());
     try (Admin admin = Admin.create(p)) {
