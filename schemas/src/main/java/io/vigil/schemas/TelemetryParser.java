@@ -1,6 +1,7 @@
 package io.vigil.schemas;
 
 import com.fasterxml.jackson.core.JsonParser;
+import com.fasterxml.jackson.core.JsonToken;
 import com.fasterxml.jackson.core.StreamReadConstraints;
 import com.fasterxml.jackson.core.StreamReadFeature;
 import com.fasterxml.jackson.core.json.JsonReadFeature;
@@ -8,6 +9,8 @@ import com.fasterxml.jackson.databind.DeserializationFeature;
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
 import com.fasterxml.jackson.databind.json.JsonMapper;
+import com.fasterxml.jackson.databind.node.LongNode;
+import com.fasterxml.jackson.databind.node.TextNode;
 import io.vigil.schemas.internal.Rejections;
 import io.vigil.schemas.internal.TimestampParser;
 import java.io.IOException;
@@ -78,6 +81,11 @@ public final class TelemetryParser implements Serializable {
    * @param arrivalMillis when it arrived, to judge event times from the future
    */
   public ParseResult parse(String topic, byte[] payload, long arrivalMillis) {
+    return parse(topic, payload, arrivalMillis, true);
+  }
+
+  /** With {@code fastPath} false, every message is judged on the tree: tests compare the two paths. */
+  ParseResult parse(String topic, byte[] payload, long arrivalMillis, boolean fastPath) {
     String topicDevice = null;
     if (topic != null && options.deviceIdSource() != ParserOptions.DeviceIdSource.PAYLOAD) {
       if (!options.topicLayout().matches(topic)) {
@@ -96,6 +104,12 @@ public final class TelemetryParser implements Serializable {
     }
     if (!isUtf8(payload)) {
       return ParseResult.rejected(topicDevice, Rejections.invalidEncoding());
+    }
+    if (fastPath) {
+      ParseResult accepted = acceptedFast(topicDevice, payload, arrivalMillis);
+      if (accepted != null) {
+        return accepted;
+      }
     }
     JsonNode root;
     try {
@@ -212,6 +226,210 @@ public final class TelemetryParser implements Serializable {
       return ParseResult.rejected(deviceId, Rejections.noMetrics(nested));
     }
     return ParseResult.accepted(deviceId, measurements, fieldRejections);
+  }
+
+  /**
+   * The common case, a message accepted whole, read with a streaming parser: no tree, no node per
+   * value and no duplicate-name set per object (building the tree was most of the bridge's parse
+   * cost and allocation). Returns null for anything else: a refusal, a refused field, a value nested
+   * where none is expected, an integer beyond a long. {@link #parse} then judges the message on the
+   * tree, so every refusal and its wording comes from one implementation, and this path only has to
+   * agree with it on what is accepted (TelemetryParserFastPathTest compares the two).
+   */
+  ParseResult acceptedFast(String topicDevice, byte[] payload, long arrivalMillis) {
+    String deviceField = options.deviceIdField();
+    if (deviceField != null && (deviceField.equals(METRICS_FIELD) || TIMESTAMP_FIELDS.contains(deviceField)
+        || MESSAGE_ID_FIELDS.contains(deviceField))) {
+      return null;
+    }
+    try (JsonParser p = mapper().createParser(payload)) {
+      // Names are checked for duplicates below, in the only two objects this path reads.
+      p.disable(JsonParser.Feature.STRICT_DUPLICATE_DETECTION);
+      if (p.nextToken() != JsonToken.START_OBJECT) {
+        return null;
+      }
+      Names rootNames = new Names();
+      Metrics flat = new Metrics();
+      Metrics nested = null;
+      boolean flatRefused = false;
+      String payloadDevice = null;
+      String tsField = null;
+      JsonNode tsNode = null;
+      String messageId = null;
+      for (JsonToken t = p.nextToken(); t == JsonToken.FIELD_NAME; t = p.nextToken()) {
+        String name = p.currentName();
+        if (!rootNames.add(name)) {
+          return null;
+        }
+        JsonToken v = p.nextToken();
+        if (name.equals(METRICS_FIELD)) {
+          nested = v == JsonToken.START_OBJECT ? nestedMetrics(p) : null;
+          if (nested == null) {
+            return null;
+          }
+        } else if (v == JsonToken.START_OBJECT || v == JsonToken.START_ARRAY) {
+          return null;
+        } else if (name.equals(deviceField)) {
+          if (v != JsonToken.VALUE_STRING) {
+            return null;
+          }
+          payloadDevice = p.getText();
+        } else if (TIMESTAMP_FIELDS.contains(name)) {
+          if (tsField != null) {
+            return null;
+          }
+          tsField = name;
+          tsNode = v == JsonToken.VALUE_STRING ? TextNode.valueOf(p.getText())
+              : isLong(p, v) ? LongNode.valueOf(p.getLongValue()) : null;
+          if (tsNode == null) {
+            return null;
+          }
+        } else if (MESSAGE_ID_FIELDS.contains(name)) {
+          if (v == JsonToken.VALUE_NULL) {
+            continue;
+          }
+          if (messageId != null) {
+            return null;
+          }
+          messageId = messageIdOf(name, p, v);
+          if (messageId == null) {
+            return null;
+          }
+        } else if (!options.ignoredFields().contains(name)) {
+          // A flat metric, unless a 'metrics' object (before or after) makes the payload nested.
+          double value = finiteNumber(p, v);
+          if (Double.isNaN(value) || !isMetricName(name)) {
+            flatRefused = true;
+          } else {
+            flat.add(name, value);
+          }
+        }
+      }
+      if (p.nextToken() != null) {
+        return null;
+      }
+      if (nested == null && flatRefused) {
+        return null;
+      }
+      Metrics metrics = nested != null ? nested : flat;
+      if (metrics.size == 0 || metrics.size > options.maxMetrics()) {
+        return null;
+      }
+      String deviceId = switch (options.deviceIdSource()) {
+        case TOPIC -> topicDevice;
+        case PAYLOAD -> payloadDevice;
+        default -> topicDevice != null && payloadDevice != null && !topicDevice.equals(payloadDevice) ? null
+            : topicDevice != null ? topicDevice : payloadDevice;
+      };
+      if (deviceId == null || !options.deviceIdPattern().matcher(deviceId).matches() || tsField == null) {
+        return null;
+      }
+      TimestampParser.Outcome ts = TimestampParser.parse(tsField, tsNode, options, arrivalMillis);
+      if (ts.rejection() != null) {
+        return null;
+      }
+      List<Measurement> measurements = new ArrayList<>(metrics.size);
+      for (int i = 0; i < metrics.size; i++) {
+        measurements.add(new Measurement(deviceId, metrics.names[i], ts.millis(), metrics.values[i], messageId));
+      }
+      return ParseResult.accepted(deviceId, measurements, List.of());
+    } catch (IOException | RuntimeException e) {
+      // Malformed, too deep, too long: the tree path reads it again and names the problem.
+      return null;
+    }
+  }
+
+  /** The fields of a 'metrics' object, or null unless every one is a good metric. */
+  private Metrics nestedMetrics(JsonParser p) throws IOException {
+    Names names = new Names();
+    Metrics metrics = new Metrics();
+    for (JsonToken t = p.nextToken(); t == JsonToken.FIELD_NAME; t = p.nextToken()) {
+      String name = p.currentName();
+      if (!names.add(name) || metrics.size >= options.maxMetrics()) {
+        return null;
+      }
+      double value = finiteNumber(p, p.nextToken());
+      if (Double.isNaN(value) || !isMetricName(name)) {
+        return null;
+      }
+      metrics.add(name, value);
+    }
+    return metrics;
+  }
+
+  private static boolean isLong(JsonParser p, JsonToken v) throws IOException {
+    return v == JsonToken.VALUE_NUMBER_INT
+        && (p.getNumberType() == JsonParser.NumberType.INT || p.getNumberType() == JsonParser.NumberType.LONG);
+  }
+
+  /** The value as the tree would hold it, or NaN for anything the tree path would refuse or widen. */
+  private static double finiteNumber(JsonParser p, JsonToken v) throws IOException {
+    if (isLong(p, v)) {
+      return p.getLongValue();
+    }
+    if (v == JsonToken.VALUE_NUMBER_FLOAT) {
+      double d = p.getDoubleValue();
+      return Double.isInfinite(d) ? Double.NaN : d;
+    }
+    return Double.NaN;
+  }
+
+  /** A valid message id in the tree path's terms, or null. */
+  private static String messageIdOf(String field, JsonParser p, JsonToken v) throws IOException {
+    if (field.equals("seq")) {
+      return isLong(p, v) && p.getLongValue() >= 0 ? Long.toString(p.getLongValue()) : null;
+    }
+    if (v != JsonToken.VALUE_STRING) {
+      return null;
+    }
+    String id = p.getText();
+    return id.isEmpty() || id.length() > 256 ? null : id;
+  }
+
+  /**
+   * Field names of one object, to refuse duplicates. Hashes are compared before names (a String
+   * caches its hash), so a dozen fields cost a few dozen int compares; a set only once there are many.
+   */
+  private static final class Names {
+    private String[] names = new String[16];
+    private int[] hashes = new int[16];
+    private int size;
+    private Set<String> set;
+
+    boolean add(String name) {
+      if (set != null) {
+        return set.add(name);
+      }
+      int hash = name.hashCode();
+      for (int i = 0; i < size; i++) {
+        if (hashes[i] == hash && names[i].equals(name)) {
+          return false;
+        }
+      }
+      if (size == names.length) {
+        set = new java.util.HashSet<>(java.util.Arrays.asList(names));
+        return set.add(name);
+      }
+      names[size] = name;
+      hashes[size++] = hash;
+      return true;
+    }
+  }
+
+  /** Metric names and values in document order. */
+  private static final class Metrics {
+    private String[] names = new String[16];
+    private double[] values = new double[16];
+    private int size;
+
+    void add(String name, double value) {
+      if (size == names.length) {
+        names = java.util.Arrays.copyOf(names, size * 2);
+        values = java.util.Arrays.copyOf(values, size * 2);
+      }
+      names[size] = name;
+      values[size++] = value;
+    }
   }
 
   private boolean isReserved(String name) {

@@ -64,29 +64,49 @@ public final class TopicLayout implements Serializable {
   }
 
   public boolean matches(String topic) {
-    return topic != null && split(topic) != null;
+    return topic != null && deviceSegmentOf(topic) != NO_MATCH;
   }
 
   /** The device id this topic names, or empty when the topic does not fit the layout. */
   public Optional<String> deviceIdOf(String topic) {
-    String[] parts = topic == null ? null : split(topic);
-    if (parts == null || deviceSegment < 0) {
+    long bounds = topic == null ? NO_MATCH : deviceSegmentOf(topic);
+    if (bounds == NO_MATCH || deviceSegment < 0) {
       return Optional.empty();
     }
-    return Optional.of(parts[deviceSegment]);
+    return Optional.of(topic.substring((int) (bounds >>> 32), (int) bounds));
   }
 
-  private String[] split(String topic) {
-    String[] parts = topic.split("/", -1);
-    if (parts.length != segments.length) {
-      return null;
-    }
-    for (int i = 0; i < parts.length; i++) {
-      if (i != deviceSegment && !segments[i].equals("+") && !segments[i].equals(parts[i])) {
-        return null;
+  private static final long NO_MATCH = -1;
+
+  /**
+   * Matches the topic level by level without splitting it (the parser runs this for every message
+   * at the bridge): NO_MATCH, or the device segment's start and end packed into one long.
+   */
+  private long deviceSegmentOf(String topic) {
+    long device = 0;
+    int start = 0;
+    int n = topic.length();
+    for (int i = 0; i < segments.length; i++) {
+      if (start > n) {
+        return NO_MATCH;
       }
+      int end = topic.indexOf('/', start);
+      boolean last = i == segments.length - 1;
+      if (last ? end >= 0 : end < 0) {
+        return NO_MATCH;
+      }
+      if (last) {
+        end = n;
+      }
+      String segment = segments[i];
+      if (i == deviceSegment) {
+        device = ((long) start << 32) | end;
+      } else if (!segment.equals("+") && (segment.length() != end - start || !topic.startsWith(segment, start))) {
+        return NO_MATCH;
+      }
+      start = end + 1;
     }
-    return parts;
+    return device;
   }
 
   @Override

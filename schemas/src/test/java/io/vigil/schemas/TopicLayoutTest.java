@@ -18,9 +18,30 @@ class TopicLayoutTest {
       "site/+/{deviceId}, site/a/b, b",
       "site/+/{deviceId}, other/a/b, NONE",
       "{deviceId}, d9, d9",
+      "{deviceId}, d9/x, NONE",
+      "devices/{deviceId}/telemetry, devices/d1, NONE",
+      "devices/{deviceId}/telemetry, devices/d1/telemetr, NONE",
+      "devices/{deviceId}/telemetry, devices/d1/telemetryx, NONE",
+      "devices/{deviceId}/telemetry, xdevices/d1/telemetry, NONE",
+      "devices/{deviceId}/telemetry, devices/d1/telemetry/, NONE",
+      "a/{deviceId}, a/, ''",
+      "{deviceId}/x, /x, ''",
   })
   void extractsDeviceId(String template, String topic, String expected) {
     assertThat(TopicLayout.of(template).deviceIdOf(topic).orElse(null)).isEqualTo(expected);
+  }
+
+  @ParameterizedTest(name = "{0} matches {1}: {2}")
+  @CsvSource({
+      "a/+/b, a/x/b, true",
+      "a/+/b, a/x/c, false",
+      "a/+/b, a//b, true",
+      "a/{deviceId}, a/d1, true",
+      "a/{deviceId}, a/d1/x, false",
+      "a/{deviceId}, b/d1, false",
+  })
+  void matchesLevelByLevel(String template, String topic, boolean expected) {
+    assertThat(TopicLayout.of(template).matches(topic)).isEqualTo(expected);
   }
 
   @ParameterizedTest(name = "layout ''{0}'' is refused")

@@ -10,6 +10,9 @@ public final class InFlightLimiter {
   private final long maxBytes;
   private int messages;
   private long bytes;
+  // Threads in acquire(): release() wakes them only when there are any, which is rare (the bound
+  // is reached only when Kafka is slow), instead of calling notifyAll once per message.
+  private int waiting;
 
   public InFlightLimiter(int maxMessages, long maxBytes) {
     this.maxMessages = maxMessages;
@@ -29,7 +32,12 @@ public final class InFlightLimiter {
   /** Waits for room. A message larger than the byte limit is admitted alone, so it cannot wedge the bridge. */
   public synchronized void acquire(int size) throws InterruptedException {
     while (messages > 0 && (messages + 1 > maxMessages || bytes + size > maxBytes)) {
-      wait();
+      waiting++;
+      try {
+        wait();
+      } finally {
+        waiting--;
+      }
     }
     messages++;
     bytes += size;
@@ -38,7 +46,9 @@ public final class InFlightLimiter {
   public synchronized void release(int size) {
     messages--;
     bytes -= size;
-    notifyAll();
+    if (waiting > 0) {
+      notifyAll();
+    }
   }
 
   public synchronized int messages() {

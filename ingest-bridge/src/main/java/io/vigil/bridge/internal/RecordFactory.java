@@ -23,12 +23,19 @@ import org.apache.kafka.common.header.internals.RecordHeader;
 public final class RecordFactory {
   private static final ObjectMapper JSON = new ObjectMapper();
 
+  // Header values that repeat on every record, encoded once: shared arrays are safe because Kafka
+  // only reads header values, and encoding eight strings per message was a visible cost.
+  private static final byte[][] QOS = {ascii("0"), ascii("1"), ascii("2")};
+  private static final byte[] TRUE = ascii("true");
+  private static final byte[] FALSE = ascii("false");
+
   private final String deadLetterTopic;
-  private final String instanceId;
+  private final byte[] instanceId;
+  private final Map<String, byte[]> routeNames = new java.util.concurrent.ConcurrentHashMap<>();
 
   public RecordFactory(String deadLetterTopic, String instanceId) {
     this.deadLetterTopic = deadLetterTopic;
-    this.instanceId = instanceId;
+    this.instanceId = instanceId.getBytes(StandardCharsets.UTF_8);
   }
 
   /** The record and, when refused, the rejection. */
@@ -75,19 +82,46 @@ public final class RecordFactory {
 
   /** The MQTT metadata every bridged record carries. */
   private List<Header> mqttHeaders(Route route, InboundMessage message, long arrivalMillis) {
-    List<Header> headers = new ArrayList<>(10 + message.userProperties().size());
+    List<Header> headers = new ArrayList<>(11 + message.userProperties().size());
     header(headers, KafkaHeaders.MQTT_TOPIC, message.topic());
-    header(headers, KafkaHeaders.MQTT_QOS, Integer.toString(message.qos()));
-    header(headers, KafkaHeaders.MQTT_RETAIN, Boolean.toString(message.retained()));
-    header(headers, KafkaHeaders.MQTT_DUP, Boolean.toString(message.duplicate()));
-    header(headers, KafkaHeaders.MQTT_MESSAGE_ID, Integer.toString(message.id()));
-    header(headers, KafkaHeaders.ARRIVAL_MILLIS, Long.toString(arrivalMillis));
-    header(headers, KafkaHeaders.BRIDGE_INSTANCE, instanceId);
-    header(headers, KafkaHeaders.BRIDGE_ROUTE, route.name());
+    int qos = message.qos();
+    headers.add(new RecordHeader(KafkaHeaders.MQTT_QOS, qos >= 0 && qos < QOS.length ? QOS[qos] : ascii(Integer.toString(qos))));
+    headers.add(new RecordHeader(KafkaHeaders.MQTT_RETAIN, message.retained() ? TRUE : FALSE));
+    headers.add(new RecordHeader(KafkaHeaders.MQTT_DUP, message.duplicate() ? TRUE : FALSE));
+    headers.add(new RecordHeader(KafkaHeaders.MQTT_MESSAGE_ID, decimal(message.id())));
+    headers.add(new RecordHeader(KafkaHeaders.ARRIVAL_MILLIS, decimal(arrivalMillis)));
+    headers.add(new RecordHeader(KafkaHeaders.BRIDGE_INSTANCE, instanceId));
+    headers.add(new RecordHeader(KafkaHeaders.BRIDGE_ROUTE, routeNames.computeIfAbsent(route.name(), n -> n.getBytes(StandardCharsets.UTF_8))));
     for (Map.Entry<String, String> p : message.userProperties()) {
       header(headers, KafkaHeaders.MQTT_USER_PROPERTY_PREFIX + p.getKey(), p.getValue());
     }
     return headers;
+  }
+
+  /** The number in decimal ASCII, as Long.toString(v).getBytes() but without the String between. */
+  static byte[] decimal(long v) {
+    if (v == Long.MIN_VALUE) {
+      return ascii(Long.toString(v));
+    }
+    int digits = 1;
+    for (long rest = Math.abs(v) / 10; rest > 0; rest /= 10) {
+      digits++;
+    }
+    int length = v < 0 ? digits + 1 : digits;
+    byte[] out = new byte[length];
+    long rest = Math.abs(v);
+    for (int i = length - 1; i >= length - digits; i--) {
+      out[i] = (byte) ('0' + rest % 10);
+      rest /= 10;
+    }
+    if (v < 0) {
+      out[0] = '-';
+    }
+    return out;
+  }
+
+  private static byte[] ascii(String s) {
+    return s.getBytes(StandardCharsets.US_ASCII);
   }
 
   private static void header(List<Header> headers, String name, String value) {

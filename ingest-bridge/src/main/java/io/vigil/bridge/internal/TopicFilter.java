@@ -49,25 +49,50 @@ public final class TopicFilter {
     return null;
   }
 
-  /** Whether a message published on {@code topic} is delivered to a subscription to {@code filter}. */
+  /**
+   * Whether a message published on {@code topic} is delivered to a subscription to {@code filter}.
+   * Walks both strings level by level instead of splitting them: the bridge asks this for every
+   * message and route, and two arrays of substrings per call were a visible share of its allocation.
+   */
   public static boolean matches(String filter, String topic) {
-    String f = withoutShare(filter);
-    String[] fl = f.split("/", -1);
-    String[] tl = topic.split("/", -1);
-    if (topic.startsWith("$") && (fl[0].equals("+") || fl[0].equals("#"))) {
+    int fi = 0;
+    if (filter.startsWith(SHARE_PREFIX)) {
+      int groupEnd = filter.indexOf('/', SHARE_PREFIX.length());
+      fi = groupEnd < 0 ? filter.length() : groupEnd + 1;
+    }
+    int fn = filter.length();
+    int tn = topic.length();
+    if (topic.startsWith("$") && fn - fi >= 1 && (filter.charAt(fi) == '+' || filter.charAt(fi) == '#')
+        && (fn - fi == 1 || filter.charAt(fi + 1) == '/')) {
       return false;
     }
-    for (int i = 0; i < fl.length; i++) {
-      if (fl[i].equals("#")) {
+    int ti = 0;
+    while (true) {
+      int fe = filter.indexOf('/', fi);
+      if (fe < 0) {
+        fe = fn;
+      }
+      boolean single = fe - fi == 1;
+      if (single && filter.charAt(fi) == '#') {
         return true;
       }
-      if (i >= tl.length) {
+      if (ti > tn) {
+        // The topic has fewer levels than the filter.
         return false;
       }
-      if (!fl[i].equals("+") && !fl[i].equals(tl[i])) {
+      int te = topic.indexOf('/', ti);
+      if (te < 0) {
+        te = tn;
+      }
+      boolean plus = single && filter.charAt(fi) == '+';
+      if (!plus && (fe - fi != te - ti || !filter.regionMatches(fi, topic, ti, fe - fi))) {
         return false;
       }
+      if (fe == fn) {
+        return te == tn;
+      }
+      fi = fe + 1;
+      ti = te + 1;
     }
-    return fl.length == tl.length;
   }
 }

@@ -43,7 +43,26 @@ class RecordFactoryTest {
     assertThat(header(r, KafkaHeaders.BRIDGE_INSTANCE)).isEqualTo("bridge-a");
     assertThat(header(r, KafkaHeaders.BRIDGE_ROUTE)).isEqualTo("telemetry");
     assertThat(header(r, KafkaHeaders.MQTT_USER_PROPERTY_PREFIX + "site")).isEqualTo("north");
+    assertThat(header(r, KafkaHeaders.MQTT_RETAIN)).isEqualTo("false");
+    assertThat(header(r, KafkaHeaders.MQTT_DUP)).isEqualTo("false");
     assertThat(r.headers().lastHeader(KafkaHeaders.REJECT_REASON)).isNull();
+  }
+
+  @Test
+  void retainAndDupFlagsAreHeadersToo() {
+    InboundMessage m = new InboundMessage("devices/dev-9/telemetry", ("{\"ts\":" + NOW + ",\"t\":1}").getBytes(StandardCharsets.UTF_8),
+        0, true, true, 0, List.of(), NO_LINK);
+    ProducerRecord<byte[], byte[]> r = factory.route(telemetry, m, NOW).record();
+    assertThat(header(r, KafkaHeaders.MQTT_RETAIN)).isEqualTo("true");
+    assertThat(header(r, KafkaHeaders.MQTT_DUP)).isEqualTo("true");
+    assertThat(header(r, KafkaHeaders.MQTT_QOS)).isEqualTo("0");
+    assertThat(header(r, KafkaHeaders.MQTT_MESSAGE_ID)).isEqualTo("0");
+  }
+
+  @org.junit.jupiter.params.ParameterizedTest(name = "{0}")
+  @org.junit.jupiter.params.provider.ValueSource(longs = {0, 7, 9, 10, 99, 100, 65535, -1, -10, NOW, Long.MAX_VALUE, Long.MIN_VALUE, Long.MIN_VALUE + 1})
+  void decimalHeaderValuesReadLikeLongToString(long v) {
+    assertThat(new String(RecordFactory.decimal(v), StandardCharsets.US_ASCII)).isEqualTo(Long.toString(v));
   }
 
   @Test

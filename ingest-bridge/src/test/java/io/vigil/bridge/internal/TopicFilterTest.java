@@ -27,6 +27,16 @@ class TopicFilterTest {
       "a/b;a/B;false",
       "$share/g1/devices/+/status;devices/d9/status;true",
       "$share/g1/devices/+/status;g1/devices/d9/status;false",
+      "a/+;a/;true",
+      "a/#;a/;true",
+      "a;a/;false",
+      "a/b;a;false",
+      "devices/+;devices;false",
+      "+/#;$SYS;false",
+      "$SYS;$SYS;true",
+      "+x/a;+x/a;true",
+      "devices/+/status;devices/d1/statu;false",
+      "devices/+/status;devices/d1/statuses;false",
   })
   void matchesLikeTheBroker(String filter, String topic, boolean expected) {
     assertThat(TopicFilter.matches(filter, topic)).isEqualTo(expected);
