@@ -142,6 +142,8 @@ public final class StreamBenchmark {
       report(ceiling);
       long start = System.currentTimeMillis(); // like the ceiling's, its time includes starting the queries
       long cpuStart = CpuMeter.ownCpuNanos();
+      QueryCpuMeter queryCpu = new QueryCpuMeter();
+      spark.sparkContext().addSparkListener(queryCpu);
       try (StreamingJob job = StreamingJob.start(spark, config)) {
         Map<String, Long> doneAt = awaitCaughtUp(job, config, start, true);
         double cpuSeconds = (CpuMeter.ownCpuNanos() - cpuStart) / 1e9;
@@ -153,6 +155,16 @@ public final class StreamBenchmark {
         report(full);
         out.printf("    per query, until its last offset was committed: %s%n", perQuery.entrySet().stream()
             .map(e -> String.format("%s %.1f s", e.getKey(), e.getValue())).toList());
+        // Spark posts task ends to listeners asynchronously: the last few may count a moment late.
+        double tasks = 0;
+        List<String> cpu = new ArrayList<>();
+        for (Map.Entry<String, StreamingQuery> q : job.queries().entrySet()) {
+          double used = queryCpu.seconds(q.getValue().id().toString());
+          tasks += used;
+          cpu.add(String.format("%s %.1f s", q.getKey(), used));
+        }
+        out.printf("    CPU by query (its tasks, until the last query caught up): %s; driver and the rest %.1f s%n", cpu,
+            Math.max(0, cpuSeconds - tasks));
         GapLatency gap = probeGap(job, config, topic, anomalies);
         return new Result(settings.readings(), ceiling, full, perQuery, gap);
       }
