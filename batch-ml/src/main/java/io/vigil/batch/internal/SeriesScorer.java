@@ -272,35 +272,63 @@ public final class SeriesScorer {
       }
     }
     int historyBuckets = (int) (plan.firstWindowBucketIdx() - firstTarget);
-    // Each run judges drift with scales from its history less that history's first interval: exactly what the
-    // next run still sees of it. So this run can judge the buckets before its window as the previous run (as_of =
-    // this window's start) did, bucket for bucket, and tell whether that run ended inside a drift: then the first
-    // drift this run sees reaching its window is that one, already reported, however this run's own scales
-    // (an interval later) happen to split it. Without that, a drift near the threshold, re-judged every hour
-    // against a slightly different scale, would start anew in one window after another.
+    // Each run judges drift with scales from its history less its first `chain` intervals: exactly what each of the
+    // next `chain` runs still sees of it. So this run can replay how the runs before it judged the buckets, bucket
+    // for bucket, and follow whether each ended inside a drift already reported: one whose episode was still open
+    // at its end, or, once reported, one whose statistic still held the stay level there (a drift entering the
+    // history lifts the scale until later runs no longer see it start, only go on). The first drift this run sees
+    // reaching its window is then that one, however its own scales (an interval later) split it. Without that, a
+    // drift near the threshold, re-judged every hour against a slightly different scale, would start anew in one
+    // window after another.
     long runInterval = plan.asOfMicros() - plan.windowStartMicros();
-    long previousStart = plan.windowStartMicros() - runInterval;
-    int previousBuckets = (int) Math.max(0, Math.floorDiv(previousStart, b) - firstTarget);
-    int intervalBuckets = Math.max(0, historyBuckets - previousBuckets);
-    int readingsFrom = firstIndexAtOrAfter(t, plan.historyStartMicros() + runInterval);
-    int previousReadings = firstIndexAtOrAfter(t, previousStart);
+    int chain = driftChainRuns(plan);
+    double stayZ = plan.driftZ() * DRIFT_STAY;
+    int quietBuckets = Math.max(1, plan.driftQuietBuckets());
     double mag = Double.isNaN(magnitude) ? 0 : magnitude;
-    DriftJudgement judgement = judgeDrift(e, shiftInBucket, intervalBuckets, historyBuckets,
-        RobustScale.of(Arrays.copyOfRange(r, Math.min(readingsFrom, firstWindow), firstWindow), mag, plan.relativeFloor(),
-            plan.absoluteFloor()).scale(), plan, targets);
+    DriftJudgement judgement = null;
+    List<DriftEpisode> episodes = List.of();
+    int reportedLast = -1;
+    double reportedSign = 0;
+    for (int run = chain; run >= 0; run--) {
+      long runWindowStart = plan.windowStartMicros() - run * runInterval;
+      long scaleStart = plan.historyStartMicros() + (chain - run) * runInterval;
+      int runWindowBucket = (int) Math.max(0, Math.floorDiv(runWindowStart, b) - firstTarget);
+      int upTo = run == 0 ? targets : (int) Math.min(targets, Math.floorDiv(runWindowStart + runInterval - 1, b) - firstTarget + 1);
+      int readingsFrom = Math.min(firstIndexAtOrAfter(t, scaleStart), firstWindow);
+      int readingsTo = Math.max(readingsFrom, firstIndexAtOrAfter(t, runWindowStart));
+      DriftJudgement jd = judgeDrift(e, shiftInBucket, (int) Math.max(0, Math.floorDiv(scaleStart, b) - firstTarget),
+          runWindowBucket, RobustScale.of(Arrays.copyOfRange(r, readingsFrom, readingsTo), mag, plan.relativeFloor(),
+              plan.absoluteFloor()).scale(), plan, Math.max(0, upTo));
+      List<DriftEpisode> eps = driftEpisodes(jd.drifting(), jd.judged(), jd.stat(), stayZ, quietBuckets);
+      if (run == 0) {
+        judgement = jd;
+        episodes = eps;
+        break;
+      }
+      DriftEpisode lastEpisode = eps.isEmpty() ? null : eps.get(eps.size() - 1);
+      int stayLast = reportedSign == 0 ? -1 : lastAtStayLevel(jd, reportedSign, stayZ, quietBuckets, Math.max(0, upTo));
+      if (lastEpisode != null && lastEpisode.open()) {
+        reportedLast = lastEpisode.last();
+        reportedSign = Math.signum(jd.stat()[lastEpisode.start()]);
+      } else if (stayLast >= 0) {
+        reportedLast = stayLast;
+      } else {
+        reportedLast = -1;
+        reportedSign = 0;
+      }
+    }
     double[] driftStat = judgement.stat();
-    List<DriftEpisode> episodes = driftEpisodes(judgement.drifting(), judgement.judged(), driftStat,
-        plan.driftZ() * DRIFT_STAY, plan.driftQuietBuckets());
-    DriftJudgement previous = judgeDrift(e, shiftInBucket, 0, previousBuckets,
-        RobustScale.of(Arrays.copyOf(r, previousReadings), mag, plan.relativeFloor(), plan.absoluteFloor()).scale(), plan,
-        Math.max(0, Math.min(targets, historyBuckets)));
-    List<DriftEpisode> previousEpisodes = driftEpisodes(previous.drifting(), previous.judged(), previous.stat(),
-        plan.driftZ() * DRIFT_STAY, plan.driftQuietBuckets());
-    DriftEpisode carried = previousEpisodes.isEmpty() || !previousEpisodes.get(previousEpisodes.size() - 1).open() ? null
-        : previousEpisodes.get(previousEpisodes.size() - 1);
     boolean[] inEpisode = new boolean[targets];
     for (DriftEpisode d : episodes) {
       Arrays.fill(inEpisode, d.start(), d.last() + 1, true);
+    }
+    // A reported drift this run's scales no longer see start still covers its readings while it holds the stay level.
+    for (int k = Math.max(0, reportedLast), quiet = 0; reportedSign != 0 && k < targets && quiet < quietBuckets; k++) {
+      if (judgement.judged()[k]) {
+        boolean goesOn = Math.signum(driftStat[k]) == reportedSign && Math.abs(driftStat[k]) >= stayZ;
+        inEpisode[k] |= goesOn;
+        quiet = goesOn ? 0 : quiet + 1;
+      }
     }
     boolean[] drift = new boolean[n];
     for (int j = 0; j < n; j++) {
@@ -410,8 +438,8 @@ public final class SeriesScorer {
       if (d.last() < windowBucket) {
         continue;
       }
-      boolean continuing = first && carried != null && d.start() - carried.last() <= Math.max(1, plan.driftQuietBuckets())
-          && Math.signum(driftStat[d.start()]) == Math.signum(previous.stat()[carried.start()]);
+      boolean continuing = first && reportedLast >= 0 && d.start() - reportedLast <= quietBuckets
+          && Math.signum(driftStat[d.start()]) == reportedSign;
       first = false;
       if (!continuing) {
         int peak = d.peak();
@@ -443,6 +471,38 @@ public final class SeriesScorer {
    * bucket, and whether it was still going at the last bucket (not yet quiet for long enough to end).
    */
   record DriftEpisode(int start, int last, int peak, boolean open) {}
+
+  /**
+   * Runs before this one whose drift judgement it replays: enough to cover the quiet time, at most half the
+   * history's runs (each costs the drift scales that many intervals of history).
+   */
+  static int driftChainRuns(ScorePlan plan) {
+    long interval = plan.asOfMicros() - plan.windowStartMicros();
+    long history = plan.windowStartMicros() - plan.historyStartMicros();
+    if (interval <= 0 || history < 2 * interval) {
+      return 0;
+    }
+    long quiet = (long) Math.max(1, plan.driftQuietBuckets()) * plan.bucketMicros();
+    return (int) Math.min((quiet + interval - 1) / interval, history / interval / 2);
+  }
+
+  /**
+   * The last bucket before {@code upTo} at the stay level with {@code sign}, if fewer than {@code quietBuckets}
+   * judged buckets after it fall short of that; else -1.
+   */
+  static int lastAtStayLevel(DriftJudgement jd, double sign, double stayZ, int quietBuckets, int upTo) {
+    int quiet = 0;
+    for (int k = Math.min(upTo, jd.stat().length) - 1; k >= 0 && quiet < quietBuckets; k--) {
+      if (!jd.judged()[k]) {
+        continue;
+      }
+      if (Math.signum(jd.stat()[k]) == sign && Math.abs(jd.stat()[k]) >= stayZ) {
+        return k;
+      }
+      quiet++;
+    }
+    return -1;
+  }
 
   /** The drift statistic per bucket, whether it drifts, and whether it could be judged at all. */
   record DriftJudgement(double[] stat, boolean[] drifting, boolean[] judged) {}
