@@ -182,8 +182,9 @@ public final class ForecastJobConfig extends AbstractConfig {
           "How long a drift must have been quiet before drifting again is a new DRIFT event: one event per drift, however"
               + " long it lasts and across any number of scoring windows. A bucket keeps a drift going while its statistic"
               + " has the drift's sign and at least half " + SCORE_DRIFT_Z + "; buckets the detector cannot judge (no"
-              + " readings, a level shift in the look-back) neither continue nor end it. A run sees no further back than " + SCORE_HISTORY
-              + ", so a longer quiet time acts as that; one bucket makes every re-crossing of the threshold an event.")
+              + " readings, a level shift in the look-back) neither continue nor end it. Each run replays how the runs of"
+              + " this time before it judged drift, so it takes the drift detector's scales from " + SCORE_HISTORY
+              + " less this time (at most half of it); one bucket makes every re-crossing of the threshold an event.")
       .define(SCORE_GAP_FACTOR, Type.DOUBLE, 5.0, Validator.atLeast(1),
           "A silence longer than this many median reading intervals is a gap: no detector window or anomaly run spans it.")
       .define(SCORE_SCALE_FLOOR_RELATIVE, Type.DOUBLE, 1e-3, Validator.between(0, 1),

@@ -46,7 +46,9 @@ import java.util.Locale;
  *       robust sigmas of the readings, with no level shift among them (a
  *       shift explains a bias until the forecast catches up). Drifting buckets make drift episodes with
  *       hysteresis ({@link #driftEpisodes}): a drift that dips under the threshold, or that was already
- *       going before the window, is still the same drift.
+ *       going before the window, is still the same drift. The scales come from the history less its first
+ *       {@link #driftChainRuns} intervals, so a run can replay how the runs before it judged drift and not
+ *       report again a drift they already did.
  * </ul>
  * Readings over the threshold that are neither spikes nor part of a shift or drift become
  * FORECAST_DEVIATION events. No detector window spans a gap (a silence longer than
