@@ -60,7 +60,8 @@ public final class ScoreJob {
         config.scoreCriticalThreshold(), config.scoreMaxLog10p(), config.scoreMinHistoryPoints(), config.scoreSpikeMaxRun(),
         config.scoreShiftWindow().toNanos() / 1_000, config.scoreShiftSigmas(), config.scoreShiftMinReadings(),
         config.scoreDriftBuckets(), config.scoreDriftMinBuckets(), config.scoreDriftZ(), config.scoreDriftAgreement(), config.scoreDriftSigmas(),
-        quietBuckets(min(config.scoreDriftQuiet(), config.scoreHistory()), config.step()), config.scoreGapFactor(), config.scoreScaleFloorRelative(), config.scoreScaleFloorAbsolute());
+        quietBuckets(min(config.scoreDriftQuiet(), config.scoreHistory()), config.step()), config.scoreGapFactor(),
+        config.scoreScaleFloorRelative(), config.scoreScaleFloorAbsolute());
   }
 
   private static Duration min(Duration a, Duration b) {

@@ -295,7 +295,8 @@ public final class SeriesScorer {
       long runWindowStart = plan.windowStartMicros() - run * runInterval;
       long scaleStart = plan.historyStartMicros() + (chain - run) * runInterval;
       int runWindowBucket = (int) Math.max(0, Math.floorDiv(runWindowStart, b) - firstTarget);
-      int upTo = run == 0 ? targets : (int) Math.min(targets, Math.floorDiv(runWindowStart + runInterval - 1, b) - firstTarget + 1);
+      int upTo = run == 0 ? targets
+          : (int) Math.min(targets, Math.floorDiv(runWindowStart + runInterval - 1, b) - firstTarget + 1);
       int readingsFrom = Math.min(firstIndexAtOrAfter(t, scaleStart), firstWindow);
       int readingsTo = Math.max(readingsFrom, firstIndexAtOrAfter(t, runWindowStart));
       DriftJudgement jd = judgeDrift(e, shiftInBucket, (int) Math.max(0, Math.floorDiv(scaleStart, b) - firstTarget),
@@ -511,8 +512,9 @@ public final class SeriesScorer {
 
   /**
    * Judges buckets {@code [0, upTo)} for drift: per bucket, the median of the last {@code driftBuckets} bucket
-   * residuals in robust sigmas of the bucket residuals {@code [scaleFrom, scaleTo)}; drifting when significant, shared by {@code driftAgreement} of them, at least
-   * {@code driftSigmas} reading sigmas ({@code readingScale}), with no level shift among them.
+   * residuals in robust sigmas of the bucket residuals {@code [scaleFrom, scaleTo)}; drifting when significant,
+   * shared by {@code driftAgreement} of them, at least {@code driftSigmas} reading sigmas ({@code readingScale}),
+   * with no level shift among them.
    */
   static DriftJudgement judgeDrift(double[] e, boolean[] shiftInBucket, int scaleFrom, int scaleTo, double readingScale,
       ScorePlan plan, int upTo) {

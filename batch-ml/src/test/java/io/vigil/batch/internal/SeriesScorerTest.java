@@ -26,7 +26,7 @@ class SeriesScorerTest {
     return plan(asOf, 48);
   }
 
-  /** The hourly window ending at {@code asOf}, scaled by the residuals of {@code historyHours} before it; 12 quiet buckets end a drift. */
+  /** The hourly window ending at {@code asOf}, scaled by the {@code historyHours} before it; 12 quiet buckets end a drift. */
   static ScorePlan plan(long asOf, int historyHours) {
     return new ScorePlan(asOf, asOf - HOUR, asOf - HOUR - historyHours * HOUR, HOUR, 24, 72, 0.5, 0.9, 10, 30, 2, 20 * MINUTE,
         3.0, 4, 6, 4, 4.0, 0.75, 1.0, 12, 5.0, 1e-3, 1e-9);
