@@ -61,6 +61,7 @@ public final class ForecastJobConfig extends AbstractConfig {
   public static final String SCORE_DRIFT_Z = "score.drift.z";
   public static final String SCORE_DRIFT_AGREEMENT = "score.drift.agreement";
   public static final String SCORE_DRIFT_SIGMAS = "score.drift.sigmas";
+  public static final String SCORE_DRIFT_QUIET = "score.drift.quiet";
   public static final String SCORE_GAP_FACTOR = "score.gap.factor";
   public static final String SCORE_SCALE_FLOOR_RELATIVE = "score.scale.floor.relative";
   public static final String SCORE_SCALE_FLOOR_ABSOLUTE = "score.scale.floor.absolute";
@@ -177,6 +178,13 @@ public final class ForecastJobConfig extends AbstractConfig {
       .define(SCORE_DRIFT_SIGMAS, Type.DOUBLE, 1.0, Validator.atLeast(0),
           "Smallest bias, in robust sigmas of the reading residuals, reported as drift: significance alone would flag"
               + " biases too small to matter on series whose bucket means are very steady.")
+      .define(SCORE_DRIFT_QUIET, Type.DURATION, Duration.ofHours(12), Validator.positiveDuration(),
+          "How long a drift must have been quiet before drifting again is a new DRIFT event: one event per drift, however"
+              + " long it lasts and across any number of scoring windows. A bucket keeps a drift going while its statistic"
+              + " has the drift's sign and at least half " + SCORE_DRIFT_Z + "; buckets the detector cannot judge (no"
+              + " readings, a level shift in the look-back) neither continue nor end it. Each run replays how the runs of"
+              + " this time before it judged drift, so it takes the drift detector's scales from " + SCORE_HISTORY
+              + " less this time (at most half of it); one bucket makes every re-crossing of the threshold an event.")
       .define(SCORE_GAP_FACTOR, Type.DOUBLE, 5.0, Validator.atLeast(1),
           "A silence longer than this many median reading intervals is a gap: no detector window or anomaly run spans it.")
       .define(SCORE_SCALE_FLOOR_RELATIVE, Type.DOUBLE, 1e-3, Validator.between(0, 1),
@@ -291,6 +299,10 @@ public final class ForecastJobConfig extends AbstractConfig {
 
   public double scoreDriftSigmas() {
     return getDouble(SCORE_DRIFT_SIGMAS);
+  }
+
+  public Duration scoreDriftQuiet() {
+    return getDuration(SCORE_DRIFT_QUIET);
   }
 
   public double scoreGapFactor() {

@@ -16,6 +16,7 @@ import io.vigil.batch.internal.SeriesScorer;
 import io.vigil.common.VigilErrors;
 import io.vigil.schemas.AnomalySource;
 import io.vigil.schemas.TableSchemas;
+import java.time.Duration;
 import java.time.Instant;
 import java.time.temporal.ChronoUnit;
 import java.util.List;
@@ -59,7 +60,18 @@ public final class ScoreJob {
         config.scoreCriticalThreshold(), config.scoreMaxLog10p(), config.scoreMinHistoryPoints(), config.scoreSpikeMaxRun(),
         config.scoreShiftWindow().toNanos() / 1_000, config.scoreShiftSigmas(), config.scoreShiftMinReadings(),
         config.scoreDriftBuckets(), config.scoreDriftMinBuckets(), config.scoreDriftZ(), config.scoreDriftAgreement(), config.scoreDriftSigmas(),
-        config.scoreGapFactor(), config.scoreScaleFloorRelative(), config.scoreScaleFloorAbsolute());
+        quietBuckets(min(config.scoreDriftQuiet(), config.scoreHistory()), config.step()), config.scoreGapFactor(),
+        config.scoreScaleFloorRelative(), config.scoreScaleFloorAbsolute());
+  }
+
+  private static Duration min(Duration a, Duration b) {
+    return a.compareTo(b) <= 0 ? a : b;
+  }
+
+  /** A quiet time in buckets, rounded up: at least the time asked for, and at least one bucket. */
+  static int quietBuckets(Duration quiet, Duration step) {
+    long b = step.toNanos();
+    return (int) Math.max(1, Math.min(Integer.MAX_VALUE, (quiet.toNanos() + b - 1) / b));
   }
 
   /** Reads silver, scores the window, and replaces its rows in the scores and anomalies tables; publishes events. */

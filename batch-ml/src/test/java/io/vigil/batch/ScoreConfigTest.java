@@ -47,6 +47,8 @@ class ScoreConfigTest {
       "score.drift.z, 0, score.drift.z",
       "score.drift.agreement, 2, score.drift.agreement",
       "score.drift.sigmas, -1, score.drift.sigmas",
+      "score.drift.quiet, 0s, score.drift.quiet",
+      "score.drift.quiet, 12, score.drift.quiet",
       "score.gap.factor, 0.5, score.gap.factor",
       "score.scale.floor.absolute, 0, score.scale.floor.absolute",
       "score.publish, sometimes, score.publish",

@@ -22,6 +22,8 @@ import java.io.Serializable;
  * @param driftAgreement share of those buckets whose residual has the bias' sign
  * @param driftSigmas smallest bias, in robust sigmas of the reading residuals, called drift (significance alone
  *     would flag biases too small to matter on a series whose bucket means are very steady)
+ * @param driftQuietBuckets buckets a drift must have been quiet (judged and not drifting) before drifting again is a
+ *     new drift
  * @param gapFactor a silence longer than this many median reading intervals is a gap: no detector window spans it
  * @param relativeFloor, absoluteFloor see {@link RobustScale}
  */
@@ -45,6 +47,7 @@ public record ScorePlan(
     double driftZ,
     double driftAgreement,
     double driftSigmas,
+    int driftQuietBuckets,
     double gapFactor,
     double relativeFloor,
     double absoluteFloor) implements Serializable {

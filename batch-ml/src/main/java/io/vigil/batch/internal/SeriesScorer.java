@@ -36,21 +36,26 @@ import java.util.Locale;
  *       seconds or every few minutes. Raw values, not residuals: the forecast catches up with a shift at the next
  *       bucket, and a residual-based test would report that catch-up as a second, opposite shift. The
  *       windows are short so the season does not move the level much inside them. The event starts
- *       at the estimated onset: the first reading of the later window where the two differ most;
+ *       at the estimated onset: the first reading of the later window where the two differ most. The readings
+ *       from the onset must also sit off their forecasts by half the shift: one the forecast expects is none;
  *   <li>drift: against a forecaster that follows the level, a slow trend shows as a persistent
  *       bias of the residuals rather than a slope, so per bucket the median residual is scaled by
  *       the history's bucket-level spread, and a bucket is drifting when the median of the last
  *       {@code driftBuckets} of them is significant ({@code z = median * sqrt(n) / 1.2533 >= driftZ})
  *       and {@code driftAgreement} of them share its sign, the bias is at least {@code driftSigmas}
  *       robust sigmas of the readings, with no level shift among them (a
- *       shift explains a bias until the forecast catches up).
+ *       shift explains a bias until the forecast catches up). Drifting buckets make drift episodes with
+ *       hysteresis ({@link #driftEpisodes}): a drift that dips under the threshold, or that was already
+ *       going before the window, is still the same drift. The scales come from the history less its first
+ *       {@link #driftChainRuns} intervals, so a run can replay how the runs before it judged drift and not
+ *       report again a drift they already did.
  * </ul>
  * Readings over the threshold that are neither spikes nor part of a shift or drift become
  * FORECAST_DEVIATION events. No detector window spans a gap (a silence longer than
  * {@code gapFactor} median reading intervals) and nothing is interpolated across one.
  *
- * <p>Events: one per spike reading, and one per run of level-shift, drift or deviation readings,
- * starting at the run's first reading. An event belongs to the window holding its start: a run
+ * <p>Events: one per spike reading, one per run of level-shift or deviation readings, starting at the
+ * run's first reading, and one per drift episode, starting at its first drifting bucket. An event belongs to the window holding its start: a run
  * that began in an earlier window is that window's event, so consecutive hourly runs do not report
  * one shift twice. Everything reads only data before as_of, so rerunning a window gives the same
  * scores and events (and event ids).
@@ -204,28 +209,36 @@ public final class SeriesScorer {
     // Each run of shift flags gets its peak (where the windows differ most) and the onset placed inside the
     // peak's windows. The readings from the onset on are the shift's, including those before the detector could
     // tell (half a window): an anomalous run they start is the shift, not a deviation or spikes of its own.
+    // A run whose readings sit on their forecasts is no shift: the forecast already expects the new level (a
+    // daily step the model has learnt and the cycle correction, interpolating between bucket centres, misses).
+    // Reported, it would say nothing the forecast does not, and its flags would hide spikes and drift there.
     boolean[] shifted = shift.clone();
     int[] shiftPeak = new int[n];
     int[] shiftOnset = new int[n];
     boolean[] sameShift = new boolean[n];
     int previousEnd = -1;
     for (int q = 0; q < n; q++) {
-      if (!shift[q] || (q > 0 && shift[q - 1] && !gapBefore[q])) {
+      if (!runStarts(shift, gapBefore, q)) {
         continue;
       }
-      int end = q + 1;
-      while (end < n && shift[end] && !gapBefore[end]) {
-        end++;
-      }
+      int end = runEnd(shift, gapBefore, q);
       int peak = q;
       for (int p = q; p < end; p++) {
         peak = Math.abs(shiftSize[p]) > Math.abs(shiftSize[peak]) ? p : peak;
       }
       int last = testedAt[peak];
-      int onset = onset(v, beforeFrom[peak], last, RobustScale.median(v, beforeFrom[peak], afterFrom[peak] - 1),
-          RobustScale.median(v, afterFrom[peak], last));
+      int onset = Math.min(q, onset(v, beforeFrom[peak], last, RobustScale.median(v, beforeFrom[peak], afterFrom[peak] - 1),
+          RobustScale.median(v, afterFrom[peak], last)));
+      if (!offForecast(r, scale.center(), onset, last, shiftSize[peak] * shiftScale)) {
+        for (int p = q; p < end; p++) {
+          shift[p] = false;
+          shifted[p] = false;
+        }
+        q = end - 1;
+        continue;
+      }
       shiftPeak[q] = peak;
-      shiftOnset[q] = Math.min(onset, q);
+      shiftOnset[q] = onset;
       // A run whose onset lies inside the previous run is the same shift, its flags interrupted for a few readings.
       sameShift[q] = previousEnd >= 0 && shiftOnset[q] < previousEnd && !anyGap(gapBefore, previousEnd, q);
       for (int p = shiftOnset[q]; p < q; p++) {
@@ -261,41 +274,68 @@ public final class SeriesScorer {
       }
     }
     int historyBuckets = (int) (plan.firstWindowBucketIdx() - firstTarget);
-    double[] driftStat = new double[targets];
-    boolean[] driftBucket = new boolean[targets];
-    RobustScale bucketScale = RobustScale.of(Arrays.copyOf(e, Math.max(0, Math.min(targets, historyBuckets))), 0,
-        0, plan.absoluteFloor());
-    long historyBucketsPresent = Arrays.stream(Arrays.copyOf(e, Math.max(0, Math.min(targets, historyBuckets))))
-        .filter(Double::isFinite).count();
-    if (historyBucketsPresent >= plan.driftBuckets() && !RobustScale.FLOOR.equals(bucketScale.method())) {
-      for (int k = plan.driftBuckets() - 1; k < targets; k++) {
-        if (!Double.isFinite(e[k])) {
-          continue;
-        }
-        List<Double> ws = new ArrayList<>();
-        boolean shiftAmong = false;
-        for (int q = k - plan.driftBuckets() + 1; q <= k; q++) {
-          if (Double.isFinite(e[q])) {
-            ws.add(bucketScale.z(e[q]));
-          }
-          shiftAmong |= shiftInBucket[q];
-        }
-        if (ws.size() < plan.driftMinBuckets() || shiftAmong) {
-          continue;
-        }
-        double[] wz = ws.stream().mapToDouble(Double::doubleValue).toArray();
-        double med = RobustScale.median(wz);
-        double stat = med * Math.sqrt(wz.length) / 1.2533;
-        long agree = Arrays.stream(wz).filter(x -> Math.signum(x) == Math.signum(med)).count();
-        driftStat[k] = stat;
-        double bias = med * bucketScale.scale();
-        driftBucket[k] = Math.abs(stat) >= plan.driftZ() && agree >= plan.driftAgreement() * wz.length
-            && Math.abs(bias) >= plan.driftSigmas() * scale.scale();
+    // Each run judges drift with scales from its history less its first `chain` intervals: exactly what each of the
+    // next `chain` runs still sees of it. So this run can replay how the runs before it judged the buckets, bucket
+    // for bucket, and follow whether each ended inside a drift already reported: one whose episode was still open
+    // at its end, or, once reported, one whose statistic still held the stay level there (a drift entering the
+    // history lifts the scale until later runs no longer see it start, only go on). The first drift this run sees
+    // reaching its window is then that one, however its own scales (an interval later) split it. Without that, a
+    // drift near the threshold, re-judged every hour against a slightly different scale, would start anew in one
+    // window after another.
+    long runInterval = plan.asOfMicros() - plan.windowStartMicros();
+    int chain = driftChainRuns(plan);
+    double stayZ = plan.driftZ() * DRIFT_STAY;
+    int quietBuckets = Math.max(1, plan.driftQuietBuckets());
+    double mag = Double.isNaN(magnitude) ? 0 : magnitude;
+    DriftJudgement judgement = null;
+    List<DriftEpisode> episodes = List.of();
+    int reportedLast = -1;
+    double reportedSign = 0;
+    for (int run = chain; run >= 0; run--) {
+      long runWindowStart = plan.windowStartMicros() - run * runInterval;
+      long scaleStart = plan.historyStartMicros() + (chain - run) * runInterval;
+      int runWindowBucket = (int) Math.max(0, Math.floorDiv(runWindowStart, b) - firstTarget);
+      int upTo = run == 0 ? targets
+          : (int) Math.min(targets, Math.floorDiv(runWindowStart + runInterval - 1, b) - firstTarget + 1);
+      int readingsFrom = Math.min(firstIndexAtOrAfter(t, scaleStart), firstWindow);
+      int readingsTo = Math.max(readingsFrom, firstIndexAtOrAfter(t, runWindowStart));
+      DriftJudgement jd = judgeDrift(e, shiftInBucket, (int) Math.max(0, Math.floorDiv(scaleStart, b) - firstTarget),
+          runWindowBucket, RobustScale.of(Arrays.copyOfRange(r, readingsFrom, readingsTo), mag, plan.relativeFloor(),
+              plan.absoluteFloor()).scale(), plan, Math.max(0, upTo));
+      List<DriftEpisode> eps = driftEpisodes(jd.drifting(), jd.judged(), jd.stat(), stayZ, quietBuckets);
+      if (run == 0) {
+        judgement = jd;
+        episodes = eps;
+        break;
+      }
+      DriftEpisode lastEpisode = eps.isEmpty() ? null : eps.get(eps.size() - 1);
+      int stayLast = reportedSign == 0 ? -1 : lastAtStayLevel(jd, reportedSign, stayZ, quietBuckets, Math.max(0, upTo));
+      if (lastEpisode != null && lastEpisode.open()) {
+        reportedLast = lastEpisode.last();
+        reportedSign = Math.signum(jd.stat()[lastEpisode.start()]);
+      } else if (stayLast >= 0) {
+        reportedLast = stayLast;
+      } else {
+        reportedLast = -1;
+        reportedSign = 0;
+      }
+    }
+    double[] driftStat = judgement.stat();
+    boolean[] inEpisode = new boolean[targets];
+    for (DriftEpisode d : episodes) {
+      Arrays.fill(inEpisode, d.start(), d.last() + 1, true);
+    }
+    // A reported drift this run's scales no longer see start still covers its readings while it holds the stay level.
+    for (int k = Math.max(0, reportedLast), quiet = 0; reportedSign != 0 && k < targets && quiet < quietBuckets; k++) {
+      if (judgement.judged()[k]) {
+        boolean goesOn = Math.signum(driftStat[k]) == reportedSign && Math.abs(driftStat[k]) >= stayZ;
+        inEpisode[k] |= goesOn;
+        quiet = goesOn ? 0 : quiet + 1;
       }
     }
     boolean[] drift = new boolean[n];
     for (int j = 0; j < n; j++) {
-      drift[j] = bucketOf[j] >= 0 && bucketOf[j] < targets && driftBucket[bucketOf[j]];
+      drift[j] = bucketOf[j] >= 0 && bucketOf[j] < targets && inEpisode[bucketOf[j]];
     }
 
     // Spikes: anomalous readings that also stand out from the median z of their neighbours. In a short run
@@ -314,10 +354,7 @@ public final class SeriesScorer {
         j++;
         continue;
       }
-      int end = j + 1;
-      while (end < n && over[end] && !gapBefore[end]) {
-        end++;
-      }
+      int end = runEnd(over, gapBefore, j);
       boolean shortRun = end - j <= plan.spikeMaxRun();
       for (int q = j; q < end; q++) {
         boolean standsOut = Math.abs(z[q] - neighbourMedian(z, gapBefore, q, w)) >= spikeZ;
@@ -361,13 +398,10 @@ public final class SeriesScorer {
 
     // Level-shift runs, from their onset.
     for (int q = 0; q < n; q++) {
-      if (!shift[q] || (q > 0 && shift[q - 1] && !gapBefore[q])) {
+      if (!runStarts(shift, gapBefore, q)) {
         continue;
       }
-      int end = q + 1;
-      while (end < n && shift[end] && !gapBefore[end]) {
-        end++;
-      }
+      int end = runEnd(shift, gapBefore, q);
       int peak = shiftPeak[q];
       int onset = shiftOnset[q];
       for (int p = onset; p < end; p++) {
@@ -395,34 +429,31 @@ public final class SeriesScorer {
       q = end - 1;
     }
 
-    // Drift runs, by bucket.
-    for (int k = 0; k < targets; k++) {
-      if (!driftBucket[k] || (k > 0 && driftBucket[k - 1])) {
+    // Drift: one event per episode, in the window holding its first drifting bucket (see driftEpisodes).
+    for (int q = 0; q < n; q++) {
+      if (drift[q] && kind[q] == null) {
+        kind[q] = AnomalyKind.DRIFT.name();
+      }
+    }
+    int windowBucket = Math.max(0, historyBuckets);
+    boolean first = true;
+    for (DriftEpisode d : episodes) {
+      if (d.last() < windowBucket) {
         continue;
       }
-      int end = k + 1;
-      while (end < targets && driftBucket[end]) {
-        end++;
-      }
-      int peak = k;
-      for (int p = k; p < end; p++) {
-        peak = Math.abs(driftStat[p]) > Math.abs(driftStat[peak]) ? p : peak;
-      }
-      for (int q = 0; q < n; q++) {
-        if (bucketOf[q] >= k && bucketOf[q] < end && kind[q] == null) {
-          kind[q] = AnomalyKind.DRIFT.name();
-        }
-      }
-      if (firstTime[k] >= plan.windowStartMicros()) {
+      boolean continuing = first && reportedLast >= 0 && d.start() - reportedLast <= quietBuckets
+          && Math.signum(driftStat[d.start()]) == reportedSign;
+      first = false;
+      if (!continuing) {
+        int peak = d.peak();
         double bias = e[peak];
-        events.add(event(AnomalyKind.DRIFT, device, metric, firstTime[k], detectedAt, forecast[peak] + bias, forecast[peak],
-            plan.score(driftStat[peak]), version[peak], plan, String.format(Locale.ROOT,
+        events.add(event(AnomalyKind.DRIFT, device, metric, firstTime[d.start()], detectedAt, forecast[peak] + bias,
+            forecast[peak], plan.score(driftStat[peak]), version[peak], plan, String.format(Locale.ROOT,
                 "Drift on %s/%s: readings have run %s above their forecasts over the last %d buckets (z %.1f)", device,
                 metric, num(bias), plan.driftBuckets(), driftStat[peak]))
             .attribute("bias", round(bias)).attribute("drift_z", round(driftStat[peak]))
             .attribute("buckets", plan.driftBuckets()).build());
       }
-      k = end - 1;
     }
 
     List<ScoredReading> out = new ArrayList<>(n - firstWindow);
@@ -433,6 +464,168 @@ public final class SeriesScorer {
           spike[q], shifted[q], drift[q], kind[q], status, scale.center(), scale.scale()));
     }
     return new Result(device, metric, out, events);
+  }
+
+  /** Share of {@code driftZ} at which a bucket still keeps a drift episode going: hysteresis, see {@link #driftEpisodes}. */
+  static final double DRIFT_STAY = 0.5;
+
+  /**
+   * Buckets of one drift: its first drifting bucket, its last bucket that kept it going, its strongest drifting
+   * bucket, and whether it was still going at the last bucket (not yet quiet for long enough to end).
+   */
+  record DriftEpisode(int start, int last, int peak, boolean open) {}
+
+  /**
+   * Runs before this one whose drift judgement it replays: enough to cover the quiet time, at most half the
+   * history's runs (each costs the drift scales that many intervals of history).
+   */
+  static int driftChainRuns(ScorePlan plan) {
+    long interval = plan.asOfMicros() - plan.windowStartMicros();
+    long history = plan.windowStartMicros() - plan.historyStartMicros();
+    if (interval <= 0 || history < 2 * interval) {
+      return 0;
+    }
+    long quiet = (long) Math.max(1, plan.driftQuietBuckets()) * plan.bucketMicros();
+    return (int) Math.min((quiet + interval - 1) / interval, history / interval / 2);
+  }
+
+  /**
+   * The last bucket before {@code upTo} at the stay level with {@code sign}, if fewer than {@code quietBuckets}
+   * judged buckets after it fall short of that; else -1.
+   */
+  static int lastAtStayLevel(DriftJudgement jd, double sign, double stayZ, int quietBuckets, int upTo) {
+    int quiet = 0;
+    for (int k = Math.min(upTo, jd.stat().length) - 1; k >= 0 && quiet < quietBuckets; k--) {
+      if (!jd.judged()[k]) {
+        continue;
+      }
+      if (Math.signum(jd.stat()[k]) == sign && Math.abs(jd.stat()[k]) >= stayZ) {
+        return k;
+      }
+      quiet++;
+    }
+    return -1;
+  }
+
+  /** The drift statistic per bucket, whether it drifts, and whether it could be judged at all. */
+  record DriftJudgement(double[] stat, boolean[] drifting, boolean[] judged) {}
+
+  /**
+   * Judges buckets {@code [0, upTo)} for drift: per bucket, the median of the last {@code driftBuckets} bucket
+   * residuals in robust sigmas of the bucket residuals {@code [scaleFrom, scaleTo)}; drifting when significant,
+   * shared by {@code driftAgreement} of them, at least {@code driftSigmas} reading sigmas ({@code readingScale}),
+   * with no level shift among them.
+   */
+  static DriftJudgement judgeDrift(double[] e, boolean[] shiftInBucket, int scaleFrom, int scaleTo, double readingScale,
+      ScorePlan plan, int upTo) {
+    double[] stat = new double[e.length];
+    boolean[] drifting = new boolean[e.length];
+    boolean[] judged = new boolean[e.length];
+    int to = Math.max(0, Math.min(e.length, scaleTo));
+    double[] history = Arrays.copyOfRange(e, Math.min(Math.max(0, scaleFrom), to), to);
+    RobustScale bucketScale = RobustScale.of(history, 0, 0, plan.absoluteFloor());
+    long present = Arrays.stream(history).filter(Double::isFinite).count();
+    if (present < plan.driftBuckets() || RobustScale.FLOOR.equals(bucketScale.method())) {
+      return new DriftJudgement(stat, drifting, judged);
+    }
+    double[] wz = new double[plan.driftBuckets()];
+    for (int k = plan.driftBuckets() - 1; k < Math.min(upTo, e.length); k++) {
+      if (!Double.isFinite(e[k])) {
+        continue;
+      }
+      int m = 0;
+      boolean shiftAmong = false;
+      for (int q = k - plan.driftBuckets() + 1; q <= k; q++) {
+        if (Double.isFinite(e[q])) {
+          wz[m++] = bucketScale.z(e[q]);
+        }
+        shiftAmong |= shiftInBucket[q];
+      }
+      if (m < plan.driftMinBuckets() || shiftAmong) {
+        continue;
+      }
+      double[] zs = Arrays.copyOf(wz, m);
+      double med = RobustScale.median(zs);
+      long agree = Arrays.stream(zs).filter(x -> Math.signum(x) == Math.signum(med)).count();
+      stat[k] = med * Math.sqrt(m) / 1.2533;
+      judged[k] = true;
+      drifting[k] = Math.abs(stat[k]) >= plan.driftZ() && agree >= plan.driftAgreement() * m
+          && Math.abs(med * bucketScale.scale()) >= plan.driftSigmas() * readingScale;
+    }
+    return new DriftJudgement(stat, drifting, judged);
+  }
+
+  /**
+   * The drift episodes among the buckets. A drift lasts hours to days and its statistic wanders: it dips under
+   * the threshold for a bucket or two, a level shift in the look-back leaves it unjudged, and each hourly run
+   * judges the history against a scale that moved on by an hour. Hysteresis makes that one drift: an episode
+   * starts at a drifting bucket and goes on while judged buckets keep its sign at {@code stayZ} or more; it
+   * ends only after {@code quietBuckets} judged buckets in a row without that, or at a drifting bucket of the
+   * opposite sign (which starts a new one). Unjudged buckets (no readings, too few in the look-back, a level
+   * shift there) neither continue nor end it: silence is no evidence that a drift stopped. Scanning the history
+   * before the window too, a run sees a drift already going when its window starts as that drift.
+   */
+  static List<DriftEpisode> driftEpisodes(boolean[] drifting, boolean[] judged, double[] stat, double stayZ, int quietBuckets) {
+    List<DriftEpisode> out = new ArrayList<>();
+    int start = -1;
+    int last = -1;
+    int peak = -1;
+    int quiet = 0;
+    for (int k = 0; k < drifting.length; k++) {
+      boolean reversed = start >= 0 && drifting[k] && Math.signum(stat[k]) != Math.signum(stat[start]);
+      if (start >= 0 && (quiet >= Math.max(1, quietBuckets) || reversed)) {
+        out.add(new DriftEpisode(start, last, peak, false));
+        start = -1;
+      }
+      if (start < 0) {
+        if (drifting[k]) {
+          start = k;
+          last = k;
+          peak = k;
+          quiet = 0;
+        }
+        continue;
+      }
+      if (!judged[k]) {
+        continue;
+      }
+      boolean goesOn = Math.signum(stat[k]) == Math.signum(stat[start]) && Math.abs(stat[k]) >= stayZ;
+      quiet = goesOn ? 0 : quiet + 1;
+      last = goesOn ? k : last;
+      peak = drifting[k] && Math.abs(stat[k]) > Math.abs(stat[peak]) ? k : peak;
+    }
+    if (start >= 0) {
+      out.add(new DriftEpisode(start, last, peak, quiet < Math.max(1, quietBuckets)));
+    }
+    return out;
+  }
+
+  /**
+   * Whether the readings {@code [from, to]} sit off their forecasts by at least half of {@code change}, in its
+   * direction (their median residual less the history's centre); true when none of them has a forecast, as
+   * nothing then says the forecast expected the change.
+   */
+  static boolean offForecast(double[] r, double center, int from, int to, double change) {
+    double[] xs = Arrays.stream(r, from, to + 1).filter(Double::isFinite).toArray();
+    if (xs.length == 0) {
+      return true;
+    }
+    double off = RobustScale.median(xs) - center;
+    return Math.signum(off) == Math.signum(change) && Math.abs(off) >= 0.5 * Math.abs(change);
+  }
+
+  /** Whether reading {@code q} starts a run of {@code flag}: flagged, and not continuing a run before it. */
+  static boolean runStarts(boolean[] flag, boolean[] gapBefore, int q) {
+    return flag[q] && !continues(flag, gapBefore, q);
+  }
+
+  /** The end (exclusive) of the run of {@code flag} from {@code q}: it stops at the first unflagged reading or gap. */
+  static int runEnd(boolean[] flag, boolean[] gapBefore, int q) {
+    int end = q + 1;
+    while (end < flag.length && flag[end] && !gapBefore[end]) {
+      end++;
+    }
+    return end;
   }
 
   /** The forecast of target bucket {@code k} from the context before it: the model where it serves, else seasonal naive. */
