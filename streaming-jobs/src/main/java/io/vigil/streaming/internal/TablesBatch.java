@@ -56,7 +56,6 @@ public final class TablesBatch {
    */
   public static Dataset<Row> bronze(Dataset<Row> kafka, long ingestMs) {
     Column headers = KafkaRecordColumns.headersMap(kafka);
-    Timestamp ingest = new Timestamp(ingestMs);
     return kafka.select(
         col("topic"),
         col("partition"),
@@ -65,7 +64,7 @@ public final class TablesBatch {
         col("key"),
         col("value"),
         headers.as("headers"),
-        lit(ingest).as("ingest_time"),
+        BatchConstant.timestamp(ingestMs).as("ingest_time"),
         expr("to_date(ingest_time)").as("ingest_date"));
   }
 
