@@ -31,9 +31,8 @@ public final class TelemetryParsing {
   /**
    * Parses Kafka rows (Spark's Kafka source schema: key, value, topic, partition, offset,
    * timestamp, and headers when {@code includeHeaders} is on), or bronze rows made from them, with
-   * the shared parser. The device id
-   * comes from the {@code vigil.mqtt.topic} header or the payload, the arrival time from
-   * {@code vigil.arrival-ms} (else the Kafka timestamp).
+   * the shared parser. The device id comes from the {@code vigil.mqtt.topic} header or the
+   * payload, the arrival time from {@code vigil.arrival-ms} (else the Kafka timestamp).
    */
   public static Dataset<Row> parse(Dataset<Row> kafkaRows, TelemetryParser parser) {
     return ParsedRecords.input(kafkaRows).mapPartitions(new ParsedRecords(parser), Encoders.row(ParsedRecords.SCHEMA));

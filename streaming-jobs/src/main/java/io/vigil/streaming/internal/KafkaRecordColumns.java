@@ -18,7 +18,7 @@ import org.apache.spark.sql.types.StructField;
  * expressions Spark compiles. Higher-order functions such as {@code transform} run interpreted,
  * row by row: on the headers of every record that was a tenth of the {@code tables} query's CPU.
  */
-public final class KafkaRecordColumns {
+final class KafkaRecordColumns {
   static final String DEDUP_POLICY = "spark.sql.mapKeyDedupPolicy";
   private static final DataType STRING_MAP = DataTypes.createMapType(DataTypes.StringType, DataTypes.StringType);
 
@@ -30,7 +30,7 @@ public final class KafkaRecordColumns {
    * keeps its last value, as Kafka's {@code lastHeader} does; that needs the {@code LAST_WIN} map
    * key policy, which this sets on the rows' session.
    */
-  public static Column headersMap(Dataset<Row> rows) {
+  static Column headersMap(Dataset<Row> rows) {
     StructField headers = Arrays.stream(rows.schema().fields()).filter(f -> f.name().equals("headers")).findFirst()
         .orElse(null);
     if (headers == null) {
