@@ -62,8 +62,9 @@ public final class StreamBenchmark {
   public record Settings(String bootstrapServers, long readings, int devices, int partitions, long warmupReadings,
       Duration probeFor, Duration timeout, List<String> overrides, Path workDir) {}
 
-  /** Readings a contender worked off and how long it took. */
   /**
+   * Readings a contender worked off and how long it took.
+   *
    * @param cpuSeconds CPU this JVM used meanwhile (driver and executors of local mode): unlike
    *     readings/s it hardly moves when other work shares the machine
    */
