@@ -39,19 +39,22 @@ import org.apache.kafka.common.TopicPartition;
 import org.apache.kafka.common.header.internals.RecordHeader;
 import org.apache.kafka.common.serialization.ByteArrayDeserializer;
 import org.apache.kafka.common.serialization.ByteArraySerializer;
+import org.apache.spark.sql.Row;
 import org.apache.spark.sql.SparkSession;
+import org.apache.spark.sql.streaming.DataStreamWriter;
 import org.apache.spark.sql.streaming.SourceProgress;
 import org.apache.spark.sql.streaming.StreamingQuery;
 import org.apache.spark.sql.streaming.StreamingQueryProgress;
 import org.apache.spark.sql.streaming.Trigger;
 
 /**
- * {@code vigil bench stream}: one Kafka backlog read by two contenders in one JVM and one local
+ * {@code vigil bench stream}: one Kafka backlog read by three contenders in one JVM and one local
  * SparkSession, so the figures compare. The ceiling is Spark's Kafka source straight into the no-op
- * sink (what reading Kafka costs at all); the full job is {@link StreamingJob} with its configured
- * queries. Throughput is readings over the time from start until the slowest query has committed
- * every offset, taken from the queries' own progress reports. Then a probe device reports every
- * second and stops: the GAP latency is the time from its last reading to its GAP event on the
+ * sink (what reading Kafka costs at all); "Kafka -> Delta alone" is the same source into Delta's own
+ * streaming sink (what landing the records costs); the full job is {@link StreamingJob} with its
+ * configured queries. Throughput is readings over the time from start until the slowest query has
+ * committed every offset, taken from the queries' own progress reports. Then a probe device reports
+ * every second and stops: the GAP latency is the time from its last reading to its GAP event on the
  * anomalies topic.
  */
 public final class StreamBenchmark {
@@ -94,8 +97,12 @@ public final class StreamBenchmark {
     }
   }
 
-  public record Result(long readings, Throughput ceiling, Throughput full, Map<String, Double> querySeconds,
-      GapLatency gap) {
+  /**
+   * @param landing the Kafka source straight into Delta's own streaming sink: what writing every
+   *     record to one Delta table costs before any of the job's work; null when not run
+   */
+  public record Result(long readings, Throughput ceiling, Throughput landing, Throughput full,
+      Map<String, Double> querySeconds, GapLatency gap) {
     public double ratio() {
       return full.perSecond() / ceiling.perSecond();
     }
@@ -126,9 +133,10 @@ public final class StreamBenchmark {
       createTopics(Map.of(warmTopic, settings.partitions(), topic, settings.partitions(), anomalies, 1));
 
       StreamingJobConfig warm = config(warmTopic, anomalies, "warmup");
-      out.printf("Warm-up (not counted): %,d readings through both contenders%n", settings.warmupReadings());
+      out.printf("Warm-up (not counted): %,d readings through every contender%n", settings.warmupReadings());
       preload(warmTopic, settings.warmupReadings(), Math.min(settings.devices(), 100), warm.parserOptions().topicLayout());
       ceiling(spark, warm, settings.warmupReadings(), "warmup");
+      landing(spark, warm, settings.warmupReadings(), "warmup");
       try (StreamingJob job = StreamingJob.start(spark, warm)) {
         awaitCaughtUp(job, warm, System.currentTimeMillis(), false);
       }
@@ -141,6 +149,8 @@ public final class StreamBenchmark {
 
       Throughput ceiling = ceiling(spark, config, settings.readings(), "measured");
       report(ceiling);
+      Throughput landing = landing(spark, config, settings.readings(), "measured");
+      report(landing);
       long start = System.currentTimeMillis(); // like the ceiling's, its time includes starting the queries
       long cpuStart = CpuMeter.ownCpuNanos();
       QueryCpuMeter queryCpu = new QueryCpuMeter();
@@ -167,7 +177,7 @@ public final class StreamBenchmark {
         out.printf("    CPU by query (its tasks, until the last query caught up): %s; driver and the rest %.1f s%n", cpu,
             Math.max(0, cpuSeconds - tasks));
         GapLatency gap = probeGap(job, config, topic, anomalies);
-        return new Result(settings.readings(), ceiling, full, perQuery, gap);
+        return new Result(settings.readings(), ceiling, landing, full, perQuery, gap);
       }
     } finally {
       awaitNoActiveJobs(spark);
@@ -207,6 +217,11 @@ public final class StreamBenchmark {
     lines.add(String.format("CPU per reading, full job / ceiling: %.1fx (%.1f vs %.1f ms per 1,000 readings)",
         r.full().cpuMillisPerThousand() / Math.max(r.ceiling().cpuMillisPerThousand(), 1e-9),
         r.full().cpuMillisPerThousand(), r.ceiling().cpuMillisPerThousand()));
+    if (r.landing() != null) {
+      lines.add(String.format("Kafka -> Delta alone / ceiling: %.2f (%.1f ms per 1,000 readings): every record written"
+              + " once to one Delta table, none of the job's other work",
+          r.landing().perSecond() / r.ceiling().perSecond(), r.landing().cpuMillisPerThousand()));
+    }
     return lines;
   }
 
@@ -232,17 +247,37 @@ public final class StreamBenchmark {
 
   /** The job's Kafka source, same options, straight into the no-op sink until the backlog is read. */
   private Throughput ceiling(SparkSession spark, StreamingJobConfig config, long readings, String phase) throws Exception {
-    Path checkpoint = settings.workDir().resolve("stream-" + run).resolve(phase).resolve("ceiling-checkpoint");
+    return backlogQuery(spark, config, readings, phase, "ceiling (Kafka -> noop)", "ceiling", w -> w.format("noop").start());
+  }
+
+  /**
+   * The job's Kafka source into Delta's own streaming sink with Delta's defaults: every record as
+   * it came, exactly once, in one table. The full job lands the records in bronze too, and does
+   * everything else on top.
+   */
+  private Throughput landing(SparkSession spark, StreamingJobConfig config, long readings, String phase) throws Exception {
+    String table = settings.workDir().resolve("stream-" + run).resolve(phase).resolve("landing").toString();
+    return backlogQuery(spark, config, readings, phase, "Kafka -> Delta alone", "landing",
+        w -> w.format("delta").start(table));
+  }
+
+  private interface SinkStart {
+    StreamingQuery start(DataStreamWriter<Row> writer) throws Exception;
+  }
+
+  /** Runs the Kafka source into {@code sink} until it has read the whole backlog; its time and CPU. */
+  private Throughput backlogQuery(SparkSession spark, StreamingJobConfig config, long readings, String phase, String name,
+      String id, SinkStart sink) throws Exception {
+    Path checkpoint = settings.workDir().resolve("stream-" + run).resolve(phase).resolve(id + "-checkpoint");
     long start = System.nanoTime();
     long cpuStart = CpuMeter.ownCpuNanos();
-    StreamingQuery q = spark.readStream().format("kafka").options(config.kafkaSourceOptions()).load()
-        .writeStream().queryName("vigil-bench-ceiling-" + phase).format("noop")
+    StreamingQuery q = sink.start(spark.readStream().format("kafka").options(config.kafkaSourceOptions()).load()
+        .writeStream().queryName("vigil-bench-" + id + "-" + phase)
         .option("checkpointLocation", checkpoint.toString())
-        .trigger(Trigger.AvailableNow())
-        .start();
+        .trigger(Trigger.AvailableNow()));
     if (!q.awaitTermination(settings.timeout().toMillis())) {
       q.stop();
-      throw new IllegalStateException("the ceiling query did not finish within " + settings.timeout());
+      throw new IllegalStateException("the " + id + " query did not finish within " + settings.timeout());
     }
     double seconds = (System.nanoTime() - start) / 1e9;
     double cpuSeconds = (CpuMeter.ownCpuNanos() - cpuStart) / 1e9;
@@ -252,9 +287,9 @@ public final class StreamBenchmark {
     Map<Integer, Long> end = endOffsets(config.telemetryTopic());
     StreamingQueryProgress last = q.lastProgress();
     if (last == null || kafkaEndOffsetOf(last).map(o -> !covers(o, config.telemetryTopic(), end)).orElse(true)) {
-      throw new IllegalStateException("the ceiling query stopped before the end of " + config.telemetryTopic());
+      throw new IllegalStateException("the " + id + " query stopped before the end of " + config.telemetryTopic());
     }
-    return new Throughput("ceiling (Kafka -> noop)", readings, seconds, cpuSeconds);
+    return new Throughput(name, readings, seconds, cpuSeconds);
   }
 
   /**

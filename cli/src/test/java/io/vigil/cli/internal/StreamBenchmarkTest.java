@@ -100,8 +100,8 @@ class StreamBenchmarkTest {
   @Test
   void summaryStatesRatioAndLatencyAgainstTheirGoals() {
     GapLatency fast = new GapLatency(Duration.ofMillis(14_200), Duration.ofSeconds(10), Duration.ofSeconds(5), 10_000);
-    Result met = new Result(2_000_000, new Throughput("ceiling", 2_000_000, 10, 20), new Throughput("full", 2_000_000, 16, 80),
-        Map.of(), fast);
+    Result met = new Result(2_000_000, new Throughput("ceiling", 2_000_000, 10, 20), null,
+        new Throughput("full", 2_000_000, 16, 80), Map.of(), fast);
     assertThat(met.ratio()).isEqualTo(0.625);
     assertThat(StreamBenchmark.summary(met)).containsExactly(
         "Full job / ceiling: 0.63 (goal >= 0.5): goal met",
@@ -110,15 +110,17 @@ class StreamBenchmarkTest {
         "CPU per reading, full job / ceiling: 4.0x (40.0 vs 10.0 ms per 1,000 readings)");
 
     GapLatency slow = new GapLatency(Duration.ofMillis(20_001), Duration.ofSeconds(10), Duration.ofSeconds(5), -1);
-    Result notMet = new Result(2_000_000, new Throughput("ceiling", 2_000_000, 10, 20), new Throughput("full", 2_000_000, 25, 90),
-        Map.of(), slow);
+    Result notMet = new Result(2_000_000, new Throughput("ceiling", 2_000_000, 10, 20),
+        new Throughput("landing", 2_000_000, 40, 60), new Throughput("full", 2_000_000, 25, 90), Map.of(), slow);
     assertThat(StreamBenchmark.summary(notMet)).containsExactly(
         "Full job / ceiling: 0.40 (goal >= 0.5): goal NOT met",
         "GAP latency: 20.0 s from the probe's last reading to its GAP on Kafka (bound threshold 10.0 s + 2 x trigger 5.0 s"
             + " = 20.0 s): goal NOT met",
-        "CPU per reading, full job / ceiling: 4.5x (45.0 vs 10.0 ms per 1,000 readings)");
+        "CPU per reading, full job / ceiling: 4.5x (45.0 vs 10.0 ms per 1,000 readings)",
+        "Kafka -> Delta alone / ceiling: 0.25 (30.0 ms per 1,000 readings): every record written once to one Delta table,"
+            + " none of the job's other work");
 
-    Result noGap = new Result(1, met.ceiling(), met.full(), Map.of(),
+    Result noGap = new Result(1, met.ceiling(), null, met.full(), Map.of(),
         new GapLatency(null, Duration.ofSeconds(10), Duration.ofSeconds(5), -1));
     assertThat(StreamBenchmark.summary(noGap).get(1)).contains("no GAP event").endsWith("goal NOT met");
   }
