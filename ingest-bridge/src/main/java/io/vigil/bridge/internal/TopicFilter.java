@@ -13,11 +13,16 @@ public final class TopicFilter {
 
   /** The filter without a {@code $share/<group>/} prefix: what topics it matches. */
   public static String withoutShare(String filter) {
-    if (filter.startsWith(SHARE_PREFIX)) {
-      int groupEnd = filter.indexOf('/', SHARE_PREFIX.length());
-      return groupEnd < 0 ? "" : filter.substring(groupEnd + 1);
+    return filter.substring(matchedFrom(filter));
+  }
+
+  /** Where the part of {@code filter} that topics are matched against begins: after any share prefix. */
+  private static int matchedFrom(String filter) {
+    if (!filter.startsWith(SHARE_PREFIX)) {
+      return 0;
     }
-    return filter;
+    int groupEnd = filter.indexOf('/', SHARE_PREFIX.length());
+    return groupEnd < 0 ? filter.length() : groupEnd + 1;
   }
 
   /** Why {@code filter} is not a valid MQTT topic filter, or null when it is. */
@@ -55,11 +60,7 @@ public final class TopicFilter {
    * message and route, and two arrays of substrings per call were a visible share of its allocation.
    */
   public static boolean matches(String filter, String topic) {
-    int fi = 0;
-    if (filter.startsWith(SHARE_PREFIX)) {
-      int groupEnd = filter.indexOf('/', SHARE_PREFIX.length());
-      fi = groupEnd < 0 ? filter.length() : groupEnd + 1;
-    }
+    int fi = matchedFrom(filter);
     int fn = filter.length();
     int tn = topic.length();
     if (topic.startsWith("$") && fn - fi >= 1 && (filter.charAt(fi) == '+' || filter.charAt(fi) == '#')

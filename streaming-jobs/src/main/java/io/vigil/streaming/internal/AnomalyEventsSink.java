@@ -19,8 +19,9 @@ import org.slf4j.LoggerFactory;
  * names the query (an id stable per checkpoint) and the batch (see {@link BatchCommits}), so a
  * batch replayed after a crash appends nothing, without the cost of a MERGE. Kafka has no such guard:
  * the resend is at-least-once, and consumers deduplicate on the deterministic event id (the
- * {@code vigil.event-id} header). Delta goes first: if Kafka fails, the retried batch skips Delta
- * and only resends to Kafka.
+ * {@code vigil.event-id} header). Kafka goes first: it is where the alerts are awaited, and a GAP
+ * should not wait for a Delta commit. If the Delta append then fails, the retried batch resends
+ * to Kafka (a duplicate by id) and appends; if Kafka fails, nothing was appended yet.
  */
 public final class AnomalyEventsSink implements VoidFunction2<Dataset<Row>, Long> {
   private static final long serialVersionUID = 2L;
@@ -63,13 +64,13 @@ public final class AnomalyEventsSink implements VoidFunction2<Dataset<Row>, Long
       // No dropDuplicates: the watch calls each device once per batch and never emits one anomaly
       // twice in a call, so a batch holds each id once; replays are caught by the batch's commit
       // marker (Delta) and the consumers' dedup (Kafka). Every extra Spark job here delays the next trigger.
-      commits.append(AnomalyEventRows.toTable(batch), tablePath, batchId);
       batch.select(
               col("device_id").cast("binary").as("key"),
               col("json").cast("binary").as("value"),
               array(struct(lit(KafkaHeaders.EVENT_ID).as("key"), col("event_id").cast("binary").as("value")))
                   .as("headers"))
           .write().format("kafka").options(kafkaOptions).save();
+      commits.append(AnomalyEventRows.toTable(batch), tablePath, batchId);
       commits.end(batchId);
       LOG.info("Anomaly batch {} written to {} and topic {}", batchId, tablePath, kafkaOptions.get("topic"));
     } finally {
