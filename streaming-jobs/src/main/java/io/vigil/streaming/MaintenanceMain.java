@@ -106,7 +106,7 @@ public final class MaintenanceMain {
     LocalDate firstRecent = TableMaintenance.firstRecentDate(invocation.asOf(), clock, settings.recentWindow());
     LOG.info("Maintaining {} (compacting partitions before {}, vacuum {}, retention {})",
         tables.stream().map(TableMaintenance.Table::name).toList(), firstRecent, settings.vacuum() ? "on" : "off",
-        settings.vacuumRetention());
+        io.vigil.common.internal.Durations.format(settings.vacuumRetention()));
     SparkSession spark = SparkSessions.forJob("vigil-maintenance");
     prepare(spark);
     List<TableMaintenance.Outcome> outcomes = TableMaintenance.run(spark, tables, settings, firstRecent);
