@@ -229,14 +229,15 @@ public final class StreamingJobConfig extends AbstractConfig {
       .define(MAINTENANCE_RECENT_WINDOW, Type.DURATION, MIN_RECENT_WINDOW, atLeastDuration(MIN_RECENT_WINDOW,
               "the running job appends to today's partitions (and to yesterday's around midnight, UTC), and silver's"
                   + " deduplication reads them; compacting them could fail the job's batch with a conflict"),
-          "Partitions dated on or after the UTC date of (now - this) are not compacted: the job is still writing"
+          "Partitions dated on or after the UTC date of (--as-of, at most now, minus this) are not compacted: the job is still writing"
               + " there, and late data lands in recent event dates. 1d skips today and yesterday."
               + " Unpartitioned tables are compacted whole.")
       .define(MAINTENANCE_VACUUM_ENABLED, Type.BOOLEAN, true,
           "Vacuum each maintained table after compacting it; false only compacts.")
       .define(MAINTENANCE_VACUUM_RETENTION, Type.DURATION, MIN_VACUUM_RETENTION, vacuumRetentionValidator(),
-          "VACUUM deletes files no table version newer than this refers to. At least 7d: a lagging streaming reader"
-              + " (gold reading silver) or a time-travel query may still need younger ones.");
+          "VACUUM deletes files the current table version no longer refers to once they were removed longer ago than"
+              + " this. At least 7d: a lagging streaming reader (gold reading silver) or a time-travel query may still"
+              + " need more recently removed ones.");
 
   public StreamingJobConfig(Map<String, String> raw) {
     super(DEFINITION, raw, PASS_THROUGH);
