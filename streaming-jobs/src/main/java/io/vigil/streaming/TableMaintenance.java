@@ -88,7 +88,22 @@ public final class TableMaintenance {
     }
   }
 
-  /** The tables {@code config} selects, at the paths the job writes them to: compacted ones first. */
+  /** The query of {@link StreamingJob} that writes each table. */
+  static final Map<String, String> WRITTEN_BY = Map.of(
+      StreamingJobConfig.TABLE_BRONZE, StreamingJobConfig.QUERY_TABLES,
+      StreamingJobConfig.TABLE_SILVER, StreamingJobConfig.QUERY_TABLES,
+      StreamingJobConfig.TABLE_LATE_DATA, StreamingJobConfig.QUERY_TABLES,
+      StreamingJobConfig.TABLE_QUARANTINE, StreamingJobConfig.QUERY_TABLES,
+      StreamingJobConfig.TABLE_ANOMALY_EVENTS, StreamingJobConfig.QUERY_DEVICE_WATCH,
+      StreamingJobConfig.TABLE_GOLD_1M, StreamingJobConfig.QUERY_GOLD,
+      StreamingJobConfig.TABLE_GOLD_1H, StreamingJobConfig.QUERY_GOLD);
+
+  /**
+   * The tables {@code config} selects, at the paths the job writes them to, compacted ones first.
+   * Tables of queries the job does not run ({@code job.queries}) are left out: they do not exist,
+   * and a daily run should not fail on them. A selected table that is missing is a failure (a wrong
+   * tables.root must not pass as "nothing to do").
+   */
   public static List<Table> tables(StreamingJobConfig config) {
     List<Table> out = new ArrayList<>();
     for (String name : config.maintenanceTables()) {
@@ -96,6 +111,12 @@ public final class TableMaintenance {
     }
     for (String name : config.maintenanceVacuumOnlyTables()) {
       out.add(new Table(name, config.tablePath(name), PARTITION_COLUMNS.get(name), false));
+    }
+    List<Table> skipped = out.stream().filter(t -> !config.queries().contains(WRITTEN_BY.get(t.name()))).toList();
+    if (!skipped.isEmpty()) {
+      LOG.info("Not maintaining {}: written by queries not in {} {}", skipped.stream().map(Table::name).toList(),
+          StreamingJobConfig.QUERIES, config.queries());
+      out.removeAll(skipped);
     }
     return out;
   }

@@ -108,6 +108,10 @@ class StreamingJobConfigTest {
         "/lake/silver", "/lake/late_data", "/lake/quarantine", "/lake/anomaly_events", "/lake/gold_1m", "/lake/gold_1h");
     assertThat(TableMaintenance.tables(c)).extracting(TableMaintenance.Table::compact)
         .containsExactly(true, true, true, true, true, false, false);
+    StreamingJobConfig tablesOnly = new StreamingJobConfig(Map.of("job.queries", "tables,device-watch"));
+    assertThat(TableMaintenance.tables(tablesOnly)).as("gold is not written by this job: nothing to maintain")
+        .extracting(TableMaintenance.Table::name)
+        .containsExactly("bronze", "silver", "late_data", "quarantine", "anomaly_events");
     assertThat(new StreamingJobConfig(Map.of("maintenance.vacuum.retention", "168h")).maintenanceVacuumRetention())
         .isEqualTo(Duration.ofDays(7));
   }
