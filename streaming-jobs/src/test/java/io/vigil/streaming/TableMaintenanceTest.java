@@ -12,12 +12,15 @@ import java.net.URI;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
+import java.nio.file.attribute.FileTime;
+import java.time.Duration;
 import java.time.Instant;
 import java.time.LocalDate;
 import java.util.Arrays;
 import java.util.List;
 import java.util.Set;
 import java.util.TreeSet;
+import org.apache.spark.sql.Dataset;
 import org.apache.spark.sql.Row;
 import org.apache.spark.sql.SparkSession;
 import org.junit.jupiter.api.AfterAll;
@@ -52,9 +55,7 @@ class TableMaintenanceTest {
     String silver = dir.resolve("silver").toString();
     DeltaTables.createIfNotExists(spark, silver, TableSchemas.SILVER, "event_date");
     for (int batch = 0; batch < 4; batch++) {
-      for (String date : List.of(OLD, YESTERDAY, TODAY)) {
-        appendSilver(silver, date, batch);
-      }
+      appendSilver(silver, batch, OLD, YESTERDAY, TODAY);
     }
     Set<String> oldBefore = files(silver, OLD);
     Set<String> yesterdayBefore = files(silver, YESTERDAY);
@@ -62,6 +63,13 @@ class TableMaintenanceTest {
     List<String> rowsBefore = rows(silver);
     assertThat(oldBefore).hasSize(4);
     assertThat(rowsBefore).hasSize(4 * 3 * 3);
+    // Files in the table's directory that no version refers to (a crashed writer's leftovers): VACUUM
+    // deletes them once older than the retention. Its clock is the wall clock, so their ages are real.
+    Path partition = Path.of(silver, "event_date=" + OLD);
+    Path stale = Files.writeString(partition.resolve("part-stale.snappy.parquet"), "left by a crashed writer");
+    Path young = Files.writeString(partition.resolve("part-young.snappy.parquet"), "left by a crashed writer");
+    Files.setLastModifiedTime(stale, FileTime.from(Instant.now().minus(Duration.ofDays(8))));
+    Files.setLastModifiedTime(young, FileTime.from(Instant.now().minus(Duration.ofDays(6))));
 
     StreamingJobConfig config = new StreamingJobConfig(java.util.Map.of("tables.silver.path", silver));
     LocalDate firstRecent = TableMaintenance.firstRecentDate(null, new ManualClock(NOW), config.maintenanceRecentWindow());
@@ -79,14 +87,16 @@ class TableMaintenanceTest {
     assertThat(outcome.bytesBefore()).isPositive();
     assertThat(outcome.bytesAfter()).isPositive();
     assertThat(outcome.compactedWhere()).isEqualTo("event_date < DATE'2026-12-02'");
-    // The replaced files were removed from the table minutes ago, well within the 7-day retention:
-    // vacuum must leave them for readers of older versions.
+    // The replaced files were removed from the table moments ago, well within the 7-day retention:
+    // vacuum must leave them for readers of older versions, and delete only the 8-day-old stray file.
     assertThat(outcome.vacuumed()).isTrue();
-    assertThat(outcome.vacuumDeletedFiles()).hasValue(0);
+    assertThat(outcome.vacuumDeletedFiles()).hasValue(1);
+    assertThat(stale).doesNotExist();
+    assertThat(young).exists();
     for (String f : oldBefore) {
       assertThat(Path.of(URI.create(f))).exists();
     }
-    assertThat(outcome.summaryLine()).startsWith("silver").contains("OK", "files 12 -> 9", "vacuum deleted 0 files");
+    assertThat(outcome.summaryLine()).startsWith("silver").contains("OK", "files 12 -> 9", "vacuum deleted 1 files");
   }
 
   @Test
@@ -119,21 +129,26 @@ class TableMaintenanceTest {
     assertThat(spark.read().format("delta").load(events).count()).isEqualTo(15);
   }
 
-  private static void appendSilver(String path, String date, int batch) {
-    long base = Instant.parse(date + "T08:00:00Z").toEpochMilli() + batch * 60_000L;
-    spark.range(3).selectExpr(
-            "concat('dev-', id) as device_id",
-            "'temp' as metric",
-            "timestamp_millis(" + base + " + id * 1000) as event_time",
-            "cast(id + " + batch + " as double) as value",
-            "cast(null as string) as message_id",
-            "concat('m-', '" + date + "', '-', " + batch + ", '-', id) as measurement_id",
-            "timestamp_millis(" + base + " + 5000) as ingest_time",
-            "'vigil.telemetry' as source_topic",
-            "0 as source_partition",
-            "cast(" + batch + " * 3 + id as long) as source_offset",
-            "date'" + date + "' as event_date")
-        .coalesce(1).write().format("delta").mode("append").save(path);
+  /** One small append, like one micro-batch: one file in each date's partition. */
+  private static void appendSilver(String path, int batch, String... dates) {
+    Dataset<Row> rows = null;
+    for (String date : dates) {
+      long base = Instant.parse(date + "T08:00:00Z").toEpochMilli() + batch * 60_000L;
+      Dataset<Row> day = spark.range(3).selectExpr(
+          "concat('dev-', id) as device_id",
+          "'temp' as metric",
+          "timestamp_millis(" + base + " + id * 1000) as event_time",
+          "cast(id + " + batch + " as double) as value",
+          "cast(null as string) as message_id",
+          "concat('m-', '" + date + "', '-', " + batch + ", '-', id) as measurement_id",
+          "timestamp_millis(" + base + " + 5000) as ingest_time",
+          "'vigil.telemetry' as source_topic",
+          "0 as source_partition",
+          "cast(" + batch + " * 3 + id as long) as source_offset",
+          "date'" + date + "' as event_date");
+      rows = rows == null ? day : rows.union(day);
+    }
+    rows.repartition(org.apache.spark.sql.functions.col("event_date")).write().format("delta").mode("append").save(path);
   }
 
   private static Set<String> files(String table, String date) {
