@@ -1,10 +1,15 @@
 """Vigil batch ML on Airflow 2 (2.4 or later: `schedule=` and data intervals).
 
-Two DAGs call the same spark-submit entry points as conf/crontab:
+Three DAGs call the same spark-submit entry points as conf/crontab:
 
 * ``vigil_score``: hourly. Each run scores its data interval: ``--as-of`` is the interval's end, so
   the run for [10:00, 11:00) scores exactly the readings of that hour, whenever it actually runs.
 * ``vigil_train``: daily. Each run trains as of the end of its day (midnight UTC).
+* ``vigil_maintenance``: daily. Compacts and vacuums the streaming job's Delta tables (MaintenanceMain,
+  streaming-jobs jar) as of the end of its day: partitions of the last day or two, which the job is
+  still writing, are left alone; gold is only vacuumed. ``catchup=False``: a run maintains the tables
+  as they are now, so there is nothing to backfill. ``vigil_streaming_config`` must be the settings
+  file the streaming job runs with, so it maintains the tables the job writes.
 
 ``catchup=True`` makes backfills ordinary runs: ``airflow dags backfill vigil_score -s 2026-11-01
 -e 2026-11-08`` scores every hour of that week, each with its own logical time; the jobs read only
@@ -13,7 +18,8 @@ data before ``--as-of`` and replace their own window's rows, so reruns and retri
 retried.
 
 Where Vigil lives and which settings file and Spark master to use come from Airflow Variables
-(``vigil_root``, ``vigil_job_jar``, ``vigil_config``, ``vigil_spark_master``) passed as environment
+(``vigil_root``, ``vigil_job_jar``, ``vigil_config``, ``vigil_spark_master``, ``vigil_streaming_jar``,
+``vigil_streaming_config``) passed as environment
 variables, so the commands below stay plain and are checked by ScheduleFilesTest (which parses this
 file as text: keep every ``bash_command`` a literal string or a parenthesised run of literals).
 """
@@ -29,6 +35,8 @@ VIGIL_ENV = {
     "VIGIL_JOB_JAR": "{{ var.value.get('vigil_job_jar', '/opt/vigil/batch-ml/target/vigil-batch-ml-0.1.0-SNAPSHOT-spark.jar') }}",
     "VIGIL_CONFIG": "{{ var.value.get('vigil_config', '/opt/vigil/conf/batch.properties') }}",
     "VIGIL_SPARK_MASTER": "{{ var.value.get('vigil_spark_master', 'local[2]') }}",
+    "VIGIL_STREAMING_JAR": "{{ var.value.get('vigil_streaming_jar', '/opt/vigil/streaming-jobs/target/vigil-streaming-jobs-0.1.0-SNAPSHOT-spark.jar') }}",
+    "VIGIL_STREAMING_CONFIG": "{{ var.value.get('vigil_streaming_config', '/etc/vigil/streaming.properties') }}",
 }
 
 DEFAULT_ARGS = {
@@ -83,4 +91,26 @@ with DAG(
         env=VIGIL_ENV,
         append_env=True,
         execution_timeout=timedelta(hours=6),
+    )
+
+with DAG(
+    dag_id="vigil_maintenance",
+    description="Daily compaction and vacuum of the streaming job's Delta tables (MaintenanceMain)",
+    schedule="@daily",
+    start_date=START,
+    catchup=False,
+    max_active_runs=1,
+    default_args=DEFAULT_ARGS,
+    tags=["vigil"],
+) as maintenance_dag:
+    BashOperator(
+        task_id="maintenance",
+        bash_command=(
+            'cd "$VIGIL_ROOT" && scripts/spark-submit --master "$VIGIL_SPARK_MASTER" --driver-memory 2g'
+            ' --class io.vigil.streaming.MaintenanceMain "$VIGIL_STREAMING_JAR"'
+            ' --config "$VIGIL_STREAMING_CONFIG" --as-of {{ data_interval_end | ts }}'
+        ),
+        env=VIGIL_ENV,
+        append_env=True,
+        execution_timeout=timedelta(hours=3),
     )

@@ -66,7 +66,8 @@ public final class ConfigReference {
         .append(" `<name>` being the route's name:\n\n")
         .append(BridgeConfig.routeDefinition("<name>").toMarkdownTable());
 
-    section(md, "Streaming job", "`vigil stream`, `io.vigil.streaming.StreamingMain` (spark-submit)", StreamingJobConfig.DEFINITION);
+    section(md, "Streaming job", "`vigil stream`, `io.vigil.streaming.StreamingMain` (spark-submit); the `maintenance.` keys by"
+        + " `io.vigil.streaming.MaintenanceMain` (spark-submit, scheduled daily)", StreamingJobConfig.DEFINITION);
     md.append("\nKeys under `").append(StreamingJobConfig.KAFKA_SOURCE_PREFIX).append("` and `")
         .append(StreamingJobConfig.KAFKA_SINK_PREFIX).append("` go to Spark's Kafka source and sink options as they are.")
         .append(" Threshold rules are `").append(StreamingJobConfig.WATCH_THRESHOLD_PREFIX)

@@ -272,6 +272,40 @@ public final class VigilErrors {
         "Point the job at the right table, or move the old table away so the job creates a new one.");
   }
 
+  // ---- Delta table maintenance (streaming-jobs MaintenanceMain) ----------------------------
+
+  /** A gold table named for compaction: the running gold query's MERGEs would fail on it. */
+  public static ConfigException goldCompactionRefused(String key, String table, String vacuumKey) {
+    return new ConfigException(key,
+        "Configuration key '" + key + "' names '" + table + "', which maintenance does not compact.",
+        "The streaming job's gold query MERGEs into " + table + " every micro-batch and reads the very files a"
+            + " compaction replaces; Delta would fail the running gold query with a concurrent-modification conflict"
+            + " (ConcurrentDeleteReadException) and stop the job.",
+        "Remove it from " + key + " (" + vacuumKey + " vacuums gold without compacting it). To compact gold safely,"
+            + " stop the gold query first (restart the job with job.queries=tables,device-watch), run"
+            + " OPTIMIZE delta.`<gold path>` in spark-sql, then restart the job with the gold query.");
+  }
+
+  /** A vacuum retention shorter than Delta's safe minimum. */
+  public static ConfigException vacuumRetentionTooShort(String key, String value, String minimum) {
+    return new ConfigException(key,
+        "Configuration key '" + key + "' is " + value + ", shorter than the " + minimum + " maintenance allows.",
+        "VACUUM deletes the files older table versions still refer to: a lagging streaming reader (the gold query"
+            + " reading silver after a stop or a backlog) or a time-travel query may still need them, and would fail"
+            + " on missing files.",
+        "Set " + key + " to " + minimum + " or more (the default is " + minimum + ").");
+  }
+
+  /** One table's compaction or vacuum failed; the other tables are still maintained. */
+  public static VigilException tableMaintenanceFailed(String table, String path, Throwable cause) {
+    return new VigilException(
+        "Maintenance of the " + table + " table at " + path + " failed: " + rootMessage(cause),
+        "The other tables were still maintained; this one is left as it was (a compaction commits all or nothing).",
+        "Check the path is the table the streaming job writes (tables.root, tables.<name>.path, as in the job's config"
+            + " file) and is a Delta table, then rerun; a concurrent-modification conflict goes away on a rerun.",
+        cause);
+  }
+
   // ---- device watch (streaming) -------------------------------------------------------------
 
   /** The device registry (device.watch.registry.path) cannot be read or has a bad entry. */

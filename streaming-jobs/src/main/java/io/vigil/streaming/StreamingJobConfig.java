@@ -6,6 +6,7 @@ import io.vigil.common.config.ConfigDef;
 import io.vigil.common.config.ConfigDef.Type;
 import io.vigil.common.config.ConfigSources;
 import io.vigil.common.config.Validator;
+import io.vigil.common.internal.Durations;
 import io.vigil.schemas.ParserOptions;
 import io.vigil.schemas.TelemetryParser;
 import io.vigil.schemas.TopicLayout;
@@ -74,6 +75,29 @@ public final class StreamingJobConfig extends AbstractConfig {
   public static final String PARSER_MAX_PAYLOAD_BYTES = "parser.max.payload.bytes";
 
   public static final String STATE_STORE_MAX_MEMORY_MB = "state.store.rocksdb.max.memory.mb";
+
+  public static final String MAINTENANCE_TABLES = "maintenance.tables";
+  public static final String MAINTENANCE_VACUUM_ONLY_TABLES = "maintenance.vacuum.only.tables";
+  public static final String MAINTENANCE_RECENT_WINDOW = "maintenance.recent.window";
+  public static final String MAINTENANCE_VACUUM_ENABLED = "maintenance.vacuum.enabled";
+  public static final String MAINTENANCE_VACUUM_RETENTION = "maintenance.vacuum.retention";
+
+  /** Table names {@link MaintenanceMain} knows, as the job's default paths name them. */
+  public static final String TABLE_BRONZE = "bronze";
+  public static final String TABLE_SILVER = "silver";
+  public static final String TABLE_LATE_DATA = "late_data";
+  public static final String TABLE_QUARANTINE = "quarantine";
+  public static final String TABLE_ANOMALY_EVENTS = "anomaly_events";
+  public static final String TABLE_GOLD_1M = "gold_1m";
+  public static final String TABLE_GOLD_1H = "gold_1h";
+  /** Tables the running job only appends to: safe to compact while it runs. */
+  static final List<String> COMPACTABLE_TABLES = List.of(TABLE_BRONZE, TABLE_SILVER, TABLE_LATE_DATA, TABLE_QUARANTINE,
+      TABLE_ANOMALY_EVENTS);
+  static final List<String> GOLD_TABLES = List.of(TABLE_GOLD_1M, TABLE_GOLD_1H);
+  /** Delta's own default for delta.deletedFileRetentionDuration, and the shortest retention we allow. */
+  public static final Duration MIN_VACUUM_RETENTION = Duration.ofDays(7);
+  /** The shortest recent window: the job appends to today's partitions, and to yesterday's around midnight. */
+  public static final Duration MIN_RECENT_WINDOW = Duration.ofDays(1);
 
   /** The queries {@link StreamingJob} can start, by name. */
   public static final String QUERY_TABLES = "tables";
@@ -194,7 +218,26 @@ public final class StreamingJobConfig extends AbstractConfig {
       .define(PARSER_MAX_PAYLOAD_BYTES, Type.INT, ParserOptions.DEFAULT_MAX_PAYLOAD_BYTES, Validator.between(16, 16 << 20),
           "Payloads larger than this are quarantined without parsing.")
       .define(STATE_STORE_MAX_MEMORY_MB, Type.LONG, 512L, Validator.atLeast(16),
-          "Memory cap for all RocksDB state store instances of one executor.");
+          "Memory cap for all RocksDB state store instances of one executor.")
+      .define(MAINTENANCE_TABLES, Type.LIST, COMPACTABLE_TABLES, maintenanceTablesValidator(),
+          "Tables MaintenanceMain compacts (OPTIMIZE) and then vacuums. Gold is refused: the running gold query"
+              + " MERGEs into it every batch, and a compaction would fail that query with a concurrent-modification"
+              + " conflict (see " + MAINTENANCE_VACUUM_ONLY_TABLES + ").")
+      .define(MAINTENANCE_VACUUM_ONLY_TABLES, Type.LIST, GOLD_TABLES, vacuumOnlyTablesValidator(),
+          "Tables MaintenanceMain vacuums without compacting them: safe while the job runs, since VACUUM only"
+              + " deletes files no current version refers to. Gold by default, where every MERGE leaves replaced files.")
+      .define(MAINTENANCE_RECENT_WINDOW, Type.DURATION, MIN_RECENT_WINDOW, atLeastDuration(MIN_RECENT_WINDOW,
+              "the running job appends to today's partitions (and to yesterday's around midnight, UTC), and silver's"
+                  + " deduplication reads them; compacting them could fail the job's batch with a conflict"),
+          "Partitions dated on or after the UTC date of (--as-of, at most now, minus this) are not compacted: the job is still writing"
+              + " there, and late data lands in recent event dates. 1d skips today and yesterday."
+              + " Unpartitioned tables are compacted whole.")
+      .define(MAINTENANCE_VACUUM_ENABLED, Type.BOOLEAN, true,
+          "Vacuum each maintained table after compacting it; false only compacts.")
+      .define(MAINTENANCE_VACUUM_RETENTION, Type.DURATION, MIN_VACUUM_RETENTION, vacuumRetentionValidator(),
+          "VACUUM deletes files the current table version no longer refers to once they were removed longer ago than"
+              + " this. At least 7d: a lagging streaming reader (gold reading silver) or a time-travel query may still"
+              + " need more recently removed ones.");
 
   public StreamingJobConfig(Map<String, String> raw) {
     super(DEFINITION, raw, PASS_THROUGH);
@@ -308,6 +351,114 @@ public final class StreamingJobConfig extends AbstractConfig {
 
   public String metricsBindAddress() {
     return getString(METRICS_BIND_ADDRESS);
+  }
+
+  /** Tables to compact and vacuum, in {@value #MAINTENANCE_TABLES} order. */
+  public List<String> maintenanceTables() {
+    return getList(MAINTENANCE_TABLES);
+  }
+
+  /** Tables to vacuum only, not already in {@link #maintenanceTables()}. */
+  public List<String> maintenanceVacuumOnlyTables() {
+    return getList(MAINTENANCE_VACUUM_ONLY_TABLES).stream().filter(t -> !maintenanceTables().contains(t)).distinct()
+        .toList();
+  }
+
+  public Duration maintenanceRecentWindow() {
+    return getDuration(MAINTENANCE_RECENT_WINDOW);
+  }
+
+  public boolean maintenanceVacuumEnabled() {
+    return getBoolean(MAINTENANCE_VACUUM_ENABLED);
+  }
+
+  public Duration maintenanceVacuumRetention() {
+    return getDuration(MAINTENANCE_VACUUM_RETENTION);
+  }
+
+  /** The location of one of the job's tables by its name ({@link #TABLE_SILVER}, ...). */
+  public String tablePath(String table) {
+    return switch (table) {
+      case TABLE_BRONZE -> bronzePath();
+      case TABLE_SILVER -> silverPath();
+      case TABLE_LATE_DATA -> lateDataPath();
+      case TABLE_QUARANTINE -> quarantinePath();
+      case TABLE_ANOMALY_EVENTS -> anomalyEventsPath();
+      case TABLE_GOLD_1M -> gold1mPath();
+      case TABLE_GOLD_1H -> gold1hPath();
+      default -> throw new IllegalArgumentException("unknown table " + table);
+    };
+  }
+
+  private static Validator maintenanceTablesValidator() {
+    return new Validator() {
+      @Override
+      public void ensureValid(String key, Object value) {
+        for (Object t : (List<?>) value) {
+          if (GOLD_TABLES.contains(t)) {
+            throw VigilErrors.goldCompactionRefused(key, t.toString(), MAINTENANCE_VACUUM_ONLY_TABLES);
+          }
+          Validator.oneOf(COMPACTABLE_TABLES.toArray(String[]::new)).ensureValid(key, t);
+        }
+      }
+
+      @Override
+      public String describe() {
+        return "any of " + COMPACTABLE_TABLES;
+      }
+    };
+  }
+
+  private static Validator vacuumOnlyTablesValidator() {
+    List<String> all = new java.util.ArrayList<>(COMPACTABLE_TABLES);
+    all.addAll(GOLD_TABLES);
+    return new Validator() {
+      @Override
+      public void ensureValid(String key, Object value) {
+        for (Object t : (List<?>) value) {
+          Validator.oneOf(all.toArray(String[]::new)).ensureValid(key, t);
+        }
+      }
+
+      @Override
+      public String describe() {
+        return "any of " + all;
+      }
+    };
+  }
+
+  private static Validator vacuumRetentionValidator() {
+    return new Validator() {
+      @Override
+      public void ensureValid(String key, Object value) {
+        if (value != null && ((Duration) value).compareTo(MIN_VACUUM_RETENTION) < 0) {
+          throw VigilErrors.vacuumRetentionTooShort(key, Durations.format((Duration) value),
+              Durations.format(MIN_VACUUM_RETENTION));
+        }
+      }
+
+      @Override
+      public String describe() {
+        return ">= " + Durations.format(MIN_VACUUM_RETENTION);
+      }
+    };
+  }
+
+  private static Validator atLeastDuration(Duration min, String why) {
+    return new Validator() {
+      @Override
+      public void ensureValid(String key, Object value) {
+        if (value != null && ((Duration) value).compareTo(min) < 0) {
+          throw VigilErrors.invalidConfigValue(key, Durations.format((Duration) value),
+              "a duration of at least " + Durations.format(min) + ": " + why);
+        }
+      }
+
+      @Override
+      public String describe() {
+        return ">= " + Durations.format(min);
+      }
+    };
   }
 
   private static Map<String, Duration> parseIntervalOverrides(String key, List<?> entries) {

@@ -77,6 +77,13 @@ class StreamingJobConfigTest {
       "device.watch.min.samples, 0",
       "trigger.intervall, 5s",
       "job.run.for, 0s",
+      "maintenance.vacuum.retention, 6d",
+      "maintenance.vacuum.retention, 167h",
+      "maintenance.recent.window, 12h",
+      "maintenance.tables, silver;gold_1m",
+      "maintenance.tables, gold_1h",
+      "maintenance.tables, bogus",
+      "maintenance.vacuum.only.tables, gold_1d",
   })
   void invalidSettingsAreRefusedNamingTheKey(String key, String value) {
     assertThatThrownBy(() -> new StreamingJobConfig(Map.of(key, value.replace(';', ','))))
@@ -87,6 +94,43 @@ class StreamingJobConfigTest {
   void retiredQueryNamesPointAtTheTablesQuery() {
     assertThatThrownBy(() -> new StreamingJobConfig(Map.of("job.queries", "silver,quarantine")))
         .isInstanceOf(ConfigException.class).hasMessageContaining("'silver'").hasMessageContaining("Use 'tables' instead");
+  }
+
+  @Test
+  void maintenanceDefaultsCompactTheAppendOnlyTablesAndVacuumGoldOnly() {
+    StreamingJobConfig c = new StreamingJobConfig(Map.of("tables.root", "/lake"));
+    assertThat(c.maintenanceTables()).containsExactly("bronze", "silver", "late_data", "quarantine", "anomaly_events");
+    assertThat(c.maintenanceVacuumOnlyTables()).containsExactly("gold_1m", "gold_1h");
+    assertThat(c.maintenanceRecentWindow()).isEqualTo(Duration.ofDays(1));
+    assertThat(c.maintenanceVacuumRetention()).isEqualTo(Duration.ofDays(7));
+    assertThat(c.maintenanceVacuumEnabled()).isTrue();
+    assertThat(TableMaintenance.tables(c)).extracting(TableMaintenance.Table::path).containsExactly("/lake/bronze",
+        "/lake/silver", "/lake/late_data", "/lake/quarantine", "/lake/anomaly_events", "/lake/gold_1m", "/lake/gold_1h");
+    assertThat(TableMaintenance.tables(c)).extracting(TableMaintenance.Table::compact)
+        .containsExactly(true, true, true, true, true, false, false);
+    StreamingJobConfig tablesOnly = new StreamingJobConfig(Map.of("job.queries", "tables,device-watch"));
+    assertThat(TableMaintenance.tables(tablesOnly)).as("gold is not written by this job: nothing to maintain")
+        .extracting(TableMaintenance.Table::name)
+        .containsExactly("bronze", "silver", "late_data", "quarantine", "anomaly_events");
+    assertThat(new StreamingJobConfig(Map.of("maintenance.vacuum.retention", "168h")).maintenanceVacuumRetention())
+        .isEqualTo(Duration.ofDays(7));
+  }
+
+  @Test
+  void goldInMaintenanceTablesIsRefusedWithTheConflictAndTheSafeWay() {
+    assertThatThrownBy(() -> new StreamingJobConfig(Map.of("maintenance.tables", "silver,gold_1m")))
+        .isInstanceOf(ConfigException.class)
+        .hasMessageContaining("maintenance.tables").hasMessageContaining("'gold_1m'")
+        .hasMessageContaining("concurrent-modification conflict")
+        .hasMessageContaining("stop the gold query first");
+  }
+
+  @Test
+  void shortVacuumRetentionIsRefusedSayingWhatStillNeedsTheFiles() {
+    assertThatThrownBy(() -> new StreamingJobConfig(Map.of("maintenance.vacuum.retention", "1d")))
+        .isInstanceOf(ConfigException.class)
+        .hasMessageContaining("maintenance.vacuum.retention").hasMessageContaining("1d").hasMessageContaining("7d")
+        .hasMessageContaining("lagging streaming reader").hasMessageContaining("time-travel");
   }
 
   @Test
