@@ -24,9 +24,10 @@ import org.slf4j.LoggerFactory;
  * large ones, and vacuum deletes the files that compactions and gold's MERGEs replaced once no
  * table version younger than the retention refers to them.
  *
- * <p>Only partitions older than the recent window are compacted: the job appends to today's and
+ * <p>Only partitions older than the recent window are compacted: the job appends to today's, and
  * silver's deduplication reads recent event dates in the same transaction as its append, so a
- * compaction there could fail the job's batch with a concurrent-modification conflict. Compaction
+ * compaction there would conflict with the job's batches (each conflict costs the batch another
+ * attempt at its append, see {@code BatchCommits}). Compaction
  * commits carry {@code dataChange=false}, so streaming readers of a table (gold reading silver) skip
  * them instead of reading the rows again.
  */

@@ -1,6 +1,7 @@
 package io.vigil.streaming.internal;
 
 import io.delta.tables.DeltaTable;
+import java.util.ConcurrentModificationException;
 import java.util.HashMap;
 import java.util.List;
 import java.util.Map;
@@ -39,6 +40,8 @@ public final class BatchCommits {
   static final int HISTORY_SCANNED = 200;
   private static final Pattern MARKER = Pattern.compile("^vigil-batch app=(\\S+) batch=(\\d+)$");
   private static final long NONE = Long.MIN_VALUE;
+  /** Attempts of one append that keeps conflicting with concurrent commits. */
+  static final int APPEND_ATTEMPTS = 3;
 
   /** How a batch writes one table. */
   enum Mode { SKIP, WRITE, WRITE_WITH_TXN }
@@ -74,18 +77,46 @@ public final class BatchCommits {
     inProgress = NONE;
   }
 
-  /** Appends {@code rows} to the Delta table at {@code path} unless this batch already did; returns whether it wrote. */
+  /**
+   * Appends {@code rows} to the Delta table at {@code path} unless this batch already did; returns whether it wrote.
+   *
+   * <p>An append whose rows read the table it writes (silver's deduplication does) fails when a
+   * concurrent commit changed files in what it read, as a compaction by table maintenance does.
+   * Nothing was committed then, so it is tried again, {@link #APPEND_ATTEMPTS} times in all, each
+   * attempt reading the table anew, before the failure stops the query.
+   */
   public boolean append(Dataset<Row> rows, String path, long batchId) {
     Mode mode = mode(rows.sparkSession(), path, batchId);
     if (mode == Mode.SKIP) {
       return false;
     }
-    var writer = rows.write().format("delta").mode("append").option("userMetadata", marker(appId, batchId));
-    if (mode == Mode.WRITE_WITH_TXN) {
-      writer = writer.option("txnAppId", appId).option("txnVersion", batchId);
+    for (int attempt = 1; ; attempt++) {
+      var writer = rows.write().format("delta").mode("append").option("userMetadata", marker(appId, batchId));
+      if (mode == Mode.WRITE_WITH_TXN) {
+        writer = writer.option("txnAppId", appId).option("txnVersion", batchId);
+      }
+      try {
+        writer.save(path);
+        return true;
+      } catch (RuntimeException e) {
+        ConcurrentModificationException conflict = concurrentModification(e);
+        if (conflict == null || attempt == APPEND_ATTEMPTS) {
+          throw e;
+        }
+        LOG.warn("Batch {} of {}: append to {} conflicted with a concurrent commit, trying again ({} of {}): {}",
+            batchId, appId, path, attempt + 1, APPEND_ATTEMPTS, conflict.getMessage());
+      }
     }
-    writer.save(path);
-    return true;
+  }
+
+  /** Delta's conflicts (its DeltaConcurrentModificationException) are java.util.ConcurrentModificationExceptions. */
+  private static ConcurrentModificationException concurrentModification(Throwable e) {
+    for (Throwable t = e; t != null; t = t.getCause()) {
+      if (t instanceof ConcurrentModificationException c) {
+        return c;
+      }
+    }
+    return null;
   }
 
   /**

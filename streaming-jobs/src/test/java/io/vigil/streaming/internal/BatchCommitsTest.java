@@ -2,13 +2,25 @@ package io.vigil.streaming.internal;
 
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
+import static org.apache.spark.sql.functions.col;
+import static org.apache.spark.sql.functions.udf;
 
 import io.delta.tables.DeltaTable;
 import io.vigil.streaming.SparkSessions;
 import java.nio.file.Path;
 import java.util.List;
+import java.util.concurrent.CountDownLatch;
+import java.util.concurrent.ExecutorService;
+import java.util.concurrent.Executors;
+import java.util.concurrent.Future;
+import java.util.concurrent.TimeUnit;
+import java.util.concurrent.atomic.AtomicInteger;
 import java.util.stream.LongStream;
 import org.apache.spark.sql.Dataset;
+import org.apache.spark.sql.Encoders;
+import org.apache.spark.sql.api.java.UDF1;
+import org.apache.spark.sql.expressions.UserDefinedFunction;
+import org.apache.spark.sql.types.DataTypes;
 import org.apache.spark.sql.Row;
 import org.apache.spark.sql.SparkSession;
 import org.junit.jupiter.api.AfterAll;
@@ -174,5 +186,60 @@ class BatchCommitsTest {
     commits.begin(2);
     assertThatThrownBy(() -> commits.append(rowsOf(3), first, 3)).isInstanceOf(IllegalStateException.class)
         .hasMessageContaining("batch 3");
+  }
+
+  private static final CountDownLatch READING = new CountDownLatch(1);
+  private static final CountDownLatch COMPACTED = new CountDownLatch(1);
+  private static final AtomicInteger EVALUATIONS = new AtomicInteger();
+
+  @Test
+  void anAppendThatReadItsTableIsRetriedWhenACompactionRewroteWhatItRead() throws Exception {
+    // Two files in one partition for OPTIMIZE to compact, as maintenance does with an old silver date.
+    String table = dir.resolve("partitioned").toString();
+    for (long id = 0; id < 2; id++) {
+      spark.range(id, id + 1).selectExpr("cast(1 as int) as day", "id as batch").write().format("delta")
+          .mode("append").partitionBy("day").save(table);
+    }
+    // Like silver's dedup: the rows read the table they are appended to. The first evaluation waits
+    // until the compaction has committed, so the append's commit comes second and conflicts.
+    UserDefinedFunction pause = udf((UDF1<Long, Long>) id -> {
+      if (EVALUATIONS.getAndIncrement() == 0) {
+        READING.countDown();
+        if (!COMPACTED.await(60, TimeUnit.SECONDS)) {
+          throw new IllegalStateException("the compaction did not happen");
+        }
+      }
+      return id + 10;
+    }, DataTypes.LongType).asNondeterministic();
+    Dataset<Row> rows = spark.read().format("delta").load(table).where("day = 1").coalesce(1)
+        .select(col("day"), pause.apply(col("batch")).as("batch"));
+
+    BatchCommits commits = new BatchCommits(APP);
+    commits.begin(0);
+    ExecutorService compactor = Executors.newSingleThreadExecutor();
+    try {
+      Future<?> compaction = compactor.submit(() -> {
+        READING.await(60, TimeUnit.SECONDS);
+        try {
+          DeltaTable.forPath(spark, table).optimize().executeCompaction();
+        } finally {
+          COMPACTED.countDown();
+        }
+        return null;
+      });
+      assertThat(commits.append(rows, table, 0)).isTrue();
+      compaction.get(60, TimeUnit.SECONDS);
+    } finally {
+      compactor.shutdownNow();
+    }
+    commits.end(0);
+
+    List<String> operations = DeltaTable.forPath(spark, table).history().orderBy("version")
+        .select("operation").as(Encoders.STRING()).collectAsList();
+    assertThat(String.join(", ", operations)).as("the compaction came first, the append was committed once after it")
+        .isEqualTo("WRITE, WRITE, OPTIMIZE, WRITE");
+    assertThat(EVALUATIONS.get()).as("rows evaluated by the failed attempt and again by the retry").isGreaterThan(2);
+    assertThat(spark.read().format("delta").load(table).select("batch").as(Encoders.LONG()).collectAsList())
+        .as("the table's two rows and their two copies, once").containsExactlyInAnyOrder(0L, 1L, 10L, 11L);
   }
 }
