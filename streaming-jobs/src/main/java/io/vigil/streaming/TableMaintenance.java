@@ -27,9 +27,9 @@ import org.slf4j.LoggerFactory;
  * <p>Only partitions older than the recent window are compacted: the job appends to today's, and
  * silver's deduplication reads recent event dates in the same transaction as its append, so a
  * compaction there would conflict with the job's batches (each conflict costs the batch another
- * attempt at its append, see {@code BatchCommits}). Compaction
- * commits carry {@code dataChange=false}, so streaming readers of a table (gold reading silver) skip
- * them instead of reading the rows again.
+ * attempt at its append, see {@code BatchCommits}). Compaction commits carry
+ * {@code dataChange=false}, so streaming readers of a table (gold reading silver) skip them instead
+ * of reading the rows again.
  */
 public final class TableMaintenance {
   private static final Logger LOG = LoggerFactory.getLogger(TableMaintenance.class);
