@@ -34,22 +34,15 @@ import org.slf4j.LoggerFactory;
 public final class TableMaintenance {
   private static final Logger LOG = LoggerFactory.getLogger(TableMaintenance.class);
 
-  /** Partition column of each table as {@link StreamingJob} creates it; absent means unpartitioned. */
-  static final Map<String, String> PARTITION_COLUMNS = Map.of(
-      StreamingJobConfig.TABLE_BRONZE, "ingest_date",
-      StreamingJobConfig.TABLE_SILVER, "event_date",
-      StreamingJobConfig.TABLE_LATE_DATA, "event_date",
-      StreamingJobConfig.TABLE_QUARANTINE, "ingest_date");
-
   private TableMaintenance() {}
 
   /**
-   * One table to maintain.
+   * One table to maintain. Its date partition column is read from the table itself, so it is
+   * whatever the job created the table with; an unpartitioned table is compacted whole.
    *
-   * @param partitionColumn date partition column, null for an unpartitioned table (compacted whole)
    * @param compact false to vacuum only (gold)
    */
-  public record Table(String name, String path, String partitionColumn, boolean compact) {}
+  public record Table(String name, String path, boolean compact) {}
 
   /** How to maintain: partitions dated on or after {@code asOf - recentWindow} (UTC) are left alone. */
   public record Settings(Duration recentWindow, boolean vacuum, Duration vacuumRetention) {
@@ -108,10 +101,10 @@ public final class TableMaintenance {
   public static List<Table> tables(StreamingJobConfig config) {
     List<Table> out = new ArrayList<>();
     for (String name : config.maintenanceTables()) {
-      out.add(new Table(name, config.tablePath(name), PARTITION_COLUMNS.get(name), true));
+      out.add(new Table(name, config.tablePath(name), true));
     }
     for (String name : config.maintenanceVacuumOnlyTables()) {
-      out.add(new Table(name, config.tablePath(name), PARTITION_COLUMNS.get(name), false));
+      out.add(new Table(name, config.tablePath(name), false));
     }
     List<Table> skipped = out.stream().filter(t -> !config.queries().contains(WRITTEN_BY.get(t.name()))).toList();
     if (!skipped.isEmpty()) {
@@ -153,11 +146,13 @@ public final class TableMaintenance {
     try {
       DeltaTable delta = DeltaTable.forPath(spark, table.path());
       if (table.compact()) {
-        before = filesAndBytes(delta);
-        where = table.partitionColumn() == null ? "all files"
-            : table.partitionColumn() + " < DATE'" + firstRecentDate + "'";
+        Row detail = delta.detail().select("numFiles", "sizeInBytes", "partitionColumns").first();
+        before = new long[] {detail.getLong(0), detail.getLong(1)};
+        List<String> partitionColumns = detail.getList(2);
+        boolean whole = partitionColumns.isEmpty();
+        where = whole ? "all files" : partitionColumns.get(0) + " < DATE'" + firstRecentDate + "'";
         LOG.info("Compacting {} at {} ({}): {} files, {} bytes", table.name(), table.path(), where, before[0], before[1]);
-        Row metrics = (table.partitionColumn() == null ? delta.optimize() : delta.optimize().where(where))
+        Row metrics = (whole ? delta.optimize() : delta.optimize().where(where))
             .executeCompaction().select("metrics.numFilesAdded", "metrics.numFilesRemoved").first();
         after = filesAndBytes(delta);
         LOG.info("Compacted {}: {} files rewritten into {}; table now {} files ({} before), {} bytes ({} before)",

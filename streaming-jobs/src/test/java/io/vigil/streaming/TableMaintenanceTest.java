@@ -75,7 +75,7 @@ class TableMaintenanceTest {
     LocalDate firstRecent = TableMaintenance.firstRecentDate(null, new ManualClock(NOW), config.maintenanceRecentWindow());
     assertThat(firstRecent).isEqualTo(LocalDate.parse(YESTERDAY));
     TableMaintenance.Outcome outcome = TableMaintenance.maintain(spark,
-        new TableMaintenance.Table("silver", silver, "event_date", true), TableMaintenance.Settings.of(config), firstRecent);
+        new TableMaintenance.Table("silver", silver, true), TableMaintenance.Settings.of(config), firstRecent);
 
     assertThat(outcome.ok()).as("%s", outcome.error()).isTrue();
     assertThat(files(silver, OLD)).as("the old partition is compacted").hasSize(1).doesNotContainAnyElementsOf(oldBefore);

@@ -23,8 +23,8 @@ import org.slf4j.LoggerFactory;
  * so the watermarks it uses are those persisted after the batch before it, never its own.
  *
  * <p>Cost: per batch the records are read from Kafka once and parsed once (bronze rows and parsed
- * rows are kept for the batch), then each table is one write; counts come from one summary pass and from counters
- * riding along the writes, not from extra passes.
+ * rows are kept for the batch), then each table is one write; counts come from one summary pass
+ * and from counters riding along the writes, not from extra passes.
  */
 public final class TablesSink implements VoidFunction2<Dataset<Row>, Long> {
   private static final long serialVersionUID = 1L;
