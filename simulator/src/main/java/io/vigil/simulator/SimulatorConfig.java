@@ -55,7 +55,7 @@ public final class SimulatorConfig extends AbstractConfig {
       .define(HISTORY, Type.DURATION, Duration.ZERO, nonNegativeDuration(),
           "Backfill window ending now (e.g. 7d; 0s for none). Its messages carry past event times and are published as fast as "
               + RATE + " allows, before the real-time part.")
-      .define(INTERVAL, Type.DURATION, Duration.ofSeconds(10), atLeastDuration(Duration.ofMillis(500)),
+      .define(INTERVAL, Type.DURATION, Duration.ofSeconds(10), Validator.atLeastDuration(Duration.ofMillis(500)),
           "Base reporting interval. Each device reports at 0.2x to 6x of it, chosen from the seed.")
       .define(JITTER, Type.DOUBLE, 0.1, doubleBetween(0.0, 0.2),
           "Maximum timing jitter as a fraction of a device's interval (each device draws its own up to this).")
@@ -227,21 +227,7 @@ public final class SimulatorConfig extends AbstractConfig {
     };
   }
 
-  private static Validator atLeastDuration(Duration min) {
-    return new Validator() {
-      @Override
-      public void ensureValid(String key, Object value) {
-        if (value != null && ((Duration) value).compareTo(min) < 0) {
-          throw VigilErrors.invalidConfigValue(key, String.valueOf(value), "a duration of at least " + min.toMillis() + "ms");
-        }
-      }
 
-      @Override
-      public String describe() {
-        return ">= " + min.toMillis() + "ms";
-      }
-    };
-  }
 
   private static Validator doubleBetween(double min, double max) {
     return new Validator() {

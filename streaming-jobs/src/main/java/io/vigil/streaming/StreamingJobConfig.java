@@ -226,7 +226,7 @@ public final class StreamingJobConfig extends AbstractConfig {
       .define(MAINTENANCE_VACUUM_ONLY_TABLES, Type.LIST, GOLD_TABLES, vacuumOnlyTablesValidator(),
           "Tables MaintenanceMain vacuums without compacting them: safe while the job runs, since VACUUM only"
               + " deletes files no current version refers to. Gold by default, where every MERGE leaves replaced files.")
-      .define(MAINTENANCE_RECENT_WINDOW, Type.DURATION, MIN_RECENT_WINDOW, atLeastDuration(MIN_RECENT_WINDOW,
+      .define(MAINTENANCE_RECENT_WINDOW, Type.DURATION, MIN_RECENT_WINDOW, Validator.atLeastDuration(MIN_RECENT_WINDOW,
               "the running job appends to today's partitions (and to yesterday's around midnight, UTC), and silver's"
                   + " deduplication reads them; compacting them could fail the job's batch with a conflict"),
           "Partitions dated on or after the UTC date of (--as-of, at most now, minus this) are not compacted: the job is still writing"
@@ -440,23 +440,6 @@ public final class StreamingJobConfig extends AbstractConfig {
       @Override
       public String describe() {
         return ">= " + Durations.format(MIN_VACUUM_RETENTION);
-      }
-    };
-  }
-
-  private static Validator atLeastDuration(Duration min, String why) {
-    return new Validator() {
-      @Override
-      public void ensureValid(String key, Object value) {
-        if (value != null && ((Duration) value).compareTo(min) < 0) {
-          throw VigilErrors.invalidConfigValue(key, Durations.format((Duration) value),
-              "a duration of at least " + Durations.format(min) + ": " + why);
-        }
-      }
-
-      @Override
-      public String describe() {
-        return ">= " + Durations.format(min);
       }
     };
   }

@@ -1,6 +1,7 @@
 package io.vigil.common.config;
 
 import io.vigil.common.VigilErrors;
+import io.vigil.common.internal.Durations;
 import java.time.Duration;
 import java.util.Arrays;
 import java.util.List;
@@ -64,6 +65,32 @@ public interface Validator {
       @Override
       public String describe() {
         return "> 0";
+      }
+    };
+  }
+
+  /** A duration of at least {@code min}. */
+  static Validator atLeastDuration(Duration min) {
+    return atLeastDuration(min, "");
+  }
+
+  /**
+   * A duration of at least {@code min}; {@code why} (empty for none) tells the user in the error what
+   * a shorter one would break.
+   */
+  static Validator atLeastDuration(Duration min, String why) {
+    return new Validator() {
+      @Override
+      public void ensureValid(String key, Object value) {
+        if (value != null && ((Duration) value).compareTo(min) < 0) {
+          throw VigilErrors.invalidConfigValue(key, Durations.format((Duration) value),
+              "a duration of at least " + Durations.format(min) + (why.isEmpty() ? "" : ": " + why));
+        }
+      }
+
+      @Override
+      public String describe() {
+        return ">= " + Durations.format(min);
       }
     };
   }

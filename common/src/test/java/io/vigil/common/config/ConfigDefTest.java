@@ -16,6 +16,10 @@ class ConfigDefTest {
       .define("mqtt.url", Type.STRING, ConfigDef.NO_DEFAULT, Validator.matches("(tcp|ssl)://.+", "a tcp:// or ssl:// URL"), "Broker URL.")
       .define("inflight.max", Type.INT, 1000, Validator.between(1, 100_000), "Max in flight.")
       .define("gap.after", Type.DURATION, Duration.ofMinutes(5), Validator.positiveDuration(), "Gap threshold.")
+      .define("poll.every", Type.DURATION, Duration.ofSeconds(5),
+          Validator.atLeastDuration(Duration.ofSeconds(1), "faster polls overload the broker"), "Poll interval.")
+      .define("retry.after", Type.DURATION, Duration.ofSeconds(1), Validator.atLeastDuration(Duration.ofMillis(500)),
+          "Retry delay.")
       .define("strict", Type.BOOLEAN, true, "Strictness.")
       .define("topics", Type.LIST, List.of("a"), Validator.nonEmpty(), "Topics.")
       .define("mqtt.password", Type.PASSWORD, null, "Password.");
@@ -44,6 +48,8 @@ class ConfigDefTest {
       "inflight.max;lots;a whole number",
       "gap.after;5;a duration",
       "gap.after;0s;greater than zero",
+      "poll.every;999ms;a duration of at least 1s: faster polls overload the broker",
+      "retry.after;499ms;Expected a duration of at least 500ms.",
       "strict;maybe;true or false",
   })
   void rejectsBadValuesNamingTheKey(String key, String value, String expected) {
