@@ -92,8 +92,8 @@ public final class BenchCommand implements Runnable {
   }
 
   @Command(name = "stream", mixinStandardHelpOptions = true,
-      description = {"Preloads Kafka with a backlog of readings, then works it off three times in one local SparkSession: a ceiling"
-          + " (Spark's Kafka source into the no-op sink), Kafka into Delta's own sink alone (what landing the records"
+      description = {"Preloads Kafka with a backlog of readings, then works it off in one local SparkSession: a ceiling"
+          + " (Spark's Kafka source into the no-op sink, run twice: the faster run counts), Kafka into Delta's own sink alone (what landing the records"
           + " costs), and the full streaming job (every configured query). Prints readings/s of each and the full job's"
           + " ratio to the ceiling (goal >= 0.5), then the time from a probe device's last reading to its GAP event on"
           + " Kafka against its threshold plus two trigger intervals. Exit code 0 whether or not a goal is met.",

@@ -50,9 +50,9 @@ import org.apache.spark.sql.streaming.Trigger;
 /**
  * {@code vigil bench stream}: one Kafka backlog read by three contenders in one JVM and one local
  * SparkSession, so the figures compare. The ceiling is Spark's Kafka source straight into the no-op
- * sink (what reading Kafka costs at all); "Kafka -> Delta alone" is the same source into Delta's own
- * streaming sink (what landing the records costs); the full job is {@link StreamingJob} with its
- * configured queries. Throughput is readings over the time from start until the slowest query has
+ * sink (what reading Kafka costs at all; run twice, the faster run counts); "Kafka -> Delta alone"
+ * is the same source into Delta's own streaming sink (what landing the records costs); the full job
+ * is {@link StreamingJob} with its configured queries. Throughput is readings over the time from start until the slowest query has
  * committed every offset, taken from the queries' own progress reports. Then a probe device reports
  * every second and stops: the GAP latency is the time from its last reading to its GAP event on the
  * anomalies topic.
@@ -109,6 +109,8 @@ public final class StreamBenchmark {
   }
 
   public static final double GOAL_RATIO = 0.5;
+  /** Ceiling runs on the measured backlog: single runs moved by 30% and more on a two-core machine. */
+  static final int CEILING_RUNS = 2;
   static final Duration PROBE_INTERVAL = Duration.ofSeconds(1);
   private static final Duration POLL = Duration.ofMillis(250);
   private static final ObjectMapper JSON = new ObjectMapper();
@@ -135,7 +137,7 @@ public final class StreamBenchmark {
       StreamingJobConfig warm = config(warmTopic, anomalies, "warmup");
       out.printf("Warm-up (not counted): %,d readings through every contender%n", settings.warmupReadings());
       preload(warmTopic, settings.warmupReadings(), Math.min(settings.devices(), 100), warm.parserOptions().topicLayout());
-      ceiling(spark, warm, settings.warmupReadings(), "warmup");
+      ceiling(spark, warm, settings.warmupReadings(), "warmup", 1);
       landing(spark, warm, settings.warmupReadings(), "warmup");
       try (StreamingJob job = StreamingJob.start(spark, warm)) {
         awaitCaughtUp(job, warm, System.currentTimeMillis(), false);
@@ -147,8 +149,14 @@ public final class StreamBenchmark {
       preload(topic, settings.readings(), settings.devices(), config.parserOptions().topicLayout());
       out.printf("  preloaded %,d readings in %.1f s%n", settings.readings(), (System.nanoTime() - t0) / 1e9);
 
-      Throughput ceiling = ceiling(spark, config, settings.readings(), "measured");
-      report(ceiling);
+      List<Throughput> ceilings = new ArrayList<>();
+      for (int i = 1; i <= CEILING_RUNS; i++) {
+        Throughput c = ceiling(spark, config, settings.readings(), "measured", i);
+        report(c);
+        ceilings.add(c);
+      }
+      Throughput ceiling = fastest(ceilings);
+      out.printf("    the ratio below is to the faster ceiling run, %,.0f readings/s%n", ceiling.perSecond());
       Throughput landing = landing(spark, config, settings.readings(), "measured");
       report(landing);
       long start = System.currentTimeMillis(); // like the ceiling's, its time includes starting the queries
@@ -246,8 +254,19 @@ public final class StreamBenchmark {
   }
 
   /** The job's Kafka source, same options, straight into the no-op sink until the backlog is read. */
-  private Throughput ceiling(SparkSession spark, StreamingJobConfig config, long readings, String phase) throws Exception {
-    return backlogQuery(spark, config, readings, phase, "ceiling (Kafka -> noop)", "ceiling", w -> w.format("noop").start());
+  private Throughput ceiling(SparkSession spark, StreamingJobConfig config, long readings, String phase, int run)
+      throws Exception {
+    return backlogQuery(spark, config, readings, phase, "ceiling (Kafka -> noop)" + (run == 1 ? "" : " #" + run),
+        "ceiling-" + run, w -> w.format("noop").start());
+  }
+
+  /**
+   * The ceiling run that read fastest. A ceiling run slowed by the machine's other work (or by the
+   * JIT still compiling) understates what reading Kafka costs and flatters the ratio; the best of
+   * the runs is the stricter denominator.
+   */
+  static Throughput fastest(List<Throughput> runs) {
+    return runs.stream().max(java.util.Comparator.comparingDouble(Throughput::perSecond)).orElseThrow();
   }
 
   /**

@@ -98,6 +98,17 @@ class StreamBenchmarkTest {
   }
 
   @Test
+  void theRatioIsToTheFasterCeilingRunWhicheverCameFirst() {
+    Throughput slowRun = new Throughput("ceiling (Kafka -> noop)", 2_000_000, 20, 20);
+    Throughput fastRun = new Throughput("ceiling (Kafka -> noop) #2", 2_000_000, 12.5, 19);
+    assertThat(StreamBenchmark.fastest(List.of(slowRun, fastRun))).isSameAs(fastRun);
+    assertThat(StreamBenchmark.fastest(List.of(fastRun, slowRun))).isSameAs(fastRun);
+    Result r = new Result(2_000_000, StreamBenchmark.fastest(List.of(slowRun, fastRun)), null,
+        new Throughput("full", 2_000_000, 50, 100), Map.of(), null);
+    assertThat(r.ratio()).isEqualTo(0.25); // 0.4 against the slow run
+  }
+
+  @Test
   void summaryStatesRatioAndLatencyAgainstTheirGoals() {
     GapLatency fast = new GapLatency(Duration.ofMillis(14_200), Duration.ofSeconds(10), Duration.ofSeconds(5), 10_000);
     Result met = new Result(2_000_000, new Throughput("ceiling", 2_000_000, 10, 20), null,
