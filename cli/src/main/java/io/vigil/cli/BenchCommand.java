@@ -93,10 +93,11 @@ public final class BenchCommand implements Runnable {
 
   @Command(name = "stream", mixinStandardHelpOptions = true,
       description = {"Preloads Kafka with a backlog of readings, then works it off in one local SparkSession: a ceiling"
-          + " (Spark's Kafka source into the no-op sink, run twice: the faster run counts), Kafka into Delta's own sink alone (what landing the records"
-          + " costs), and the full streaming job (every configured query). Prints readings/s of each and the full job's"
-          + " ratio to the ceiling (goal >= 0.5), then the time from a probe device's last reading to its GAP event on"
-          + " Kafka against its threshold plus two trigger intervals. Exit code 0 whether or not a goal is met.",
+          + " (Spark's Kafka source into the no-op sink, run twice: the faster run counts), Kafka into Delta's own sink"
+          + " alone (what landing the records costs), and the full streaming job (every configured query). Prints"
+          + " readings/s of each and the full job's ratio to the ceiling (goal >= 0.5), then the time from a probe"
+          + " device's last reading to its GAP event on Kafka against its threshold plus two trigger intervals. Exit code"
+          + " 0 whether or not a goal is met.",
           "Without --bootstrap-servers it uses the running local stack, or starts one for the run."})
   static final class Stream implements Callable<Integer> {
     @Option(names = "--readings", defaultValue = "2000000", description = "Readings (one measurement each) in the backlog (default: ${DEFAULT-VALUE}).")

@@ -227,8 +227,6 @@ public final class SimulatorConfig extends AbstractConfig {
     };
   }
 
-
-
   private static Validator doubleBetween(double min, double max) {
     return new Validator() {
       @Override

@@ -52,10 +52,10 @@ import org.apache.spark.sql.streaming.Trigger;
  * SparkSession, so the figures compare. The ceiling is Spark's Kafka source straight into the no-op
  * sink (what reading Kafka costs at all; run twice, the faster run counts); "Kafka -> Delta alone"
  * is the same source into Delta's own streaming sink (what landing the records costs); the full job
- * is {@link StreamingJob} with its configured queries. Throughput is readings over the time from start until the slowest query has
- * committed every offset, taken from the queries' own progress reports. Then a probe device reports
- * every second and stops: the GAP latency is the time from its last reading to its GAP event on the
- * anomalies topic.
+ * is {@link StreamingJob} with its configured queries. Throughput is readings over the time from
+ * start until the slowest query has committed every offset, taken from the queries' own progress
+ * reports. Then a probe device reports every second and stops: the GAP latency is the time from its
+ * last reading to its GAP event on the anomalies topic.
  */
 public final class StreamBenchmark {
   /**
