@@ -14,6 +14,7 @@ import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Duration;
+import java.util.ArrayList;
 import java.util.List;
 import java.util.Set;
 import java.util.regex.Matcher;
@@ -85,7 +86,7 @@ class StreamBenchmarkIT {
   /** readings/s of each measured ceiling run, as printed (the warm-up's run is not printed). */
   private static List<Double> ceilingRates(String out) {
     Matcher m = CEILING_LINE.matcher(out);
-    List<Double> rates = new java.util.ArrayList<>();
+    List<Double> rates = new ArrayList<>();
     while (m.find()) {
       rates.add(Double.parseDouble(m.group(1).replace(",", "")));
     }
