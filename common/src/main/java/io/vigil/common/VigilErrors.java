@@ -286,16 +286,6 @@ public final class VigilErrors {
             + " OPTIMIZE delta.`<gold path>` in spark-sql, then restart the job with the gold query.");
   }
 
-  /** A vacuum retention shorter than Delta's safe minimum. */
-  public static ConfigException vacuumRetentionTooShort(String key, String value, String minimum) {
-    return new ConfigException(key,
-        "Configuration key '" + key + "' is " + value + ", shorter than the " + minimum + " maintenance allows.",
-        "VACUUM deletes the files older table versions still refer to: a lagging streaming reader (the gold query"
-            + " reading silver after a stop or a backlog) or a time-travel query may still need them, and would fail"
-            + " on missing files.",
-        "Set " + key + " to " + minimum + " or more (the default is " + minimum + ").");
-  }
-
   /** One table's compaction or vacuum failed; the other tables are still maintained. */
   public static VigilException tableMaintenanceFailed(String table, String path, Throwable cause) {
     return new VigilException(

@@ -234,7 +234,10 @@ public final class StreamingJobConfig extends AbstractConfig {
               + " Unpartitioned tables are compacted whole.")
       .define(MAINTENANCE_VACUUM_ENABLED, Type.BOOLEAN, true,
           "Vacuum each maintained table after compacting it; false only compacts.")
-      .define(MAINTENANCE_VACUUM_RETENTION, Type.DURATION, MIN_VACUUM_RETENTION, vacuumRetentionValidator(),
+      .define(MAINTENANCE_VACUUM_RETENTION, Type.DURATION, MIN_VACUUM_RETENTION,
+          Validator.atLeastDuration(MIN_VACUUM_RETENTION, "VACUUM deletes the files older table versions still refer"
+              + " to, and a lagging streaming reader (the gold query reading silver after a stop or a backlog) or a"
+              + " time-travel query may still need them"),
           "VACUUM deletes files the current table version no longer refers to once they were removed longer ago than"
               + " this. At least 7d: a lagging streaming reader (gold reading silver) or a time-travel query may still"
               + " need more recently removed ones.");
@@ -427,23 +430,6 @@ public final class StreamingJobConfig extends AbstractConfig {
     };
   }
 
-  private static Validator vacuumRetentionValidator() {
-    return new Validator() {
-      @Override
-      public void ensureValid(String key, Object value) {
-        if (value != null && ((Duration) value).compareTo(MIN_VACUUM_RETENTION) < 0) {
-          throw VigilErrors.vacuumRetentionTooShort(key, Durations.format((Duration) value),
-              Durations.format(MIN_VACUUM_RETENTION));
-        }
-      }
-
-      @Override
-      public String describe() {
-        return ">= " + Durations.format(MIN_VACUUM_RETENTION);
-      }
-    };
-  }
-
   private static Map<String, Duration> parseIntervalOverrides(String key, List<?> entries) {
     Map<String, Duration> out = new java.util.LinkedHashMap<>();
     for (Object entry : entries) {
@@ -452,7 +438,7 @@ public final class StreamingJobConfig extends AbstractConfig {
       Duration d = null;
       if (eq > 0) {
         try {
-          d = io.vigil.common.internal.Durations.parse(text.substring(eq + 1).trim());
+          d = Durations.parse(text.substring(eq + 1).trim());
         } catch (RuntimeException e) {
           d = null;
         }
