@@ -122,7 +122,8 @@ public final class TelemetryParser implements Serializable {
     if (families != null) {
       return families.get(AutoDialect.familyOf(topic)).parse(topic, payload, arrivalMillis, fastPath);
     }
-    return read(topic, payload, arrivalMillis, fastPath).withDialect(options.mapping().name());
+    ParseResult result = read(topic, payload, arrivalMillis, fastPath);
+    return result.dialect() != null ? result : result.withDialect(options.mapping().name());
   }
 
   private ParseResult read(String topic, byte[] payload, long arrivalMillis, boolean fastPath) {
@@ -410,7 +411,7 @@ public final class TelemetryParser implements Serializable {
       for (int i = 0; i < metrics.size; i++) {
         measurements.add(new Measurement(deviceId, metrics.names[i], ts.millis(), metrics.values[i], messageId));
       }
-      return ParseResult.accepted(deviceId, measurements, List.of());
+      return ParseResult.acceptedVigil(deviceId, measurements, options.mapping().name());
     } catch (IOException | RuntimeException e) {
       // Malformed, too deep, too long: the tree path reads it again and names the problem.
       return null;

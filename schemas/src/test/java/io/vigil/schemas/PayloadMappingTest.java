@@ -118,6 +118,31 @@ class PayloadMappingTest {
         });
   }
 
+  @ParameterizedTest(name = "{0} -> {1}")
+  @CsvSource(delimiter = ';', nullValues = "NONE", value = {
+      "21.5; 21.5; NONE",
+      "\"21.5\"; 21.5; NONE",
+      "-67; -67.0; NONE",
+      "ON; 1.0; NONE",
+      "off; 0.0; NONE",
+      "true; 1.0; NONE",
+      "\"false\"; 0.0; NONE",
+      "idle; NONE; idle",
+  })
+  void scalarPayloadsTakeTheirMetricFromTheTopic(String payload, Double value, String attribute) {
+    ParseResult r = parse("preset=esphome", "node1/sensor/level/state", payload);
+    assertThat(r.isAccepted()).as("%s", r).isTrue();
+    assertThat(r.timeSource()).isEqualTo(TimeSource.ARRIVAL);
+    if (value != null) {
+      assertThat(r.measurements()).singleElement().satisfies(m -> {
+        assertThat(m.metric()).isEqualTo("level");
+        assertThat(m.value()).isEqualTo(value);
+      });
+    } else {
+      assertThat(r.attributes()).containsExactly(new Attribute("level", attribute, ARRIVAL));
+    }
+  }
+
   @Test
   void statusTopicsAndReservedFormats() {
     assertThat(parse("preset=esphome", "node1/status", "sleeping").rejection())
