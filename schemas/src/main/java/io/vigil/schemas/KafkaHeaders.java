@@ -13,6 +13,10 @@ public final class KafkaHeaders {
   public static final String BRIDGE_INSTANCE = "vigil.bridge.instance";
   /** The bridge route (mapping rule) that took the message. */
   public static final String BRIDGE_ROUTE = "vigil.bridge.route";
+  /** The route name the bridge stamps when it has no {@code routes} configured (its mqtt.filters route). */
+  public static final String DEFAULT_ROUTE = "telemetry";
+  /** Sparkplug B alias definitions (from the node's birth certificate) the bridge attaches to data messages. */
+  public static final String SPARKPLUG_ALIASES = "vigil.sparkplug.aliases";
   /** Prefix of MQTT 5 user properties, one header each: {@code vigil.mqtt.user.<name>}. */
   public static final String MQTT_USER_PROPERTY_PREFIX = "vigil.mqtt.user.";
   public static final String REJECT_REASON = "vigil.reject.reason";
