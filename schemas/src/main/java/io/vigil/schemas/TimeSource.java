@@ -1,9 +1,9 @@
 package io.vigil.schemas;
 
-/** Which clock a reading's event time came from. */
+/** Which clock an accepted reading's event time came from. */
 public enum TimeSource {
-  /** The device's own timestamp, from the payload. */
+  /** A time the device (or its gateway) wrote into the payload. */
   PAYLOAD,
-  /** The bridge's arrival time: the payload carried none and the mapping said to use it. */
+  /** The bridge's arrival time: the payload carried none and its mapping says to use arrival. */
   ARRIVAL
 }
