@@ -24,5 +24,13 @@ public enum RejectReason {
   INVALID_METRIC_NAME,
   MISSING_METRIC_VALUE,
   NON_NUMERIC_METRIC,
-  NON_FINITE_METRIC
+  NON_FINITE_METRIC,
+  /** A Sparkplug B payload that is not a valid protobuf Payload. */
+  NOT_PROTOBUF,
+  /** A Sparkplug B message type that carries no telemetry (STATE, NCMD, DCMD). */
+  NOT_TELEMETRY,
+  /** A Sparkplug B metric sent by alias only, whose name no BIRTH seen by the bridge gave. */
+  UNKNOWN_ALIAS,
+  /** A Sparkplug B metric of a type that is no number and no text (DataSet, Template, Bytes, File, arrays). */
+  UNSUPPORTED_METRIC_TYPE
 }

@@ -49,9 +49,19 @@ public final class TelemetryParser implements Serializable {
   // Jackson is not Serializable; rebuilt lazily after a Spark task deserialises the parser.
   private transient ObjectMapper mapper;
   private final ParserOptions options;
+  private final PayloadFormat format;
 
   public TelemetryParser(ParserOptions options) {
+    this(options, PayloadFormat.JSON);
+  }
+
+  public TelemetryParser(ParserOptions options, PayloadFormat format) {
     this.options = options;
+    this.format = java.util.Objects.requireNonNull(format, "format");
+  }
+
+  public PayloadFormat format() {
+    return format;
   }
 
   public ParserOptions options() {
@@ -81,6 +91,17 @@ public final class TelemetryParser implements Serializable {
    * @param arrivalMillis when it arrived, to judge event times from the future
    */
   public ParseResult parse(String topic, byte[] payload, long arrivalMillis) {
+    return parse(topic, payload, arrivalMillis, Map.of());
+  }
+
+  /**
+   * Parses one message with the Kafka record headers that travel with it (the streaming job passes
+   * them; the bridge passes the ones it is about to write), such as {@link KafkaHeaders#SPARKPLUG_ALIASES}.
+   */
+  public ParseResult parse(String topic, byte[] payload, long arrivalMillis, Map<String, String> headers) {
+    if (format == PayloadFormat.SPARKPLUG_B) {
+      return io.vigil.schemas.internal.SparkplugDecoder.decode(topic, payload, arrivalMillis, headers, options);
+    }
     return parse(topic, payload, arrivalMillis, true);
   }
 
