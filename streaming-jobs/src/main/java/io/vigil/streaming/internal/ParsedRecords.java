@@ -232,7 +232,8 @@ public final class ParsedRecords implements MapPartitionsFunction<Row, Row> {
    */
   private static ParseResult parse(TelemetryParser parser, String mqttTopic, byte[] payload, long arrivalMs,
       String sparkplugAliases) {
-    return parser.parse(mqttTopic, payload, arrivalMs);
+    Map<String, String> headers = sparkplugAliases == null ? Map.of() : Map.of(KafkaHeaders.SPARKPLUG_ALIASES, sparkplugAliases);
+    return parser.parse(mqttTopic, payload, arrivalMs, headers);
   }
 
   private static Row attribute(Object[] row, String deviceId, String name, String value, long eventMs, String messageId) {
