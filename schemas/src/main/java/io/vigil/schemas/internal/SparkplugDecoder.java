@@ -114,7 +114,9 @@ public final class SparkplugDecoder {
         }
       }
       if (topic.isDeath()) {
-        return ParseResult.accepted(deviceId, List.of(), fieldRejections, TimeSource.ARRIVAL, List.of(), death());
+        DeviceStatus status = death();
+        return ParseResult.accepted(deviceId, List.of(), List.of(), arrivalUsed ? TimeSource.ARRIVAL : TimeSource.PAYLOAD,
+            List.of(), status);
       }
       DeviceStatus status = null;
       if (topic.isBirth()) {
