@@ -7,6 +7,7 @@ import io.vigil.common.config.ConfigDef.Type;
 import io.vigil.common.config.ConfigSources;
 import io.vigil.common.config.Validator;
 import io.vigil.schemas.ParserOptions;
+import io.vigil.schemas.PayloadMappingConfig;
 import io.vigil.schemas.TelemetryParser;
 import io.vigil.schemas.TopicLayout;
 import java.nio.file.Path;
@@ -36,26 +37,22 @@ final class ParserRoutes {
   static final String KEY_FIELD = "key.field";
   /** Keys of a bridge route that route a message rather than read it. */
   static final Set<String> BRIDGE_ONLY_KEYS = Set.of("filters", "qos", "format", "kafka.topic");
-  /** The bridge's parser defaults the job takes from {@code parser.bridge.config}, same names on both sides. */
-  static final List<String> SHARED_PARSER_KEYS = List.of(StreamingJobConfig.PARSER_TOPIC_LAYOUT,
-      StreamingJobConfig.PARSER_STRICT, StreamingJobConfig.PARSER_MAX_PAYLOAD_BYTES,
-      StreamingJobConfig.PARSER_DEVICE_ID_FROM, StreamingJobConfig.PARSER_DEVICE_ID_FIELD);
 
   private ParserRoutes() {}
 
   /** The keys of one route, {@code parser.routes.<name>.*}: the bridge route's mapping keys. */
   static ConfigDef definition(String name) {
     String p = PREFIX + name + ".";
-    return new ConfigDef()
+    return PayloadMappingConfig.define(new ConfigDef()
         .define(p + TOPIC_LAYOUT, Type.STRING, null,
-            "Where the device id sits in this route's MQTT topics, as the bridge route's topic.layout; defaults to "
-                + StreamingJobConfig.PARSER_TOPIC_LAYOUT + ".")
+            "Where the device id (and a {metric} segment) sits in this route's MQTT topics, as the bridge route's"
+                + " topic.layout; defaults to the route's preset's, else " + StreamingJobConfig.PARSER_TOPIC_LAYOUT + ".")
         .define(p + KEY_FROM, Type.STRING, null, Validator.oneOf("topic", "payload", "topic_or_payload"),
             "Where the device id comes from, as the bridge route's key.from; defaults to "
                 + StreamingJobConfig.PARSER_DEVICE_ID_FROM + ".")
         .define(p + KEY_FIELD, Type.STRING, null,
-            "The payload field holding the device id, as the bridge route's key.field; defaults to "
-                + StreamingJobConfig.PARSER_DEVICE_ID_FIELD + ".");
+            "The payload field (or dotted path) holding the device id, as the bridge route's key.field; defaults to the"
+                + " preset's, else " + StreamingJobConfig.PARSER_DEVICE_ID_FIELD + "."), p);
   }
 
   /**
@@ -77,11 +74,14 @@ final class ParserRoutes {
     }
     Map<String, String> bridge = ConfigSources.readProperties(Path.of(file.trim()));
     Map<String, String> out = new LinkedHashMap<>();
-    for (String key : SHARED_PARSER_KEYS) {
-      if (bridge.containsKey(key)) {
-        out.put(key, bridge.get(key));
+    // The bridge's parser.* keys the job defines as well (preset, mapping, layout, device id, strict, size).
+    Set<String> shared = new java.util.HashSet<>();
+    StreamingJobConfig.DEFINITION.keys().forEach(k -> shared.add(k.name()));
+    bridge.forEach((k, v) -> {
+      if (k.startsWith(StreamingJobConfig.PARSER_PREFIX) && shared.contains(k)) {
+        out.put(k, v);
       }
-    }
+    });
     out.putAll(raw); // the job's own parser.* keys win
     List<String> names = new ArrayList<>();
     for (String name : names(bridge.getOrDefault("routes", ""))) {
@@ -155,7 +155,7 @@ final class ParserRoutes {
     }
 
     ParserOptions options(ParserOptions base) {
-      ParserOptions options = base;
+      ParserOptions options = PayloadMappingConfig.apply(base, this, prefix);
       String layout = getString(prefix + TOPIC_LAYOUT);
       if (layout != null) {
         options = options.withTopicLayout(TopicLayout.of(layout));

@@ -8,6 +8,7 @@ import io.vigil.common.config.ConfigSources;
 import io.vigil.common.config.Validator;
 import io.vigil.common.internal.Durations;
 import io.vigil.schemas.ParserOptions;
+import io.vigil.schemas.PayloadMappingConfig;
 import io.vigil.schemas.TelemetryParser;
 import io.vigil.schemas.TopicLayout;
 import io.vigil.schemas.Topics;
@@ -126,7 +127,10 @@ public final class StreamingJobConfig extends AbstractConfig {
   private static final List<String> PASS_THROUGH = List.of(KAFKA_SOURCE_PREFIX, KAFKA_SINK_PREFIX,
       WATCH_THRESHOLD_PREFIX, ParserRoutes.PREFIX);
 
-  public static final ConfigDef DEFINITION = new ConfigDef()
+  /** Prefix of the default parser's payload-mapping keys (parser.preset, parser.timestamp.*, ...), as the bridge's. */
+  public static final String PARSER_PREFIX = "parser.";
+
+  public static final ConfigDef DEFINITION = PayloadMappingConfig.define(new ConfigDef()
       .define(KAFKA_BOOTSTRAP_SERVERS, Type.STRING, "127.0.0.1:19092", Validator.nonEmpty(),
           "Kafka bootstrap servers (host:port,...). The default is the local stack's broker.")
       .define(TELEMETRY_TOPIC, Type.STRING, Topics.TELEMETRY, Validator.nonEmpty(),
@@ -221,17 +225,21 @@ public final class StreamingJobConfig extends AbstractConfig {
           "Late or out-of-order readings within burst.window that make a LATE_DATA or OUT_OF_ORDER burst.")
       .define(WATCH_BURST_WINDOW, Type.DURATION, Duration.ofMinutes(5), Validator.positiveDuration(),
           "Readings of one burst are at most this far apart in arrival time; a later one starts a new burst.")
-      .define(PARSER_TOPIC_LAYOUT, Type.STRING, TopicLayout.DEFAULT.template(), Validator.nonEmpty(),
-          "Where the device id sits in the MQTT topic (header vigil.mqtt.topic), e.g. devices/{deviceId}/telemetry.")
+      .define(PARSER_TOPIC_LAYOUT, Type.STRING, null,
+          "Where the device id (and a {metric} segment) sits in the MQTT topic (header vigil.mqtt.topic), e.g."
+              + " devices/{deviceId}/telemetry. Unset: the preset's (devices/{deviceId}/telemetry for vigil). The same as"
+              + " the bridge's key of that name.")
       .define(PARSER_STRICT, Type.BOOLEAN, true,
           "Quarantine the whole message when one metric is bad; false keeps the good metrics and quarantines the bad fields.")
       .define(PARSER_MAX_PAYLOAD_BYTES, Type.INT, ParserOptions.DEFAULT_MAX_PAYLOAD_BYTES, Validator.between(16, 16 << 20),
           "Payloads larger than this are quarantined without parsing.")
-      .define(PARSER_DEVICE_ID_FROM, Type.STRING, "topic_or_payload", Validator.oneOf("topic", "payload", "topic_or_payload"),
+      .define(PARSER_DEVICE_ID_FROM, Type.STRING, null, Validator.oneOf("topic", "payload", "topic_or_payload"),
           "Where the device id comes from: the topic layout's {deviceId} segment, the payload field "
-              + PARSER_DEVICE_ID_FIELD + ", or either. The same as the bridge's key of that name.")
-      .define(PARSER_DEVICE_ID_FIELD, Type.STRING, "deviceId", Validator.nonEmpty(),
-          "Payload field holding the device id, when the payload carries one. The same as the bridge's key of that name.")
+              + PARSER_DEVICE_ID_FIELD + ", or either. Unset: the preset's (topic_or_payload for vigil). The same as the"
+              + " bridge's key of that name.")
+      .define(PARSER_DEVICE_ID_FIELD, Type.STRING, null,
+          "Payload field or dotted path holding the device id, when the payload carries one. Unset: the preset's"
+              + " (deviceId for vigil). The same as the bridge's key of that name.")
       .define(PARSER_ROUTES, Type.LIST, List.of(),
           "Names of the bridge routes whose records this job parses with their own mapping ("
               + ParserRoutes.PREFIX + "<name>.* keys, the bridge route's mapping keys); a record is matched by its"
@@ -264,7 +272,7 @@ public final class StreamingJobConfig extends AbstractConfig {
               + " time-travel query may still need them"),
           "VACUUM deletes files the current table version no longer refers to once they were removed longer ago than"
               + " this. At least 7d: a lagging streaming reader (gold reading silver) or a time-travel query may still"
-              + " need more recently removed ones.");
+              + " need more recently removed ones."), PARSER_PREFIX);
 
   public StreamingJobConfig(Map<String, String> raw) {
     super(DEFINITION, ParserRoutes.withBridgeRoutes(raw), PASS_THROUGH);
@@ -273,7 +281,7 @@ public final class StreamingJobConfig extends AbstractConfig {
           "a duration longer than " + WATCH_INACTIVE_AFTER + " (" + getDuration(WATCH_INACTIVE_AFTER)
               + "): state must outlive the INACTIVE detection, or REAPPEARED could never be reported");
     }
-    TopicLayout.of(getString(PARSER_TOPIC_LAYOUT)); // fail at startup, not inside a Spark task
+    this.parserOptions = buildParserOptions(); // fail at startup, not inside a Spark task
     if (getInt(WATCH_INTERVAL_WINDOW) < getInt(WATCH_MIN_SAMPLES)) {
       throw VigilErrors.invalidConfigValue(WATCH_INTERVAL_WINDOW, Integer.toString(getInt(WATCH_INTERVAL_WINDOW)),
           "at least " + WATCH_MIN_SAMPLES + " (" + getInt(WATCH_MIN_SAMPLES) + "): the median is taken over the window");
@@ -283,6 +291,7 @@ public final class StreamingJobConfig extends AbstractConfig {
   }
 
   private final List<ThresholdRule> thresholdRules;
+  private final ParserOptions parserOptions;
   private final Map<String, TelemetryParser> routeParsers;
 
   /** The keys of one route, {@code parser.routes.<name>.*}: for generated documentation. */
@@ -512,13 +521,24 @@ public final class StreamingJobConfig extends AbstractConfig {
     return getDuration(WATCH_BURST_WINDOW);
   }
 
+  /** The default parser's settings, which every route inherits: the preset, then each key set (as the bridge builds them). */
   public ParserOptions parserOptions() {
-    return ParserOptions.defaults()
-        .withTopicLayout(TopicLayout.of(getString(PARSER_TOPIC_LAYOUT)))
-        .withDeviceIdSource(ParserOptions.DeviceIdSource.valueOf(getString(PARSER_DEVICE_ID_FROM).toUpperCase(java.util.Locale.ROOT)))
-        .withDeviceIdField(getString(PARSER_DEVICE_ID_FIELD))
-        .withStrict(getBoolean(PARSER_STRICT))
-        .withMaxPayloadBytes(getInt(PARSER_MAX_PAYLOAD_BYTES));
+    return parserOptions;
+  }
+
+  private ParserOptions buildParserOptions() {
+    ParserOptions options = PayloadMappingConfig.apply(ParserOptions.defaults(), this, PARSER_PREFIX);
+    if (getString(PARSER_TOPIC_LAYOUT) != null) {
+      options = options.withTopicLayout(TopicLayout.of(getString(PARSER_TOPIC_LAYOUT)));
+    }
+    if (getString(PARSER_DEVICE_ID_FROM) != null) {
+      options = options.withDeviceIdSource(
+          ParserOptions.DeviceIdSource.valueOf(getString(PARSER_DEVICE_ID_FROM).toUpperCase(java.util.Locale.ROOT)));
+    }
+    if (getString(PARSER_DEVICE_ID_FIELD) != null) {
+      options = options.withDeviceIdField(getString(PARSER_DEVICE_ID_FIELD));
+    }
+    return options.withStrict(getBoolean(PARSER_STRICT)).withMaxPayloadBytes(getInt(PARSER_MAX_PAYLOAD_BYTES));
   }
 
   /** The default parser: records without a route header, or of a route not in {@link #routeParsers()}. */
