@@ -48,7 +48,7 @@ final class ParserRoutes {
             "Where the device id (and a {metric} segment) sits in this route's MQTT topics, as the bridge route's"
                 + " topic.layout; defaults to the route's preset's, else " + StreamingJobConfig.PARSER_TOPIC_LAYOUT + ".")
         .define(p + KEY_FROM, Type.STRING, null, Validator.oneOf("topic", "payload", "topic_or_payload"),
-            "Where the device id comes from, as the bridge route's key.from; defaults to "
+            "Where the device id comes from, as the bridge route's key.from; defaults to the route's preset's, else "
                 + StreamingJobConfig.PARSER_DEVICE_ID_FROM + ".")
         .define(p + KEY_FIELD, Type.STRING, null,
             "The payload field (or dotted path) holding the device id, as the bridge route's key.field; defaults to the"

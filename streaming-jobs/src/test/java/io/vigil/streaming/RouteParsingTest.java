@@ -136,16 +136,17 @@ class RouteParsingTest {
     KafkaRows batch0 = new KafkaRows()
         .viaRoute("tasmota", "tele/washer/SENSOR", TASMOTA, NOW)
         .viaRoute("tasmota", "tele/washer/LWT", "Offline", NOW + 1_000)
-        .viaRoute("elsewhere", "devices/dev-a/telemetry", "{\"ts\": " + NOW + ", \"t\": 1}", NOW);
+        .viaRoute("elsewhere", "devices/dev-a/telemetry", "{\"ts\": " + NOW + ", \"t\": 1}", NOW)
+        .viaRoute("telemetry", "devices/dev-b/telemetry", "{\"ts\": " + NOW + ", \"u\": 1}", NOW); // the bridge's default route
     sink.call(spark.createDataFrame(batch0.rows(), KafkaRows.SCHEMA), 0L);
     assertThat(metrics.routeRecords("tasmota")).isEqualTo(2);
     assertThat(metrics.routeRecords("elsewhere")).isEqualTo(1);
-    assertThat(metrics.counter("unknown_route_records")).isEqualTo(1);
+    assertThat(metrics.counter("unknown_route_records")).as("elsewhere; telemetry is the bridge's default route").isEqualTo(1);
     assertThat(metrics.render()).contains("vigil_stream_route_records_total{route=\"tasmota\"} 2",
         "vigil_stream_unknown_route_records_total 1");
     sink.call(spark.createDataFrame(batch0.rows(), KafkaRows.SCHEMA), 0L); // Spark replays the batch
     // The same reading redelivered in a later batch at a new offset.
-    sink.call(spark.createDataFrame(new KafkaRows().startingAt(3)
+    sink.call(spark.createDataFrame(new KafkaRows().startingAt(4)
         .viaRoute("tasmota", "tele/washer/SENSOR", TASMOTA, NOW + 3_000).rows(), KafkaRows.SCHEMA), 1L);
 
     List<Row> attributes = spark.read().format("delta").load(paths.attributes()).orderBy("name").collectAsList();
@@ -153,7 +154,7 @@ class RouteParsingTest {
         .containsExactly("washer TempUnit=C", "washer " + TableSchemas.CONNECTION_ATTRIBUTE + "=OFFLINE");
     List<Row> silver = spark.read().format("delta").load(paths.silver()).orderBy("metric").collectAsList();
     assertThat(silver).extracting(r -> r.getAs("metric") + " " + r.getAs("time_source"))
-        .containsExactly("ENERGY.Power PAYLOAD", "ENERGY.Voltage PAYLOAD", "t PAYLOAD");
+        .containsExactly("ENERGY.Power PAYLOAD", "ENERGY.Voltage PAYLOAD", "t PAYLOAD", "u PAYLOAD");
     assertThat(metrics.lastTableRows("tables")).containsEntry("attributes", 0L); // the redelivery wrote nothing new
   }
 

@@ -1,5 +1,6 @@
 package io.vigil.streaming.internal;
 
+import io.vigil.schemas.KafkaHeaders;
 import io.vigil.schemas.TelemetryParser;
 import io.vigil.streaming.TelemetryParsing;
 import java.util.HashSet;
@@ -144,7 +145,8 @@ public final class TablesSink implements VoidFunction2<Dataset<Row>, Long> {
    */
   private void countUnknownRoutes(Map<String, Long> perRoute) {
     perRoute.forEach((route, n) -> {
-      if (route.equals(TablesBatch.NO_ROUTE) || routes.containsKey(route)) {
+      // The bridge's own route when it has no routes configured: its parser is the parser.* defaults, as the job's.
+      if (route.equals(TablesBatch.NO_ROUTE) || routes.containsKey(route) || route.equals(KafkaHeaders.DEFAULT_ROUTE)) {
         return;
       }
       if (metrics != null) {
@@ -153,7 +155,7 @@ public final class TablesSink implements VoidFunction2<Dataset<Row>, Long> {
       if (unknownRoutesLogged.add(route)) {
         LOG.warn("Records from bridge route '{}' (header {}) were parsed with the default parser: the job has no route of"
             + " that name (its routes: {}). Give the job the bridge's routes: {}=<the bridge's properties file>, or add"
-            + " '{}' to {} with its mapping keys.", route, io.vigil.schemas.KafkaHeaders.BRIDGE_ROUTE, routes.keySet(),
+            + " '{}' to {} with its mapping keys.", route, KafkaHeaders.BRIDGE_ROUTE, routes.keySet(),
             io.vigil.streaming.StreamingJobConfig.PARSER_BRIDGE_CONFIG, route, io.vigil.streaming.StreamingJobConfig.PARSER_ROUTES);
       }
     });
