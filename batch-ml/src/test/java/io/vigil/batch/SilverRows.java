@@ -21,7 +21,7 @@ final class SilverRows {
 
   SilverRows add(String device, String metric, Instant eventTime, double value) {
     Measurement m = new Measurement(device, metric, eventTime.toEpochMilli(), value, null);
-    rows.add(RowFactory.create(device, metric, Timestamp.from(eventTime), value, null, m.measurementId(),
+    rows.add(RowFactory.create(device, metric, Timestamp.from(eventTime), "PAYLOAD", value, null, m.measurementId(),
         Timestamp.from(eventTime.plusSeconds(1)), "vigil.telemetry", 0, offset++,
         Date.valueOf(eventTime.atOffset(ZoneOffset.UTC).toLocalDate())));
     return this;

@@ -71,7 +71,13 @@ public final class ConfigReference {
     md.append("\nKeys under `").append(StreamingJobConfig.KAFKA_SOURCE_PREFIX).append("` and `")
         .append(StreamingJobConfig.KAFKA_SINK_PREFIX).append("` go to Spark's Kafka source and sink options as they are.")
         .append(" Threshold rules are `").append(StreamingJobConfig.WATCH_THRESHOLD_PREFIX)
-        .append("<name>.metric` with `.above` and/or `.below` (numbers), one rule per metric.\n");
+        .append("<name>.metric` with `.above` and/or `.below` (numbers), one rule per metric.\n")
+        .append("\n### Parser routes\n\n")
+        .append("Each name listed in `").append(StreamingJobConfig.PARSER_ROUTES).append("` is a bridge route whose records")
+        .append(" (header `vigil.bridge.route`) the job parses with these keys, the bridge route's mapping keys, `<name>` being")
+        .append(" the route's name. `").append(StreamingJobConfig.PARSER_BRIDGE_CONFIG).append("` reads them from the bridge's")
+        .append(" own file instead:\n\n")
+        .append(StreamingJobConfig.routeDefinition("<name>").toMarkdownTable());
 
     section(md, "Forecast job", "`vigil forecast`, `vigil train`, `vigil score`; `io.vigil.batch.ForecastMain`, `io.vigil.batch.ScoreMain` (spark-submit)", ForecastJobConfig.DEFINITION);
     section(md, "Simulator", "`vigil simulate`, `io.vigil.simulator.SimulatorMain` (`*-all.jar`)", SimulatorConfig.DEFINITION);

@@ -18,7 +18,7 @@ import org.junit.jupiter.api.Test;
 class ConfigReferenceTest {
   private static final Path REPO = Path.of(System.getProperty("basedir", System.getProperty("user.dir"))).toAbsolutePath().getParent();
   private static final List<ConfigDef> ALL = List.of(BridgeConfig.DEFINITION, BridgeConfig.routeDefinition("<name>"),
-      StreamingJobConfig.DEFINITION, ForecastJobConfig.DEFINITION, SimulatorConfig.DEFINITION);
+      StreamingJobConfig.DEFINITION, StreamingJobConfig.routeDefinition("<name>"), ForecastJobConfig.DEFINITION, SimulatorConfig.DEFINITION);
 
   @Test
   void committedReferenceMatchesTheTypedConfigs() throws Exception {

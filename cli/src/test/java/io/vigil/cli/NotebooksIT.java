@@ -85,6 +85,7 @@ class NotebooksIT {
     DeltaTables.createIfNotExists(spark, stream.silverPath(), TableSchemas.SILVER, "event_date");
     DeltaTables.createIfNotExists(spark, stream.lateDataPath(), TableSchemas.LATE_DATA, "event_date");
     DeltaTables.createIfNotExists(spark, stream.quarantinePath(), TableSchemas.QUARANTINE, "ingest_date");
+    DeltaTables.createIfNotExists(spark, stream.attributesPath(), TableSchemas.ATTRIBUTES, "event_date");
     DeltaTables.createIfNotExists(spark, stream.gold1mPath(), TableSchemas.GOLD, null);
     DeltaTables.createIfNotExists(spark, stream.gold1hPath(), TableSchemas.GOLD, null);
     DeltaTables.createIfNotExists(spark, stream.anomalyEventsPath(), TableSchemas.ANOMALY_EVENTS, null);
@@ -93,7 +94,7 @@ class NotebooksIT {
     // then one refused message and one reading behind the watermark.
     JobMetrics metrics = new JobMetrics();
     TablesSink tables = new TablesSink(new TablesSink.Paths(stream.bronzePath(), stream.silverPath(), stream.lateDataPath(),
-        stream.quarantinePath()), new TelemetryParser(ParserOptions.defaults()), stream.getDuration(StreamingJobConfig.DEDUP_WATERMARK).toMillis(),
+        stream.quarantinePath(), stream.attributesPath()), new TelemetryParser(ParserOptions.defaults()), stream.getDuration(StreamingJobConfig.DEDUP_WATERMARK).toMillis(),
         dir.resolve("cp-tables").toString(), metrics);
     KafkaBatch history = new KafkaBatch();
     for (Instant t = END.minus(Duration.ofDays(3)); t.isBefore(END); t = t.plus(Duration.ofMinutes(10))) {

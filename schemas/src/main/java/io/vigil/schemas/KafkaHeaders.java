@@ -13,8 +13,17 @@ public final class KafkaHeaders {
   public static final String BRIDGE_INSTANCE = "vigil.bridge.instance";
   /** The bridge route (mapping rule) that took the message. */
   public static final String BRIDGE_ROUTE = "vigil.bridge.route";
+  /** The route name the bridge stamps when it has no {@code routes} configured (its mqtt.filters route). */
+  public static final String DEFAULT_ROUTE = "telemetry";
   /** Prefix of MQTT 5 user properties, one header each: {@code vigil.mqtt.user.<name>}. */
   public static final String MQTT_USER_PROPERTY_PREFIX = "vigil.mqtt.user.";
+  /**
+   * On Sparkplug B records: the names of the metric aliases the payload uses, from the BIRTH the
+   * bridge saw last for that edge node or device, as a JSON object of alias (decimal) to
+   * {@code {"name": "...", "datatype": <Sparkplug datatype number>}}. The parser is stateless, so a
+   * DATA message carries the names it needs (SparkplugAliasTable writes it, the parser reads it).
+   */
+  public static final String SPARKPLUG_ALIASES = "vigil.sparkplug.aliases";
   public static final String REJECT_REASON = "vigil.reject.reason";
   public static final String REJECT_FIELD = "vigil.reject.field";
   public static final String REJECT_MESSAGE = "vigil.reject.message";

@@ -66,6 +66,15 @@ public final class ParseResult implements Serializable {
     return new ParseResult(deviceId, List.of(), List.of(), List.of(), rejection, TimeSource.PAYLOAD, null, null);
   }
 
+  /**
+   * The same as {@link #accepted(String, List, List, List, TimeSource, DeviceStatus)} in the
+   * argument order the Sparkplug B decoder uses.
+   */
+  public static ParseResult accepted(String deviceId, List<Measurement> measurements, List<Rejection> fieldRejections,
+      TimeSource timeSource, List<Attribute> attributes, DeviceStatus deviceStatus) {
+    return accepted(deviceId, measurements, attributes, fieldRejections, timeSource, deviceStatus);
+  }
+
   /** This result, naming the payload family (preset) that read it. */
   public ParseResult withDialect(String value) {
     return new ParseResult(deviceId, measurements, attributes, fieldRejections, rejection, timeSource, deviceStatus, value);

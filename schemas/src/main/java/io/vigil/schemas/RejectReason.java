@@ -28,5 +28,13 @@ public enum RejectReason {
   /** A status (last will, availability) topic carried a word that is neither online nor offline. */
   INVALID_STATUS,
   /** The route's payload format has no decoder in this build (Sparkplug B until its decoder lands). */
-  UNSUPPORTED_FORMAT
+  UNSUPPORTED_FORMAT,
+  /** A Sparkplug B payload that is not a valid protobuf Payload. */
+  NOT_PROTOBUF,
+  /** A Sparkplug B message type that carries no telemetry (STATE, NCMD, DCMD). */
+  NOT_TELEMETRY,
+  /** A Sparkplug B metric sent by alias only, whose name no BIRTH seen by the bridge gave. */
+  UNKNOWN_ALIAS,
+  /** A Sparkplug B metric of a type that is no number and no text (DataSet, Template, Bytes, File, arrays). */
+  UNSUPPORTED_METRIC_TYPE
 }

@@ -34,11 +34,16 @@ public final class TableSchemas {
       f("ingest_time", TimestampType, false, "When the streaming job read the record"),
       f("ingest_date", DateType, false, "Partition column: date of ingest_time"));
 
+  private static final String TIME_SOURCE_DOC = "Clock of event_time: PAYLOAD (the device's timestamp) or ARRIVAL"
+      + " (the bridge's arrival time, for payloads without one); null on rows written before the column existed,"
+      + " all of which had PAYLOAD time";
+
   /** Narrow, parsed, deduplicated measurements. Partitioned by {@code event_date}. */
   public static final StructType SILVER = schema(
       f("device_id", StringType, false, "Device id (from the MQTT topic or the payload)"),
       f("metric", StringType, false, "Metric name"),
       f("event_time", TimestampType, false, "When the device measured it"),
+      f("time_source", StringType, true, TIME_SOURCE_DOC),
       f("value", DoubleType, false, "The reading"),
       f("message_id", StringType, true, "The device's message id or sequence number, if it sends one"),
       f("measurement_id", StringType, false, "Deterministic id used for deduplication"),
@@ -53,6 +58,29 @@ public final class TableSchemas {
       .add(f("lateness_ms", LongType, true, "How far behind the watermark the reading was"))
       .add(f("reason", StringType, false, "Why it is here rather than in silver, e.g. BEYOND_WATERMARK"))
       .add(f("watermark", TimestampType, true, "The device's watermark when the reading arrived"));
+
+  /** Attribute name of the device status (connection) rows in {@link #ATTRIBUTES}: value ONLINE or OFFLINE. */
+  public static final String CONNECTION_ATTRIBUTE = "vigil.connection";
+
+  /**
+   * Strings devices report next to their readings ({@code status=RUNNING}, {@code fw=1.4.2}), one
+   * row per name and message, deduplicated like silver; and each device status a message carried
+   * (a last will, a Sparkplug death), as name {@value #CONNECTION_ATTRIBUTE}. Partitioned by
+   * {@code event_date}.
+   */
+  public static final StructType ATTRIBUTES = schema(
+      f("device_id", StringType, false, "Device id"),
+      f("name", StringType, false, "Attribute name, dotted when nested (e.g. update.state); vigil.connection for device status"),
+      f("value", StringType, true, "The string as sent; ONLINE or OFFLINE for vigil.connection"),
+      f("event_time", TimestampType, false, "Time of the message that carried it (same clock as its readings)"),
+      f("time_source", StringType, true, TIME_SOURCE_DOC),
+      f("message_id", StringType, true, "The device's message id or sequence number, if it sends one"),
+      f("attribute_id", StringType, false, "Deterministic id (device, name, event time, value) used for deduplication"),
+      f("ingest_time", TimestampType, false, "When the streaming job read it from Kafka"),
+      f("source_topic", StringType, false, "Kafka topic"),
+      f("source_partition", IntegerType, false, "Kafka partition"),
+      f("source_offset", LongType, false, "Kafka offset"),
+      f("event_date", DateType, false, "Partition column: date of event_time"));
 
   /** Every record that failed parsing, with the reason and the original bytes. */
   public static final StructType QUARANTINE = schema(

@@ -24,7 +24,12 @@ public final class DeviceState implements Serializable {
     NEVER_REPORTED,
     ACTIVE,
     GAP,
-    INACTIVE
+    INACTIVE,
+    /**
+     * The device said it went offline (a last will, a Sparkplug death) while active: INACTIVE was
+     * raised at once, without a GAP before it, so its return raises REAPPEARED alone.
+     */
+    OFFLINE
   }
 
   private String deviceId;

@@ -3,6 +3,7 @@ package io.vigil.streaming;
 import io.vigil.schemas.AnomalyEvent;
 import io.vigil.schemas.AnomalyKind;
 import io.vigil.schemas.AnomalySource;
+import io.vigil.schemas.DeviceStatus;
 import io.vigil.schemas.Severity;
 import io.vigil.streaming.DeviceState.Status;
 import java.time.Clock;
@@ -52,10 +53,23 @@ public final class DeviceWatch {
    * value. {@code firstOfMessage} marks one reading per message: a message with five metrics is one
    * sign of life, not five.
    */
-  public record Reading(long eventTimeMs, long arrivalMs, String metric, Double value, boolean firstOfMessage) {
+  public record Reading(long eventTimeMs, long arrivalMs, String metric, Double value, boolean firstOfMessage,
+      DeviceStatus.State status) {
+    public Reading(long eventTimeMs, long arrivalMs, String metric, Double value, boolean firstOfMessage) {
+      this(eventTimeMs, arrivalMs, metric, value, firstOfMessage, null);
+    }
+
     /** A sign of life without a value (threshold rules do not apply). */
     public Reading(long eventTimeMs, long arrivalMs) {
-      this(eventTimeMs, arrivalMs, null, null, true);
+      this(eventTimeMs, arrivalMs, null, null, true, null);
+    }
+
+    /**
+     * What a message said about the device's connection rather than a measurement: OFFLINE (a last
+     * will, a Sparkplug death) or ONLINE (a birth, a last will's {@code Online}).
+     */
+    public static Reading status(DeviceStatus.State state, long atMs, long arrivalMs) {
+      return new Reading(atMs, arrivalMs, null, null, false, Objects.requireNonNull(state, "state"));
     }
   }
 
@@ -94,6 +108,10 @@ public final class DeviceWatch {
     List<AnomalyEvent> events = new ArrayList<>();
     DeviceState s = state;
     for (Reading r : ordered) {
+      if (r.status() != null) {
+        s = onStatus(deviceId, s, r, now, events);
+        continue;
+      }
       if (s == null) {
         if (!r.firstOfMessage()) {
           continue; // cannot happen with rows from one message; never invent a heartbeat from it
@@ -109,6 +127,9 @@ public final class DeviceWatch {
       }
     }
     if (s == null) {
+      if (!readings.isEmpty()) {
+        return new Outcome(null, events, null); // only an OFFLINE from a device never seen: nothing to watch
+      }
       throw new IllegalArgumentException("no readings and no state for device " + deviceId);
     }
     long wall = now.toEpochMilli();
@@ -250,7 +271,7 @@ public final class DeviceWatch {
       case NEVER_REPORTED -> s.getWatchSinceMs() + settings.stateExpiry().toMillis();
       case ACTIVE -> s.getLastArrivalMs() + gapAfterMs(s);
       case GAP -> s.getLastArrivalMs() + inactiveAfterMs(s);
-      case INACTIVE -> s.getLastArrivalMs() + settings.stateExpiry().toMillis();
+      case INACTIVE, OFFLINE -> s.getLastArrivalMs() + settings.stateExpiry().toMillis();
     };
   }
 
@@ -306,6 +327,60 @@ public final class DeviceWatch {
    */
   static boolean onSchedule(long arrivalDeltaMs, long eventDeltaMs) {
     return arrivalDeltaMs > 0 && eventDeltaMs > 0 && arrivalDeltaMs <= 2 * eventDeltaMs && eventDeltaMs <= 2 * arrivalDeltaMs;
+  }
+
+  // ---- device status ---------------------------------------------------------------------------
+
+  /**
+   * A status message. OFFLINE from an active device raises INACTIVE at once, with the identity a
+   * silence-based INACTIVE would have (device and the event time of its last reading), so a
+   * replay or a later timeout raises no second one; a device already in GAP goes INACTIVE the same
+   * way. ONLINE is a sign of life: from an offline or silent device it raises what its next
+   * reading would (REAPPEARED, and GAP_CLOSED after a GAP). A status older than the device's
+   * newest sign of life (a last will delivered late, after the device came back) changes nothing.
+   *
+   * @return the state after it, null when there is still none (OFFLINE from a device never seen)
+   */
+  private DeviceState onStatus(String deviceId, DeviceState s, Reading r, Instant now, List<AnomalyEvent> events) {
+    boolean offline = r.status() == DeviceStatus.State.OFFLINE;
+    if (s == null) {
+      if (offline) {
+        LOG.debug("Device {} reported OFFLINE before anything else; nothing to watch yet", deviceId);
+        return null;
+      }
+      return DeviceState.first(deviceId, r.eventTimeMs(), r.arrivalMs(), settings.intervalWindow());
+    }
+    if (!s.hasReported()) {
+      if (!offline) {
+        heartbeat(s, r, now, events); // a registered device's first sign of life
+      }
+      return s;
+    }
+    if (r.arrivalMs() < s.getLastArrivalMs()) {
+      return s;
+    }
+    Status before = s.status();
+    if (offline) {
+      if (before == Status.ACTIVE) {
+        s.setSilenceStartEventMs(s.getLastEventMs());
+        s.setSilenceStartArrivalMs(s.getLastArrivalMs());
+      }
+      if (before == Status.ACTIVE || before == Status.GAP) {
+        long silenceMs = Math.max(0, r.arrivalMs() - s.getLastArrivalMs());
+        events.add(silence(s, AnomalyKind.INACTIVE, Severity.CRITICAL, silenceMs, r.arrivalMs(), now,
+            "Device " + s.getDeviceId() + " reported itself offline at " + Instant.ofEpochMilli(r.eventTimeMs())
+                + " (last data " + seconds(silenceMs) + " s before): inactive without waiting for the silence threshold.")
+            .attribute("cause", "device_status").attribute("status_time", Instant.ofEpochMilli(r.eventTimeMs())).build());
+        s.status(before == Status.ACTIVE ? Status.OFFLINE : Status.INACTIVE);
+      }
+      return s;
+    }
+    if (before != Status.ACTIVE) {
+      events.addAll(resume(s, r, now));
+    }
+    s.setLastArrivalMs(r.arrivalMs());
+    s.setLastEventMs(Math.max(s.getLastEventMs(), r.eventTimeMs()));
+    return s;
   }
 
   // ---- one sign of life ------------------------------------------------------------------------
@@ -534,13 +609,15 @@ public final class DeviceWatch {
     long gapMs = r.arrivalMs() - s.getSilenceStartArrivalMs();
     Instant start = Instant.ofEpochMilli(s.getSilenceStartEventMs());
     Instant end = Instant.ofEpochMilli(r.eventTimeMs());
-    events.add(AnomalyEvent.builder(AnomalyKind.GAP_CLOSED, AnomalySource.STREAM, s.getDeviceId(), null, start)
-        .severity(Severity.INFO).end(end).detectedAt(now)
-        .value(gapMs / 1000.0).expected(expectedInterval(s).toMillis() / 1000.0)
-        .message("Data from device " + s.getDeviceId() + " resumed after a gap of " + seconds(gapMs) + " s.")
-        .attribute("gap_ms", gapMs)
-        .build());
-    if (s.status() == Status.INACTIVE) {
+    if (s.status() != Status.OFFLINE) { // an OFFLINE device raised no GAP to close
+      events.add(AnomalyEvent.builder(AnomalyKind.GAP_CLOSED, AnomalySource.STREAM, s.getDeviceId(), null, start)
+          .severity(Severity.INFO).end(end).detectedAt(now)
+          .value(gapMs / 1000.0).expected(expectedInterval(s).toMillis() / 1000.0)
+          .message("Data from device " + s.getDeviceId() + " resumed after a gap of " + seconds(gapMs) + " s.")
+          .attribute("gap_ms", gapMs)
+          .build());
+    }
+    if (s.status() == Status.INACTIVE || s.status() == Status.OFFLINE) {
       events.add(AnomalyEvent.builder(AnomalyKind.REAPPEARED, AnomalySource.STREAM, s.getDeviceId(), null, start)
           .severity(Severity.INFO).end(end).detectedAt(now).value(gapMs / 1000.0)
           .message("Inactive device " + s.getDeviceId() + " reported again after " + seconds(gapMs) + " s.")
@@ -553,6 +630,11 @@ public final class DeviceWatch {
 
   private AnomalyEvent silenceEvent(DeviceState s, AnomalyKind kind, Severity severity, long silenceMs, long untilMs,
       Instant now, String message) {
+    return silence(s, kind, severity, silenceMs, untilMs, now, message).build();
+  }
+
+  private AnomalyEvent.Builder silence(DeviceState s, AnomalyKind kind, Severity severity, long silenceMs, long untilMs,
+      Instant now, String message) {
     return AnomalyEvent.builder(kind, AnomalySource.STREAM, s.getDeviceId(), null,
             Instant.ofEpochMilli(s.getSilenceStartEventMs()))
         .severity(severity).detectedAt(now)
@@ -561,8 +643,7 @@ public final class DeviceWatch {
         .attribute("last_arrival", Instant.ofEpochMilli(s.getSilenceStartArrivalMs()))
         .attribute("read_position", Instant.ofEpochMilli(untilMs))
         .attribute("gap_threshold_ms", gapAfterMs(s))
-        .attribute("interval_source", intervalSource(s))
-        .build();
+        .attribute("interval_source", intervalSource(s));
   }
 
   private static String seconds(long ms) {

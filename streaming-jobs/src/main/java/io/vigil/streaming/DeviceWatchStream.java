@@ -25,8 +25,9 @@ public final class DeviceWatchStream {
 
   /**
    * The watch's input from {@link TelemetryParsing#parse} rows: one row per accepted measurement
-   * (device_id, event_ms, arrival_ms, measurement_index, metric, value, arrival_time). Only the first
-   * measurement of each message (its sign of life) and the metrics a threshold rule names are kept.
+   * (device_id, event_ms, arrival_ms, measurement_index, metric, value, status, arrival_time). Only
+   * the first measurement of each message (its sign of life), the metrics a threshold rule names and
+   * device status rows (ONLINE, OFFLINE: event_ms is the status time) are kept.
    */
   public static Dataset<Row> readings(Dataset<Row> parsed, DeviceWatchSettings settings) {
     List<String> ruleMetrics = settings.thresholds().stream().map(ThresholdRule::metric).distinct().toList();
@@ -34,9 +35,9 @@ public final class DeviceWatchStream {
     if (!ruleMetrics.isEmpty()) {
       wanted = wanted.or(col("metric").isin(ruleMetrics.toArray()));
     }
-    return parsed.where(col("measurement_index").isNotNull().and(wanted)).select(
+    return parsed.where(col("measurement_index").isNotNull().and(wanted).or(col("status").isNotNull())).select(
         col("device_id"), col("event_ms"), col("arrival_ms"), col("measurement_index"), col("metric"), col("value"),
-        expr("timestamp_millis(arrival_ms)").as(ARRIVAL_TIME));
+        col("status"), expr("timestamp_millis(arrival_ms)").as(ARRIVAL_TIME));
   }
 
   /**

@@ -32,7 +32,7 @@ import org.slf4j.LoggerFactory;
  * can be restarted, reset or upgraded without the others.
  * <ul>
  *   <li>{@code tables}: reads {@code vigil.telemetry} once per batch and writes bronze, quarantine,
- *       late_data and silver, each exactly once (see {@link TablesSink});
+ *       late_data, silver and attributes, each exactly once (see {@link TablesSink});
  *   <li>{@code gold}: streams silver into the gold_1m and gold_1h aggregates (see {@link GoldSink});
  *   <li>{@code device-watch}: per-device silence detection, events to the anomaly_events Delta
  *       table and the anomalies Kafka topic.
@@ -134,7 +134,7 @@ public final class StreamingJob implements AutoCloseable {
 
   private static Dataset<Row> parsedTelemetry(SparkSession spark, StreamingJobConfig config) {
     Dataset<Row> kafka = spark.readStream().format("kafka").options(config.kafkaSourceOptions()).load();
-    return TelemetryParsing.parse(kafka, config.parser());
+    return TelemetryParsing.parse(kafka, config.parser(), config.routeParsers());
   }
 
   private static Trigger trigger(StreamingJobConfig config) {
@@ -147,10 +147,15 @@ public final class StreamingJob implements AutoCloseable {
     DeltaTables.createIfNotExists(spark, config.silverPath(), TableSchemas.SILVER, "event_date");
     DeltaTables.createIfNotExists(spark, config.lateDataPath(), TableSchemas.LATE_DATA, "event_date");
     DeltaTables.createIfNotExists(spark, config.quarantinePath(), TableSchemas.QUARANTINE, "ingest_date");
+    DeltaTables.createIfNotExists(spark, config.attributesPath(), TableSchemas.ATTRIBUTES, "event_date");
     String checkpoint = config.checkpointPath(StreamingJobConfig.QUERY_TABLES);
     TablesSink sink = new TablesSink(
-        new TablesSink.Paths(config.bronzePath(), config.silverPath(), config.lateDataPath(), config.quarantinePath()),
-        config.parser(), config.dedupWatermark().toMillis(), checkpoint, metrics);
+        new TablesSink.Paths(config.bronzePath(), config.silverPath(), config.lateDataPath(), config.quarantinePath(),
+            config.attributesPath()),
+        config.parser(), config.routeParsers(), config.dedupWatermark().toMillis(), checkpoint, metrics);
+    if (!config.routeParsers().isEmpty()) {
+      LOG.info("Parsing records by bridge route: {} (others with the parser.* defaults)", config.routeParsers().keySet());
+    }
     return spark.readStream().format("kafka").options(config.kafkaSourceOptions()).load()
         .writeStream()
         .queryName(QUERY_NAME_PREFIX + StreamingJobConfig.QUERY_TABLES)

@@ -8,6 +8,7 @@ import io.vigil.common.config.ConfigSources;
 import io.vigil.common.config.Validator;
 import io.vigil.common.internal.Durations;
 import io.vigil.schemas.ParserOptions;
+import io.vigil.schemas.PayloadMappingConfig;
 import io.vigil.schemas.TelemetryParser;
 import io.vigil.schemas.TopicLayout;
 import io.vigil.schemas.Topics;
@@ -45,6 +46,7 @@ public final class StreamingJobConfig extends AbstractConfig {
   public static final String GOLD_1H_PATH = "tables.gold.1h.path";
   public static final String QUARANTINE_PATH = "tables.quarantine.path";
   public static final String ANOMALY_EVENTS_PATH = "tables.anomaly.events.path";
+  public static final String ATTRIBUTES_PATH = "tables.attributes.path";
   public static final String CHECKPOINT_ROOT = "checkpoints.root";
   public static final String TRIGGER_INTERVAL = "trigger.interval";
   public static final String DEDUP_WATERMARK = "silver.dedup.watermark";
@@ -73,6 +75,11 @@ public final class StreamingJobConfig extends AbstractConfig {
   public static final String PARSER_TOPIC_LAYOUT = "parser.topic.layout";
   public static final String PARSER_STRICT = "parser.strict";
   public static final String PARSER_MAX_PAYLOAD_BYTES = "parser.max.payload.bytes";
+  public static final String PARSER_DEVICE_ID_FROM = "parser.device.id.from";
+  public static final String PARSER_DEVICE_ID_FIELD = "parser.device.id.field";
+  /** Names of the bridge routes the job knows; {@code parser.routes.<name>.*} are each one's mapping keys. */
+  public static final String PARSER_ROUTES = "parser.routes";
+  public static final String PARSER_BRIDGE_CONFIG = "parser.bridge.config";
 
   public static final String STATE_STORE_MAX_MEMORY_MB = "state.store.rocksdb.max.memory.mb";
 
@@ -90,9 +97,10 @@ public final class StreamingJobConfig extends AbstractConfig {
   public static final String TABLE_ANOMALY_EVENTS = "anomaly_events";
   public static final String TABLE_GOLD_1M = "gold_1m";
   public static final String TABLE_GOLD_1H = "gold_1h";
+  public static final String TABLE_ATTRIBUTES = "attributes";
   /** Tables the running job only appends to: safe to compact while it runs. */
   static final List<String> COMPACTABLE_TABLES = List.of(TABLE_BRONZE, TABLE_SILVER, TABLE_LATE_DATA, TABLE_QUARANTINE,
-      TABLE_ANOMALY_EVENTS);
+      TABLE_ATTRIBUTES, TABLE_ANOMALY_EVENTS);
   static final List<String> GOLD_TABLES = List.of(TABLE_GOLD_1M, TABLE_GOLD_1H);
   /** Delta's own default for delta.deletedFileRetentionDuration, and the shortest retention we allow. */
   public static final Duration MIN_VACUUM_RETENTION = Duration.ofDays(7);
@@ -117,9 +125,12 @@ public final class StreamingJobConfig extends AbstractConfig {
       QUERY_DEVICE_WATCH, "v2");
 
   private static final List<String> PASS_THROUGH = List.of(KAFKA_SOURCE_PREFIX, KAFKA_SINK_PREFIX,
-      WATCH_THRESHOLD_PREFIX);
+      WATCH_THRESHOLD_PREFIX, ParserRoutes.PREFIX);
 
-  public static final ConfigDef DEFINITION = new ConfigDef()
+  /** Prefix of the default parser's payload-mapping keys (parser.preset, parser.timestamp.*, ...), as the bridge's. */
+  public static final String PARSER_PREFIX = "parser.";
+
+  public static final ConfigDef DEFINITION = PayloadMappingConfig.define(new ConfigDef()
       .define(KAFKA_BOOTSTRAP_SERVERS, Type.STRING, "127.0.0.1:19092", Validator.nonEmpty(),
           "Kafka bootstrap servers (host:port,...). The default is the local stack's broker.")
       .define(TELEMETRY_TOPIC, Type.STRING, Topics.TELEMETRY, Validator.nonEmpty(),
@@ -162,6 +173,9 @@ public final class StreamingJobConfig extends AbstractConfig {
       .define(QUARANTINE_PATH, Type.STRING, "", "Quarantine table location; empty means <tables.root>/quarantine.")
       .define(ANOMALY_EVENTS_PATH, Type.STRING, "",
           "Anomaly events table location; empty means <tables.root>/anomaly_events.")
+      .define(ATTRIBUTES_PATH, Type.STRING, "",
+          "Attributes table location (device strings such as status or firmware, and device status); empty means"
+              + " <tables.root>/attributes.")
       .define(CHECKPOINT_ROOT, Type.STRING, defaultHome().resolve("checkpoints").toString(), Validator.nonEmpty(),
           "Directory or URI for query checkpoints; each query uses <root>/<query>/<layout version>.")
       .define(TRIGGER_INTERVAL, Type.DURATION, Duration.ofSeconds(5), Validator.positiveDuration(),
@@ -211,12 +225,30 @@ public final class StreamingJobConfig extends AbstractConfig {
           "Late or out-of-order readings within burst.window that make a LATE_DATA or OUT_OF_ORDER burst.")
       .define(WATCH_BURST_WINDOW, Type.DURATION, Duration.ofMinutes(5), Validator.positiveDuration(),
           "Readings of one burst are at most this far apart in arrival time; a later one starts a new burst.")
-      .define(PARSER_TOPIC_LAYOUT, Type.STRING, TopicLayout.DEFAULT.template(), Validator.nonEmpty(),
-          "Where the device id sits in the MQTT topic (header vigil.mqtt.topic), e.g. devices/{deviceId}/telemetry.")
+      .define(PARSER_TOPIC_LAYOUT, Type.STRING, null,
+          "Where the device id (and a {metric} segment) sits in the MQTT topic (header vigil.mqtt.topic), e.g."
+              + " devices/{deviceId}/telemetry. Unset: the preset's (devices/{deviceId}/telemetry for vigil). The same as"
+              + " the bridge's key of that name.")
       .define(PARSER_STRICT, Type.BOOLEAN, true,
           "Quarantine the whole message when one metric is bad; false keeps the good metrics and quarantines the bad fields.")
       .define(PARSER_MAX_PAYLOAD_BYTES, Type.INT, ParserOptions.DEFAULT_MAX_PAYLOAD_BYTES, Validator.between(16, 16 << 20),
           "Payloads larger than this are quarantined without parsing.")
+      .define(PARSER_DEVICE_ID_FROM, Type.STRING, null, Validator.oneOf("topic", "payload", "topic_or_payload"),
+          "Where the device id comes from: the topic layout's {deviceId} segment, the payload field "
+              + PARSER_DEVICE_ID_FIELD + ", or either. Unset: the preset's (topic_or_payload for vigil). The same as the"
+              + " bridge's key of that name.")
+      .define(PARSER_DEVICE_ID_FIELD, Type.STRING, null,
+          "Payload field or dotted path holding the device id, when the payload carries one. Unset: the preset's"
+              + " (deviceId for vigil). The same as the bridge's key of that name.")
+      .define(PARSER_ROUTES, Type.LIST, List.of(),
+          "Names of the bridge routes whose records this job parses with their own mapping ("
+              + ParserRoutes.PREFIX + "<name>.* keys, the bridge route's mapping keys); a record is matched by its"
+              + " vigil.bridge.route header. Records without it, or of a route not listed, get the parser.* defaults"
+              + " (an unlisted route is logged once and counted). Prefer " + PARSER_BRIDGE_CONFIG + ".")
+      .define(PARSER_BRIDGE_CONFIG, Type.STRING, "",
+          "The bridge's properties file: the job takes its telemetry routes and their mapping keys, and its parser.*"
+              + " defaults (the job's own parser.* keys win), so routes are written once. Read at start. Empty: the"
+              + " routes are " + PARSER_ROUTES + ".")
       .define(STATE_STORE_MAX_MEMORY_MB, Type.LONG, 512L, Validator.atLeast(16),
           "Memory cap for all RocksDB state store instances of one executor.")
       .define(MAINTENANCE_TABLES, Type.LIST, COMPACTABLE_TABLES, maintenanceTablesValidator(),
@@ -240,24 +272,32 @@ public final class StreamingJobConfig extends AbstractConfig {
               + " time-travel query may still need them"),
           "VACUUM deletes files the current table version no longer refers to once they were removed longer ago than"
               + " this. At least 7d: a lagging streaming reader (gold reading silver) or a time-travel query may still"
-              + " need more recently removed ones.");
+              + " need more recently removed ones."), PARSER_PREFIX);
 
   public StreamingJobConfig(Map<String, String> raw) {
-    super(DEFINITION, raw, PASS_THROUGH);
+    super(DEFINITION, ParserRoutes.withBridgeRoutes(raw), PASS_THROUGH);
     if (getDuration(WATCH_STATE_EXPIRY).compareTo(getDuration(WATCH_INACTIVE_AFTER)) <= 0) {
       throw VigilErrors.invalidConfigValue(WATCH_STATE_EXPIRY, getDuration(WATCH_STATE_EXPIRY).toString(),
           "a duration longer than " + WATCH_INACTIVE_AFTER + " (" + getDuration(WATCH_INACTIVE_AFTER)
               + "): state must outlive the INACTIVE detection, or REAPPEARED could never be reported");
     }
-    TopicLayout.of(getString(PARSER_TOPIC_LAYOUT)); // fail at startup, not inside a Spark task
+    this.parserOptions = buildParserOptions(); // fail at startup, not inside a Spark task
     if (getInt(WATCH_INTERVAL_WINDOW) < getInt(WATCH_MIN_SAMPLES)) {
       throw VigilErrors.invalidConfigValue(WATCH_INTERVAL_WINDOW, Integer.toString(getInt(WATCH_INTERVAL_WINDOW)),
           "at least " + WATCH_MIN_SAMPLES + " (" + getInt(WATCH_MIN_SAMPLES) + "): the median is taken over the window");
     }
     this.thresholdRules = ThresholdRules.parse(originalsWithPrefix(WATCH_THRESHOLD_PREFIX), WATCH_THRESHOLD_PREFIX);
+    this.routeParsers = ParserRoutes.parsers(getList(PARSER_ROUTES), originalsWithPrefix(ParserRoutes.PREFIX), parserOptions());
   }
 
   private final List<ThresholdRule> thresholdRules;
+  private final ParserOptions parserOptions;
+  private final Map<String, TelemetryParser> routeParsers;
+
+  /** The keys of one route, {@code parser.routes.<name>.*}: for generated documentation. */
+  public static ConfigDef routeDefinition(String name) {
+    return ParserRoutes.definition(name);
+  }
 
   /** Defaults only: the local stack. */
   public static StreamingJobConfig defaults() {
@@ -316,6 +356,10 @@ public final class StreamingJobConfig extends AbstractConfig {
 
   public String anomalyEventsPath() {
     return tablePath(ANOMALY_EVENTS_PATH, "anomaly_events");
+  }
+
+  public String attributesPath() {
+    return tablePath(ATTRIBUTES_PATH, TABLE_ATTRIBUTES);
   }
 
   /** The versioned checkpoint directory of one query, e.g. {@code <root>/silver/v1}. */
@@ -389,6 +433,7 @@ public final class StreamingJobConfig extends AbstractConfig {
       case TABLE_ANOMALY_EVENTS -> anomalyEventsPath();
       case TABLE_GOLD_1M -> gold1mPath();
       case TABLE_GOLD_1H -> gold1hPath();
+      case TABLE_ATTRIBUTES -> attributesPath();
       default -> throw new IllegalArgumentException("unknown table " + table);
     };
   }
@@ -476,15 +521,34 @@ public final class StreamingJobConfig extends AbstractConfig {
     return getDuration(WATCH_BURST_WINDOW);
   }
 
+  /** The default parser's settings, which every route inherits: the preset, then each key set (as the bridge builds them). */
   public ParserOptions parserOptions() {
-    return ParserOptions.defaults()
-        .withTopicLayout(TopicLayout.of(getString(PARSER_TOPIC_LAYOUT)))
-        .withStrict(getBoolean(PARSER_STRICT))
-        .withMaxPayloadBytes(getInt(PARSER_MAX_PAYLOAD_BYTES));
+    return parserOptions;
   }
 
+  private ParserOptions buildParserOptions() {
+    ParserOptions options = PayloadMappingConfig.apply(ParserOptions.defaults(), this, PARSER_PREFIX);
+    if (getString(PARSER_TOPIC_LAYOUT) != null) {
+      options = options.withTopicLayout(TopicLayout.of(getString(PARSER_TOPIC_LAYOUT)));
+    }
+    if (getString(PARSER_DEVICE_ID_FROM) != null) {
+      options = options.withDeviceIdSource(
+          ParserOptions.DeviceIdSource.valueOf(getString(PARSER_DEVICE_ID_FROM).toUpperCase(java.util.Locale.ROOT)));
+    }
+    if (getString(PARSER_DEVICE_ID_FIELD) != null) {
+      options = options.withDeviceIdField(getString(PARSER_DEVICE_ID_FIELD));
+    }
+    return options.withStrict(getBoolean(PARSER_STRICT)).withMaxPayloadBytes(getInt(PARSER_MAX_PAYLOAD_BYTES));
+  }
+
+  /** The default parser: records without a route header, or of a route not in {@link #routeParsers()}. */
   public TelemetryParser parser() {
     return new TelemetryParser(parserOptions());
+  }
+
+  /** The parser of each bridge route the job knows, by route name (see {@value #PARSER_ROUTES}). */
+  public Map<String, TelemetryParser> routeParsers() {
+    return routeParsers;
   }
 
   /** Options for Spark's Kafka source: ours, then the {@code kafka.source.} pass-through ones. */

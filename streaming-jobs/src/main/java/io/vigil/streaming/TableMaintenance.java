@@ -88,6 +88,7 @@ public final class TableMaintenance {
       StreamingJobConfig.TABLE_SILVER, StreamingJobConfig.QUERY_TABLES,
       StreamingJobConfig.TABLE_LATE_DATA, StreamingJobConfig.QUERY_TABLES,
       StreamingJobConfig.TABLE_QUARANTINE, StreamingJobConfig.QUERY_TABLES,
+      StreamingJobConfig.TABLE_ATTRIBUTES, StreamingJobConfig.QUERY_TABLES,
       StreamingJobConfig.TABLE_ANOMALY_EVENTS, StreamingJobConfig.QUERY_DEVICE_WATCH,
       StreamingJobConfig.TABLE_GOLD_1M, StreamingJobConfig.QUERY_GOLD,
       StreamingJobConfig.TABLE_GOLD_1H, StreamingJobConfig.QUERY_GOLD);

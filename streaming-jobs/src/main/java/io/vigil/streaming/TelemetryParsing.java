@@ -6,6 +6,7 @@ import static org.apache.spark.sql.functions.expr;
 import io.vigil.schemas.TableSchemas;
 import io.vigil.schemas.TelemetryParser;
 import io.vigil.streaming.internal.ParsedRecords;
+import java.util.Map;
 import org.apache.spark.sql.Dataset;
 import org.apache.spark.sql.Encoders;
 import org.apache.spark.sql.Row;
@@ -35,7 +36,18 @@ public final class TelemetryParsing {
    * payload, the arrival time from {@code vigil.arrival-ms} (else the Kafka timestamp).
    */
   public static Dataset<Row> parse(Dataset<Row> kafkaRows, TelemetryParser parser) {
-    return ParsedRecords.input(kafkaRows).mapPartitions(new ParsedRecords(parser), Encoders.row(ParsedRecords.SCHEMA));
+    return parse(kafkaRows, parser, Map.of());
+  }
+
+  /**
+   * As {@link #parse(Dataset, TelemetryParser)}, each record with the parser of the bridge route
+   * that took it (header {@code vigil.bridge.route}); records without the header or of a route not
+   * in {@code routes} with {@code defaultParser}.
+   */
+  public static Dataset<Row> parse(Dataset<Row> kafkaRows, TelemetryParser defaultParser,
+      Map<String, TelemetryParser> routes) {
+    return ParsedRecords.input(kafkaRows).mapPartitions(new ParsedRecords(defaultParser, routes),
+        Encoders.row(ParsedRecords.SCHEMA));
   }
 
   /** Rejections in {@link TableSchemas#QUARANTINE} column order, with the original bytes. */

@@ -69,6 +69,19 @@ class DeviceWatchFunctionTest {
     assertThat(expired.isRemoved()).isTrue();
   }
 
+  @Test
+  void aStatusRowOfflineRaisesInactiveAtOnce() {
+    DeviceState s = new DeviceWatch(DeviceWatchTest.settings(), java.time.Clock.fixed(java.time.Instant.ofEpochMilli(T0),
+        java.time.ZoneOffset.UTC)).onReadings("dev-1", null, List.of(new DeviceWatch.Reading(T0, T0))).state();
+    StructType withStatus = INPUT.add("status", DataTypes.StringType);
+    Row offline = new GenericRowWithSchema(new Object[] {"dev-1", T0 + 4_000, T0 + 5_000, null, null, null,
+        new java.sql.Timestamp(T0 + 5_000), "OFFLINE"}, withStatus);
+    TestGroupState<DeviceState> state = TestGroupState.create(Optional.of(s), GroupStateTimeout.ProcessingTimeTimeout(),
+        T0 + 6_000, Optional.of(T0 + 5_000), false);
+    assertThat(call("dev-1", List.of(offline), state)).extracting(r -> r.getString(1)).containsExactly("INACTIVE");
+    assertThat(state.get().status()).isEqualTo(DeviceState.Status.OFFLINE);
+  }
+
   private List<Row> call(String device, List<Row> rows, TestGroupState<DeviceState> state) {
     List<Row> out = new ArrayList<>();
     Iterator<Row> it = fn.call(device, rows.iterator(), state);

@@ -5,6 +5,7 @@ import static org.assertj.core.api.Assertions.assertThat;
 import io.vigil.schemas.AnomalyEvent;
 import io.vigil.schemas.AnomalyKind;
 import io.vigil.schemas.AnomalySource;
+import io.vigil.schemas.DeviceStatus;
 import io.vigil.streaming.DeviceState.Status;
 import io.vigil.testsupport.ManualClock;
 import java.time.Duration;
@@ -516,6 +517,100 @@ class DeviceWatchTest {
     assertThat(kinds()).containsExactly(AnomalyKind.GAP);
     long latency = events.get(0).detectedAt().toEpochMilli() - lastArrival;
     assertThat(latency).isBetween(10_000L, 10_000L + triggers * trigger);
+  }
+
+  // ---- device status (last wills, Sparkplug births and deaths) ----------------------------------
+
+  @Test
+  void offlineRaisesInactiveAtOnceAndTheNextReadingRaisesReappearedAlone() {
+    steady(20, 10_000);
+    long lastEvent = lastReadingArrival + CLOCK_OFFSET_MS;
+    advanceInTriggers(3_000);
+    status(DeviceStatus.State.OFFLINE);
+
+    assertThat(kinds()).containsExactly(AnomalyKind.INACTIVE);
+    AnomalyEvent inactive = events.get(0);
+    assertThat(inactive.detectedAt()).isEqualTo(clock.instant()); // not a silence threshold later
+    assertThat(inactive.start()).isEqualTo(Instant.ofEpochMilli(lastEvent));
+    assertThat(inactive.eventId()).isEqualTo(
+        AnomalyEvent.idFor(AnomalyKind.INACTIVE, AnomalySource.STREAM, DEVICE, null, inactive.start()));
+    assertThat(inactive.attributes()).containsEntry("cause", "device_status");
+    assertThat(state.status()).isEqualTo(Status.OFFLINE);
+
+    advanceInTriggers(Duration.ofMinutes(30).toMillis()); // the silence thresholds pass: nothing more to say
+    assertThat(kinds()).containsExactly(AnomalyKind.INACTIVE);
+
+    arrive();
+    assertThat(kinds()).containsExactly(AnomalyKind.INACTIVE, AnomalyKind.REAPPEARED); // no GAP was raised, none closed
+    assertThat(events.get(1).start()).isEqualTo(inactive.start());
+    assertThat(state.status()).isEqualTo(Status.ACTIVE);
+    steady(10, 10_000);
+    assertThat(events).hasSize(2);
+  }
+
+  @Test
+  void onlineAfterOfflineRaisesReappearedAndRepeatedStatusesRaiseNothingMore() {
+    steady(20, 10_000);
+    advanceInTriggers(2_000);
+    status(DeviceStatus.State.OFFLINE);
+    status(DeviceStatus.State.OFFLINE); // a retained last will delivered again
+    advanceInTriggers(60_000);
+    status(DeviceStatus.State.ONLINE);
+    status(DeviceStatus.State.ONLINE);
+    assertThat(kinds()).containsExactly(AnomalyKind.INACTIVE, AnomalyKind.REAPPEARED);
+    assertThat(events.get(1).value()).isEqualTo(62.0);
+  }
+
+  @Test
+  void aReplayedBatchWithAStatusRaisesTheSameEventIds() {
+    steady(20, 10_000);
+    DeviceState before = state.copy();
+    long now = clock.millis();
+    List<DeviceWatch.Reading> batch = List.of(DeviceWatch.Reading.status(DeviceStatus.State.OFFLINE, now - 500, now));
+    List<String> first = watch.onReadings(DEVICE, before.copy(), batch, now).events().stream().map(AnomalyEvent::eventId).toList();
+    clock.advance(5_000); // the replay runs later, from the state checkpointed before the batch
+    List<String> replay = watch.onReadings(DEVICE, before.copy(), batch, now).events().stream().map(AnomalyEvent::eventId).toList();
+    assertThat(first).hasSize(1).isEqualTo(replay);
+  }
+
+  @Test
+  void offlineDuringAGapRaisesTheInactiveASilenceWouldHaveAndReturnClosesBoth() {
+    steady(20, 10_000);
+    advanceInTriggers(60_000);
+    assertThat(kinds()).containsExactly(AnomalyKind.GAP);
+    status(DeviceStatus.State.OFFLINE);
+    assertThat(kinds()).containsExactly(AnomalyKind.GAP, AnomalyKind.INACTIVE);
+    assertThat(events.get(1).start()).isEqualTo(events.get(0).start()); // same identity as a timely INACTIVE
+    advanceInTriggers(Duration.ofMinutes(30).toMillis());
+    arrive();
+    assertThat(kinds()).containsExactly(AnomalyKind.GAP, AnomalyKind.INACTIVE, AnomalyKind.GAP_CLOSED, AnomalyKind.REAPPEARED);
+  }
+
+  @Test
+  void aLastWillOlderThanTheNewestReadingChangesNothing() {
+    steady(20, 10_000);
+    long stale = lastReadingArrival - 5_000; // published before the device came back, delivered late
+    collect(watch.onReadings(DEVICE, state, List.of(DeviceWatch.Reading.status(DeviceStatus.State.OFFLINE, stale, stale)),
+        clock.millis()));
+    assertThat(events).isEmpty();
+    assertThat(state.status()).isEqualTo(Status.ACTIVE);
+  }
+
+  @Test
+  void offlineFromADeviceNeverSeenKeepsNoStateAndOnlineStartsWatchingIt() {
+    DeviceWatch.Outcome outcome = watch.onReadings(DEVICE, null,
+        List.of(DeviceWatch.Reading.status(DeviceStatus.State.OFFLINE, clock.millis(), clock.millis())), clock.millis());
+    assertThat(outcome.expired()).isTrue();
+    assertThat(outcome.events()).isEmpty();
+    status(DeviceStatus.State.ONLINE);
+    assertThat(state.status()).isEqualTo(Status.ACTIVE);
+    assertThat(events).isEmpty();
+  }
+
+  void status(DeviceStatus.State value) {
+    long now = clock.millis();
+    collect(watch.onReadings(DEVICE, state, List.of(DeviceWatch.Reading.status(value, now + CLOCK_OFFSET_MS, now)),
+        readPositionOr(now)));
   }
 
   // ---- driving the watch like the Spark wiring does ----------------------------------------

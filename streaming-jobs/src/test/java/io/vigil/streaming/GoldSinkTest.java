@@ -43,7 +43,7 @@ class GoldSinkTest {
   }
 
   private static Row silver(String device, Instant t, double value) {
-    return RowFactory.create(device, "t", Timestamp.from(t), value, null, device + t + value,
+    return RowFactory.create(device, "t", Timestamp.from(t), "PAYLOAD", value, null, device + t + value,
         Timestamp.from(t), "vigil.telemetry", 0, 0L, Date.valueOf("2024-05-01"));
   }
 

@@ -42,7 +42,17 @@ final class KafkaRows {
   }
 
   KafkaRows add(String device, String mqttTopic, byte[] payload, long arrivalMs) {
+    return add(device, mqttTopic, payload, arrivalMs, java.util.Map.of());
+  }
+
+  /** A record that came through the bridge route {@code route} (header vigil.bridge.route). */
+  KafkaRows viaRoute(String route, String mqttTopic, String payload, long arrivalMs) {
+    return add(null, mqttTopic, payload.getBytes(StandardCharsets.UTF_8), arrivalMs, java.util.Map.of(KafkaHeaders.BRIDGE_ROUTE, route));
+  }
+
+  KafkaRows add(String device, String mqttTopic, byte[] payload, long arrivalMs, java.util.Map<String, String> moreHeaders) {
     List<Row> headers = new ArrayList<>();
+    moreHeaders.forEach((k, v) -> headers.add(RowFactory.create(k, v.getBytes(StandardCharsets.UTF_8))));
     if (mqttTopic != null) {
       headers.add(RowFactory.create(KafkaHeaders.MQTT_TOPIC, mqttTopic.getBytes(StandardCharsets.UTF_8)));
     }

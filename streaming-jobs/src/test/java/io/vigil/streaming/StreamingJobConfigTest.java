@@ -34,6 +34,7 @@ class StreamingJobConfigTest {
         "tables.quarantine.path", "/elsewhere/q"));
     assertThat(c.silverPath()).isEqualTo("s3a://lake/vigil/silver");
     assertThat(c.anomalyEventsPath()).isEqualTo("s3a://lake/vigil/anomaly_events");
+    assertThat(c.attributesPath()).isEqualTo("s3a://lake/vigil/attributes");
     assertThat(c.quarantinePath()).isEqualTo("/elsewhere/q");
     assertThat(c.checkpointPath("tables")).isEqualTo("/cp/tables/v1");
     assertThat(c.checkpointPath("gold")).isEqualTo("/cp/gold/v1");
@@ -99,19 +100,22 @@ class StreamingJobConfigTest {
   @Test
   void maintenanceDefaultsCompactTheAppendOnlyTablesAndVacuumGoldOnly() {
     StreamingJobConfig c = new StreamingJobConfig(Map.of("tables.root", "/lake"));
-    assertThat(c.maintenanceTables()).containsExactly("bronze", "silver", "late_data", "quarantine", "anomaly_events");
+    assertThat(c.maintenanceTables()).containsExactly("bronze", "silver", "late_data", "quarantine", "attributes",
+        "anomaly_events");
     assertThat(c.maintenanceVacuumOnlyTables()).containsExactly("gold_1m", "gold_1h");
     assertThat(c.maintenanceRecentWindow()).isEqualTo(Duration.ofDays(1));
     assertThat(c.maintenanceVacuumRetention()).isEqualTo(Duration.ofDays(7));
     assertThat(c.maintenanceVacuumEnabled()).isTrue();
     assertThat(TableMaintenance.tables(c)).extracting(TableMaintenance.Table::path).containsExactly("/lake/bronze",
-        "/lake/silver", "/lake/late_data", "/lake/quarantine", "/lake/anomaly_events", "/lake/gold_1m", "/lake/gold_1h");
+        "/lake/silver", "/lake/late_data", "/lake/quarantine", "/lake/attributes", "/lake/anomaly_events", "/lake/gold_1m",
+        "/lake/gold_1h");
     assertThat(TableMaintenance.tables(c)).extracting(TableMaintenance.Table::compact)
-        .containsExactly(true, true, true, true, true, false, false);
+        .containsExactly(true, true, true, true, true, true, false, false);
     StreamingJobConfig tablesOnly = new StreamingJobConfig(Map.of("job.queries", "tables,device-watch"));
     assertThat(TableMaintenance.tables(tablesOnly)).as("gold is not written by this job: nothing to maintain")
         .extracting(TableMaintenance.Table::name)
-        .containsExactly("bronze", "silver", "late_data", "quarantine", "anomaly_events");
+        .containsExactly("bronze", "silver", "late_data", "quarantine", "attributes",
+        "anomaly_events");
     assertThat(new StreamingJobConfig(Map.of("maintenance.vacuum.retention", "168h")).maintenanceVacuumRetention())
         .isEqualTo(Duration.ofDays(7));
   }

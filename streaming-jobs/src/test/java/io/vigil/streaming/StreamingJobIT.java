@@ -66,11 +66,15 @@ class StreamingJobIT {
         "device.watch.min.samples=3",
         "device.watch.min.gap=6s",
         "device.watch.inactive.after=1h",
-        "device.watch.state.expiry=2h"));
+        "device.watch.state.expiry=2h",
+        // A Tasmota plug through the bridge route "tasmota": read with that route's preset.
+        "parser.routes=tasmota",
+        "parser.routes.tasmota.preset=tasmota"));
 
     Set<String> sending = ConcurrentHashMap.newKeySet();
     sending.addAll(List.of("dev-1", "dev-2", "dev-3"));
     AtomicLong seq = new AtomicLong();
+    java.util.concurrent.atomic.AtomicBoolean plugOn = new java.util.concurrent.atomic.AtomicBoolean(true);
     ScheduledExecutorService devices = Executors.newSingleThreadScheduledExecutor();
     try (KafkaProducer<byte[], byte[]> producer = kafka.producer();
         StreamingJob job = StreamingJob.start(spark, config)) {
@@ -81,11 +85,17 @@ class StreamingJobIT {
         }
         producer.send(new ProducerRecord<>(TELEMETRY, "dev-9".getBytes(StandardCharsets.UTF_8),
             "garbage".getBytes(StandardCharsets.UTF_8)));
+        if (plugOn.get()) {
+          String time = java.time.LocalDateTime.ofInstant(java.time.Instant.ofEpochMilli(now), java.time.ZoneOffset.UTC)
+              .withNano(0).format(java.time.format.DateTimeFormatter.ISO_LOCAL_DATE_TIME);
+          producer.send(tasmota("tele/plug/SENSOR", "{\"Time\": \"" + time + "\", \"ENERGY\": {\"Power\": "
+              + (seq.get() % 7) + "}, \"TempUnit\": \"C\"}", now));
+        }
       }, 0, 300, TimeUnit.MILLISECONDS);
 
       String silver = config.silverPath();
       await("silver rows for all three devices").atMost(TIMEOUT).pollInterval(Duration.ofSeconds(1)).until(() ->
-          spark.read().format("delta").load(silver).select("device_id").distinct().count() == 3);
+          spark.read().format("delta").load(silver).where("device_id like 'dev-%'").select("device_id").distinct().count() == 3);
       await("quarantined garbage").atMost(TIMEOUT).pollInterval(Duration.ofSeconds(1)).until(() ->
           spark.read().format("delta").load(config.quarantinePath()).where("reason = 'NOT_JSON'").count() > 0);
 
@@ -126,7 +136,22 @@ class StreamingJobIT {
       sending.add("dev-2");
       await("GAP_CLOSED for dev-2").atMost(TIMEOUT).pollInterval(Duration.ofSeconds(1)).until(() ->
           spark.read().format("delta").load(events).where("kind = 'GAP_CLOSED' and device_id = 'dev-2'").count() == 1);
-      assertThat(spark.read().format("delta").load(events).where("device_id != 'dev-2'").count()).isZero();
+      assertThat(spark.read().format("delta").load(events).where("device_id not in ('dev-2', 'plug')").count()).isZero();
+
+      // The plug's readings land with their payload time, its TempUnit beside them; its last will
+      // makes the device watch raise INACTIVE at once, not a silence threshold later.
+      assertThat(spark.read().format("delta").load(silver).where("device_id = 'plug' and metric = 'ENERGY.Power'")
+          .select("time_source").distinct().collectAsList()).extracting(r -> r.getString(0)).containsExactly("PAYLOAD");
+      await("the plug's TempUnit in attributes").atMost(TIMEOUT).pollInterval(Duration.ofSeconds(1)).until(() ->
+          spark.read().format("delta").load(config.attributesPath()).where("device_id = 'plug' and name = 'TempUnit'").count() > 0);
+      plugOn.set(false);
+      producer.send(tasmota("tele/plug/LWT", "Offline", System.currentTimeMillis()));
+      await("INACTIVE for the plug from its last will").atMost(TIMEOUT).pollInterval(Duration.ofSeconds(1)).until(() ->
+          spark.read().format("delta").load(events).where("kind = 'INACTIVE' and device_id = 'plug'"
+              + " and attributes['cause'] = 'device_status'").count() == 1);
+      assertThat(spark.read().format("delta").load(events).where("device_id = 'plug' and kind = 'GAP'").count())
+          .as("INACTIVE came from the status, not from a silence").isZero();
+      assertThat(job.metrics().routeRecords("tasmota")).isPositive();
       assertThat(job.queries().values()).allMatch(q -> q.isActive() && q.exception().isEmpty());
     } finally {
       devices.shutdownNow();
@@ -139,6 +164,16 @@ class StreamingJobIT {
         payload.getBytes(StandardCharsets.UTF_8));
     r.headers().add(KafkaHeaders.MQTT_TOPIC, ("devices/" + device + "/telemetry").getBytes(StandardCharsets.UTF_8));
     r.headers().add(KafkaHeaders.ARRIVAL_MILLIS, Long.toString(now).getBytes(StandardCharsets.UTF_8));
+    return r;
+  }
+
+  /** A record the bridge's route "tasmota" forwarded. */
+  private static ProducerRecord<byte[], byte[]> tasmota(String mqttTopic, String payload, long now) {
+    ProducerRecord<byte[], byte[]> r = new ProducerRecord<>(TELEMETRY, "plug".getBytes(StandardCharsets.UTF_8),
+        payload.getBytes(StandardCharsets.UTF_8));
+    r.headers().add(KafkaHeaders.MQTT_TOPIC, mqttTopic.getBytes(StandardCharsets.UTF_8));
+    r.headers().add(KafkaHeaders.ARRIVAL_MILLIS, Long.toString(now).getBytes(StandardCharsets.UTF_8));
+    r.headers().add(KafkaHeaders.BRIDGE_ROUTE, "tasmota".getBytes(StandardCharsets.UTF_8));
     return r;
   }
 

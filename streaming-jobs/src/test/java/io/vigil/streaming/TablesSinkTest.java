@@ -50,7 +50,7 @@ class TablesSinkTest {
 
   @BeforeEach
   void tables() {
-    paths = new TablesSink.Paths(path("bronze"), path("silver"), path("late_data"), path("quarantine"));
+    paths = new TablesSink.Paths(path("bronze"), path("silver"), path("late_data"), path("quarantine"), path("attributes"));
     DeltaTables.createIfNotExists(spark, paths.bronze(), TableSchemas.BRONZE, "ingest_date");
     DeltaTables.createIfNotExists(spark, paths.silver(), TableSchemas.SILVER, "event_date");
     DeltaTables.createIfNotExists(spark, paths.lateData(), TableSchemas.LATE_DATA, "event_date");

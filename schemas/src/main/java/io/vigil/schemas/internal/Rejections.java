@@ -152,6 +152,49 @@ public final class Rejections {
         "'" + path + "' is " + value + ", not a finite number. Leave the metric out when the sensor has no valid reading.");
   }
 
+  // Sparkplug B (docs/sparkplug-b.md)
+
+  public static Rejection sparkplugTopic(String topic) {
+    return of(RejectReason.TOPIC_MISMATCH, "topic",
+        "Topic '" + topic + "' is not a Sparkplug B topic spBv1.0/<group>/<type>/<edge node>[/<device>] with type"
+            + " NBIRTH, NDATA, NDEATH (4 levels) or DBIRTH, DDATA, DDEATH (5 levels). Subscribe the sparkplug-b route to"
+            + " those topics only, or route other topics to another route.");
+  }
+
+  public static Rejection sparkplugNotTelemetry(String topic, String type) {
+    return of(RejectReason.NOT_TELEMETRY, "topic",
+        "Topic '" + topic + "' is a Sparkplug B " + type + " message, which carries "
+            + (type.equals("STATE") ? "a host application's state" : "a command to the edge") + ", not telemetry."
+            + " Subscribe the sparkplug-b route to its default filters (N/D BIRTH, DATA, DEATH only), or forward "
+            + type + " messages on a raw route.");
+  }
+
+  public static Rejection notProtobuf(String topic, String detail) {
+    return of(RejectReason.NOT_PROTOBUF, null,
+        "The payload on '" + topic + "' is not a Sparkplug B protobuf Payload (" + detail + "). Encode it with the"
+            + " Sparkplug B schema (sparkplug_b.proto, e.g. Eclipse Tahu), or send JSON on a route without the sparkplug-b preset.");
+  }
+
+  public static Rejection unknownAlias(String path, long alias, SparkplugTopic t) {
+    return of(RejectReason.UNKNOWN_ALIAS, path,
+        "Metric alias " + Long.toUnsignedString(alias) + " of edge node '" + t.node() + "' in group '" + t.group() + "'"
+            + (t.device() == null ? "" : " (device '" + t.device() + "')") + " has no name: the bridge has not seen the "
+            + (t.device() == null ? "NBIRTH" : "DBIRTH") + " that defines it since it started. Ask the edge node for a rebirth"
+            + " (NCMD " + io.vigil.schemas.SparkplugB.commandTopic(t.group(), t.node()) + " with 'Node Control/Rebirth'=true,"
+            + " or set the bridge's rebirth-on-unknown-alias setting) or restart the edge node; later DATA messages then resolve.");
+  }
+
+  public static Rejection unsupportedMetricType(String path, String datatype) {
+    return of(RejectReason.UNSUPPORTED_METRIC_TYPE, path,
+        "Metric '" + path + "' is a Sparkplug " + datatype + ", which is neither a number nor text, so it was skipped"
+            + " (the other metrics of the message were kept). Publish the values to monitor as scalar metrics.");
+  }
+
+  public static Rejection sparkplugNoMetrics(String topic) {
+    return of(RejectReason.NO_METRICS, null,
+        "The Sparkplug B DATA message on '" + topic + "' has no metric with a value. Send at least one metric.");
+  }
+
   private static String describe(long millis) {
     try {
       return millis + " (" + Instant.ofEpochMilli(millis) + ")";

@@ -1,6 +1,7 @@
 package io.vigil.streaming.internal;
 
 import io.vigil.schemas.AnomalyEvent;
+import io.vigil.schemas.DeviceStatus;
 import io.vigil.streaming.DeviceState;
 import io.vigil.streaming.DeviceWatch;
 import io.vigil.streaming.DeviceWatchSettings;
@@ -40,8 +41,18 @@ public final class DeviceWatchFunction implements FlatMapGroupsWithStateFunction
     } else {
       // Bounded by kafka.max.offsets.per.trigger: at most one batch of one device's records.
       List<DeviceWatch.Reading> readings = new ArrayList<>();
+      int statusAt = -1;
       while (rows.hasNext()) {
         Row r = rows.next();
+        if (statusAt == -1) {
+          statusAt = r.schema().getFieldIndex("status").isDefined() ? r.fieldIndex("status") : -2;
+        }
+        String status = statusAt >= 0 ? r.getString(statusAt) : null;
+        if (status != null) {
+          readings.add(DeviceWatch.Reading.status(DeviceStatus.State.valueOf(status), r.<Long>getAs("event_ms"),
+              r.<Long>getAs("arrival_ms")));
+          continue;
+        }
         Integer index = r.getAs("measurement_index");
         readings.add(new DeviceWatch.Reading(r.<Long>getAs("event_ms"), r.<Long>getAs("arrival_ms"),
             r.getAs("metric"), r.getAs("value"), index != null && index == 0));

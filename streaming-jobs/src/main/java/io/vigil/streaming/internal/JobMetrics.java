@@ -22,6 +22,7 @@ public final class JobMetrics {
   private final ConcurrentMap<String, Long> tableRowsTotal = new ConcurrentHashMap<>();
   private final ConcurrentMap<String, Map<String, Long>> lastTableRows = new ConcurrentHashMap<>();
   private final ConcurrentMap<String, Long> counters = new ConcurrentHashMap<>();
+  private final ConcurrentMap<String, Long> routeRecords = new ConcurrentHashMap<>();
   private volatile Supplier<Map<String, Boolean>> activeQueries = Map::of;
 
   void progress(String query, QueryProgress p) {
@@ -38,6 +39,15 @@ public final class JobMetrics {
 
   public void count(String name, long n) {
     counters.merge(name, n, Long::sum);
+  }
+
+  /** Kafka records of one bridge route ("" for records without the route header). */
+  public void routeRecords(String route, long n) {
+    routeRecords.merge(route, n, Long::sum);
+  }
+
+  public long routeRecords(String route) {
+    return routeRecords.getOrDefault(route, 0L);
   }
 
   public void activeQueries(Supplier<Map<String, Boolean>> supplier) {
@@ -86,6 +96,12 @@ public final class JobMetrics {
     out.append("vigil_stream_late_within_watermark_total ").append(counter("late_within_watermark")).append('\n');
     family(out, "vigil_stream_duplicates_dropped_total", "counter", "Readings not written to silver because already there (a replayed batch counts all its readings)");
     out.append("vigil_stream_duplicates_dropped_total ").append(counter("duplicates_dropped")).append('\n');
+    family(out, "vigil_stream_route_records_total", "counter",
+        "Kafka records the tables query parsed, per bridge route (header vigil.bridge.route; empty: none)");
+    new TreeMap<>(routeRecords).forEach((r, n) -> sample(out, "vigil_stream_route_records_total", "route", r, n));
+    family(out, "vigil_stream_unknown_route_records_total", "counter",
+        "Records of a bridge route the job has no mapping for, parsed with the default parser");
+    out.append("vigil_stream_unknown_route_records_total ").append(counter("unknown_route_records")).append('\n');
     return out.toString();
   }
 

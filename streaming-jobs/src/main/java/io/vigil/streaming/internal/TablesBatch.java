@@ -16,6 +16,8 @@ import io.vigil.schemas.TableSchemas;
 import java.sql.Timestamp;
 import java.util.Arrays;
 import java.util.List;
+import java.util.Map;
+import java.util.TreeMap;
 import org.apache.spark.sql.Column;
 import org.apache.spark.sql.Dataset;
 import org.apache.spark.sql.Row;
@@ -42,6 +44,8 @@ public final class TablesBatch {
   public static final String QUARANTINE = "QUARANTINE";
   public static final String LATE = "LATE";
   public static final String SILVER = "SILVER";
+  /** Attribute and device status rows: to the attributes table, whatever their time. */
+  public static final String ATTRIBUTE = "ATTRIBUTE";
   /** late_data reason: older than its device's watermark. */
   public static final String BEYOND_WATERMARK = "BEYOND_WATERMARK";
 
@@ -84,6 +88,7 @@ public final class TablesBatch {
         .withColumn("watermark_ms", when(isMeasurement, watermarkMs))
         .withColumn("row_class",
             when(col("reason").isNotNull(), lit(QUARANTINE))
+                .when(col("attribute_id").isNotNull(), lit(ATTRIBUTE))
                 .when(isMeasurement.and(col("event_ms").lt(coalesce(col("watermark_ms"), lit(Long.MIN_VALUE)))), lit(LATE))
                 .otherwise(lit(SILVER)))
         .withColumn("out_of_order", col("row_class").equalTo(SILVER).and(col("event_ms").lt(col("prev_max_ms"))));
@@ -91,7 +96,7 @@ public final class TablesBatch {
 
   /** Readings behind their device's watermark, once each, in {@link TableSchemas#LATE_DATA} order. */
   public static Dataset<Row> lateData(Dataset<Row> classified) {
-    return FirstPerMeasurement.of(silverColumns(classified.where(col("row_class").equalTo(LATE)),
+    return FirstPer.measurement(silverColumns(classified.where(col("row_class").equalTo(LATE)),
         col("watermark_ms").minus(col("event_ms")).as("lateness_ms"),
         lit(BEYOND_WATERMARK).as("reason"),
         expr("timestamp_millis(watermark_ms)").as("watermark"))
@@ -100,8 +105,40 @@ public final class TablesBatch {
 
   /** This batch's silver rows, once per measurement id, before comparing with the table. */
   public static Dataset<Row> silverCandidates(Dataset<Row> classified) {
-    return FirstPerMeasurement.of(silverColumns(classified.where(col("row_class").equalTo(SILVER)))
+    return FirstPer.measurement(silverColumns(classified.where(col("row_class").equalTo(SILVER)))
         .select(columns(TableSchemas.SILVER)));
+  }
+
+  /**
+   * This batch's attribute rows (device status rows among them), once per attribute id, in
+   * {@link TableSchemas#ATTRIBUTES} order. No watermark: an attribute is a fact about its time
+   * whenever it arrives, and the table is small next to silver.
+   */
+  public static Dataset<Row> attributeCandidates(Dataset<Row> classified) {
+    return FirstPer.of(classified.where(col("row_class").equalTo(ATTRIBUTE)).select(
+            col("device_id"),
+            col("attribute").as("name"),
+            col("attribute_value").as("value"),
+            expr("timestamp_millis(event_ms)").as("event_time"),
+            col("time_source"),
+            col("message_id"),
+            col("attribute_id"),
+            expr("timestamp_millis(ingest_ms)").as("ingest_time"),
+            col("source_topic"),
+            col("source_partition"),
+            col("source_offset"),
+            expr("date_from_unix_date(event_day)").as("event_date")), "attribute_id")
+        .select(columns(TableSchemas.ATTRIBUTES));
+  }
+
+  /** Attribute candidates whose id is not in the table yet (see {@link #notYetInSilver}). */
+  public static Dataset<Row> notYetInAttributes(Dataset<Row> candidates, Dataset<Row> existing) {
+    return candidates.join(existing, candidates.col("attribute_id").equalTo(existing.col("existing_id")), "left_anti");
+  }
+
+  /** The attribute ids with event times in {@code [fromMs, toMs]} (see {@link #silverBetween}). */
+  public static Dataset<Row> attributesBetween(Dataset<Row> attributesTable, long fromMs, long toMs) {
+    return idsBetween(attributesTable, "attribute_id", fromMs, toMs);
   }
 
   /**
@@ -121,21 +158,35 @@ public final class TablesBatch {
    * outside it by its partition and min/max statistics.
    */
   public static Dataset<Row> silverBetween(Dataset<Row> silverTable, long fromMs, long toMs) {
+    return idsBetween(silverTable, "measurement_id", fromMs, toMs);
+  }
+
+  private static Dataset<Row> idsBetween(Dataset<Row> table, String idColumn, long fromMs, long toMs) {
     Timestamp from = new Timestamp(fromMs);
     Timestamp to = new Timestamp(toMs);
-    return silverTable
+    return table
         .where(col("event_date").between(lit(from).cast("date"), lit(to).cast("date")))
         .where(col("event_time").between(lit(from), lit(to)))
-        .select(col("measurement_id").as("existing_id"));
+        .select(col(idColumn).as("existing_id"));
   }
 
   /** What {@link #summarize} found in a classified batch. */
   public record Summary(long records, long quarantine, long late, long silver, long outOfOrder, long silverFromMs,
-      long silverToMs) {}
+      long silverToMs, long attributes, long attributesFromMs, long attributesToMs, Map<String, Long> recordsPerRoute) {
+    /** Without attributes or routes: what a batch of the plain dialect summarizes to. */
+    public Summary(long records, long quarantine, long late, long silver, long outOfOrder, long silverFromMs,
+        long silverToMs) {
+      this(records, quarantine, late, silver, outOfOrder, silverFromMs, silverToMs, 0, Long.MAX_VALUE, Long.MIN_VALUE,
+          Map.of());
+    }
+  }
+
+  /** The key of records without a route header in {@link Summary#recordsPerRoute()}. */
+  public static final String NO_ROUTE = "";
 
   /**
-   * One pass over a classified batch: Kafka records, rows per class, out-of-order rows and the
-   * event-time range of the silver rows.
+   * One pass over a classified batch: Kafka records (in all and per bridge route), rows per class,
+   * out-of-order rows and the event-time ranges of the silver and attribute rows.
    */
   public static Summary summarize(Dataset<Row> classified) {
     long records = 0;
@@ -145,28 +196,44 @@ public final class TablesBatch {
     long outOfOrder = 0;
     long from = Long.MAX_VALUE;
     long to = Long.MIN_VALUE;
-    List<Row> groups = classified.groupBy("row_class", "out_of_order")
+    long attributes = 0;
+    long attrFrom = Long.MAX_VALUE;
+    long attrTo = Long.MIN_VALUE;
+    Map<String, Long> perRoute = new TreeMap<>();
+    List<Row> groups = classified.groupBy("row_class", "out_of_order", "route")
         .agg(count(lit(1)), sum(when(col("first_of_record"), 1).otherwise(0)), min("event_ms"), max("event_ms"))
         .collectAsList();
     for (Row g : groups) {
-      long n = g.getLong(2);
-      records += g.getLong(3);
+      long n = g.getLong(3);
+      long recordsHere = g.getLong(4);
+      records += recordsHere;
+      if (recordsHere > 0) {
+        perRoute.merge(g.isNullAt(2) ? NO_ROUTE : g.getString(2), recordsHere, Long::sum);
+      }
       switch (g.getString(0)) {
         case QUARANTINE -> quarantine += n;
         case LATE -> late += n;
+        case ATTRIBUTE -> {
+          attributes += n;
+          if (!g.isNullAt(5)) {
+            attrFrom = Math.min(attrFrom, g.getLong(5));
+            attrTo = Math.max(attrTo, g.getLong(6));
+          }
+        }
         default -> {
           silver += n;
           if (!g.isNullAt(1) && g.getBoolean(1)) {
             outOfOrder += n;
           }
-          if (!g.isNullAt(4)) {
-            from = Math.min(from, g.getLong(4));
-            to = Math.max(to, g.getLong(5));
+          if (!g.isNullAt(5)) {
+            from = Math.min(from, g.getLong(5));
+            to = Math.max(to, g.getLong(6));
           }
         }
       }
     }
-    return new Summary(records, quarantine, late, silver, outOfOrder, from, to);
+    return new Summary(records, quarantine, late, silver, outOfOrder, from, to, attributes, attrFrom, attrTo,
+        Map.copyOf(perRoute));
   }
 
   /** Watermark state after this batch: each device's latest event time, old or new. */
@@ -188,6 +255,7 @@ public final class TablesBatch {
         col("device_id"),
         col("metric"),
         expr("timestamp_millis(event_ms)").as("event_time"),
+        col("time_source"),
         col("value"),
         col("message_id"),
         col("measurement_id"),

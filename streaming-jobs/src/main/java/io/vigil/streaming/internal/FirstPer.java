@@ -12,22 +12,26 @@ import org.apache.spark.sql.Encoders;
 import org.apache.spark.sql.Row;
 
 /**
- * Keeps one row per {@code measurement_id}: rows are hashed to partitions by id, and each task
+ * Keeps one row per id ({@code measurement_id}, {@code attribute_id}): rows are hashed to partitions by id, and each task
  * passes the first row of every id it sees. It replaces {@code dropDuplicates}, which aggregates
  * every other column with {@code first()} in a sort-based aggregate, several times slower on a
  * batch's strings. Which duplicate survives is not defined; they carry the same measurement.
  */
-final class FirstPerMeasurement implements MapPartitionsFunction<Row, Row> {
+final class FirstPer implements MapPartitionsFunction<Row, Row> {
   private static final long serialVersionUID = 1L;
   private final int idAt;
 
-  private FirstPerMeasurement(int idAt) {
+  private FirstPer(int idAt) {
     this.idAt = idAt;
   }
 
-  static Dataset<Row> of(Dataset<Row> rows) {
-    return rows.repartition(col("measurement_id"))
-        .mapPartitions(new FirstPerMeasurement(rows.schema().fieldIndex("measurement_id")), Encoders.row(rows.schema()));
+  static Dataset<Row> measurement(Dataset<Row> rows) {
+    return of(rows, "measurement_id");
+  }
+
+  static Dataset<Row> of(Dataset<Row> rows, String idColumn) {
+    return rows.repartition(col(idColumn))
+        .mapPartitions(new FirstPer(rows.schema().fieldIndex(idColumn)), Encoders.row(rows.schema()));
   }
 
   @Override

@@ -1,0 +1,2 @@
+˜´Ùòž4
+Motor ’"	MotorType

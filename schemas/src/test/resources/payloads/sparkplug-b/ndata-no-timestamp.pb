@@ -1,0 +1,2 @@
+
+Cabinet Door p
