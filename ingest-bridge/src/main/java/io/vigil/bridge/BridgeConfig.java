@@ -243,6 +243,9 @@ public final class BridgeConfig extends AbstractConfig {
   }
 
   static void validFilters(String key, Object value) {
+    if (value == null) {
+      return; // a route without filters of its own: its preset gives them, or RouteConfig names the key
+    }
     for (Object f : (List<?>) value) {
       String problem = TopicFilter.problem(f.toString());
       if (problem != null) {

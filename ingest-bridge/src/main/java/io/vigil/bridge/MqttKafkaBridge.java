@@ -70,9 +70,22 @@ public final class MqttKafkaBridge implements AutoCloseable {
     this.clock = clock;
     this.producer = producer;
     this.records = new RecordFactory(config.deadLetterTopic(), config.instanceId());
+    this.records.onUnknownAlias(this::warnUnknownAlias);
     this.limiter = new InFlightLimiter(config.maxInFlightMessages(), config.maxInFlightBytes());
     this.acks = new OrderedAcks<>(this::acknowledge);
     this.metrics = new BridgeMetrics(config.maxInFlightMessages(), config.maxInFlightBytes());
+  }
+
+  private final java.util.Set<String> nodesWarnedOfAliases = java.util.concurrent.ConcurrentHashMap.newKeySet();
+
+  /** Once per edge node and bridge run: every DATA of that node is dead-lettered until it sends a BIRTH again. */
+  private void warnUnknownAlias(io.vigil.schemas.SparkplugAliasTable.Lookup lookup) {
+    if (nodesWarnedOfAliases.add(lookup.group() + "/" + lookup.edgeNode())) {
+      log.warn("Sparkplug B edge node '{}' of group '{}' sends metric aliases this bridge has no BIRTH for (it started after"
+          + " the BIRTH); its DATA messages go to the dead-letter topic as UNKNOWN_ALIAS until it is reborn. Send NCMD {} with"
+          + " 'Node Control/Rebirth'=true or restart the edge node.", lookup.edgeNode(), lookup.group(),
+          io.vigil.schemas.SparkplugB.commandTopic(lookup.group(), lookup.edgeNode()));
+    }
   }
 
   public BridgeMetrics metrics() {

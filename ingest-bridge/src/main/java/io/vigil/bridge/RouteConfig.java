@@ -7,6 +7,8 @@ import io.vigil.common.config.ConfigDef;
 import io.vigil.common.config.ConfigDef.Type;
 import io.vigil.common.config.Validator;
 import io.vigil.schemas.ParserOptions;
+import io.vigil.schemas.PayloadFormat;
+import io.vigil.schemas.SparkplugB;
 import io.vigil.schemas.TelemetryParser;
 import io.vigil.schemas.TopicLayout;
 import java.util.HashMap;
@@ -29,6 +31,7 @@ import java.util.Map;
  * routes.status2.kafka.topic=vigil.device.status
  * routes.status2.key.from=payload
  * routes.status2.key.field=serial
+ * routes.plant.preset=sparkplug-b
  * </pre>
  */
 final class RouteConfig extends AbstractConfig {
@@ -40,6 +43,7 @@ final class RouteConfig extends AbstractConfig {
   static final String TOPIC_LAYOUT = "topic.layout";
   static final String KEY_FROM = "key.from";
   static final String KEY_FIELD = "key.field";
+  static final String PRESET = "preset";
 
   private final String name;
   private final String prefix;
@@ -53,8 +57,9 @@ final class RouteConfig extends AbstractConfig {
   static ConfigDef definition(String name) {
     String p = PREFIX + name + ".";
     return new ConfigDef()
-        .define(p + FILTERS, Type.LIST, ConfigDef.NO_DEFAULT, BridgeConfig::validFilters,
-            "MQTT topic filters of this route (comma-separated; $share/<group>/<filter> to share the load).")
+        .define(p + FILTERS, Type.LIST, null, BridgeConfig::validFilters,
+            "MQTT topic filters of this route (comma-separated; $share/<group>/<filter> to share the load). Required,"
+                + " except with a preset that gives them (sparkplug-b: the N/D BIRTH, DATA and DEATH topics of spBv1.0).")
         .define(p + QOS, Type.INT, null, Validator.between(0, 2),
             "Subscription QoS of this route's filters; defaults to " + BridgeConfig.MQTT_QOS + ". 1 or 2 give at-least-once end to end.")
         .define(p + FORMAT, Type.STRING, "telemetry", Validator.oneOf("telemetry", "raw"),
@@ -69,7 +74,11 @@ final class RouteConfig extends AbstractConfig {
                 + "or either (telemetry only; a conflict is refused). Defaults to " + BridgeConfig.DEVICE_ID_FROM
                 + " for telemetry, topic for raw.")
         .define(p + KEY_FIELD, Type.STRING, null,
-            "The payload field holding the device id when the key comes from the payload; defaults to " + BridgeConfig.DEVICE_ID_FIELD + ".");
+            "The payload field holding the device id when the key comes from the payload; defaults to " + BridgeConfig.DEVICE_ID_FIELD + ".")
+        .define(p + PRESET, Type.STRING, null, Validator.oneOf(SparkplugB.PRESET),
+            "A device family's payload mapping in one line. sparkplug-b: Sparkplug B protobuf on spBv1.0/<group>/<type>/<edge node>[/<device>],"
+                + " device id <group>:<edge node>[:<device>], metric aliases resolved from the last BIRTH (docs/sparkplug-b.md);"
+                + " topic.layout and key.* do not apply.");
   }
 
   /** The route named {@code name} from the bridge's raw settings. */
@@ -88,6 +97,17 @@ final class RouteConfig extends AbstractConfig {
     Integer qosValue = (Integer) get(prefix + QOS);
     int qos = qosValue == null ? base.qos() : qosValue;
     boolean raw = "raw".equals(getString(prefix + FORMAT));
+    boolean sparkplug = SparkplugB.PRESET.equals(getString(prefix + PRESET));
+    if (sparkplug && raw) {
+      throw VigilErrors.invalidConfigValue(prefix + FORMAT, "raw", "telemetry (the " + SparkplugB.PRESET + " preset decodes its payloads)");
+    }
+    List<String> filters = getList(prefix + FILTERS);
+    if (filters == null || filters.isEmpty()) {
+      if (!sparkplug) {
+        throw VigilErrors.missingConfig(prefix + FILTERS, "Name the MQTT topic filters this route subscribes to, such as sites/+/telemetry.");
+      }
+      filters = SparkplugB.SUBSCRIPTION_FILTERS;
+    }
     String topic = getString(prefix + KAFKA_TOPIC);
     if (topic == null || topic.isBlank()) {
       if (raw) {
@@ -104,8 +124,13 @@ final class RouteConfig extends AbstractConfig {
         throw VigilErrors.invalidConfigValue(prefix + KEY_FROM, keyFrom, "topic or payload (a raw route is not parsed, so it cannot check the two agree)");
       }
       boolean fromPayload = "payload".equals(keyFrom);
-      return new Route(name, getList(prefix + FILTERS), qos, Route.Format.RAW, topic, null, fromPayload ? null : layout,
+      return new Route(name, filters, qos, Route.Format.RAW, topic, null, fromPayload ? null : layout,
           fromPayload ? (keyField == null ? base.getString(BridgeConfig.DEVICE_ID_FIELD) : keyField) : null);
+    }
+    if (sparkplug) {
+      // The topic is Sparkplug's own layout; the decoder reads group, node and device from it.
+      return new Route(name, filters, qos, Route.Format.TELEMETRY, topic,
+          new TelemetryParser(base.parserOptions(), PayloadFormat.SPARKPLUG_B), null, null);
     }
     ParserOptions options = base.parserOptions().withTopicLayout(layout);
     if (keyFrom != null) {
@@ -114,7 +139,7 @@ final class RouteConfig extends AbstractConfig {
     if (keyField != null) {
       options = options.withDeviceIdField(keyField);
     }
-    return new Route(name, getList(prefix + FILTERS), qos, Route.Format.TELEMETRY, topic, new TelemetryParser(options), null, null);
+    return new Route(name, filters, qos, Route.Format.TELEMETRY, topic, new TelemetryParser(options), null, null);
   }
 
   @Override
