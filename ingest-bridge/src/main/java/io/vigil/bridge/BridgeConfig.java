@@ -81,7 +81,7 @@ public final class BridgeConfig extends AbstractConfig {
           "Subscription QoS of mqtt.filters and mqtt.status.filters, and the default of routes.<name>.qos. "
               + "1 or 2 give at-least-once end to end; 0 lets the broker drop messages.")
       .define(ROUTES, Type.LIST, List.of(),
-          "Names of mapping rules (routes.<name>.filters, .qos, .format, .kafka.topic, .topic.layout, .key.from, .key.field), "
+          "Names of mapping rules (routes.<name>.filters, .qos, .format, .kafka.topic, .topic.layout, .key.from, .key.field, .preset), "
               + "each taking its MQTT filters to a Kafka topic at its own QoS. Set, they replace mqtt.filters.")
       .define(DEVICE_ID_FROM, Type.STRING, "topic_or_payload", Validator.oneOf("topic", "payload", "topic_or_payload"),
           "Where the device id (the record key) of telemetry comes from: the topic layout's {deviceId} segment, the payload "
