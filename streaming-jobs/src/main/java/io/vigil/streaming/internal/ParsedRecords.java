@@ -71,6 +71,7 @@ public final class ParsedRecords implements MapPartitionsFunction<Row, Row> {
   private static final int TIMESTAMP = 5;
   private static final int MQTT_TOPIC_HEADER = 6;
   private static final int ARRIVAL_HEADER = 7;
+  private static final int SPARKPLUG_ALIASES_HEADER = 8;
 
   private final TelemetryParser parser;
 
@@ -79,7 +80,7 @@ public final class ParsedRecords implements MapPartitionsFunction<Row, Row> {
   }
 
   /**
-   * What {@link #call} reads, from Kafka source rows (headers optional) or bronze rows: the two
+   * What {@link #call} reads, from Kafka source rows (headers optional) or bronze rows: the three
    * headers it needs are looked up here, in compiled code, so each record does not become a Java
    * row holding all of its headers.
    */
@@ -98,7 +99,8 @@ public final class ParsedRecords implements MapPartitionsFunction<Row, Row> {
         col("offset"),
         KafkaRecordColumns.columnOrNull(rows, TimestampType, "timestamp", "kafka_timestamp"),
         headers.getItem(KafkaHeaders.MQTT_TOPIC),
-        headers.getItem(KafkaHeaders.ARRIVAL_MILLIS));
+        headers.getItem(KafkaHeaders.ARRIVAL_MILLIS),
+        headers.getItem(KafkaHeaders.SPARKPLUG_ALIASES));
   }
 
   @Override
@@ -145,7 +147,10 @@ public final class ParsedRecords implements MapPartitionsFunction<Row, Row> {
     byte[] payload = (byte[]) kafka.get(VALUE);
     String mqttTopic = kafka.getString(MQTT_TOPIC_HEADER);
     long arrivalMs = arrivalMillis(kafka, kafka.getString(ARRIVAL_HEADER), ingestMs);
-    ParseResult result = parser.parse(mqttTopic, payload, arrivalMs);
+    // Sparkplug B DATA by alias: the bridge wrote the names the record needs (the parser keeps no state).
+    String aliases = kafka.getString(SPARKPLUG_ALIASES_HEADER);
+    ParseResult result = aliases == null ? parser.parse(mqttTopic, payload, arrivalMs)
+        : parser.parse(mqttTopic, payload, arrivalMs, java.util.Map.of(KafkaHeaders.SPARKPLUG_ALIASES, aliases));
     String deviceId = result.deviceId().orElseGet(() -> keyAsDevice(kafka, result));
     if (!result.isAccepted()) {
       out.add(rejection(ingestMs, topic, partition, offset, mqttTopic, arrivalMs, deviceId, result.rejection().get(), payload,
