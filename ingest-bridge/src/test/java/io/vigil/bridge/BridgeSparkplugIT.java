@@ -47,23 +47,8 @@ class BridgeSparkplugIT {
   @Test
   void aliasOnlyDataLandsWithItsNamesAndDeathsAsStatus() throws Exception {
     String id = "spb";
-    String group = "IT-Plant";
-    Map<String, String> raw = new HashMap<>();
-    raw.put(BridgeConfig.MQTT_URL, mosquitto.url());
-    raw.put(BridgeConfig.MQTT_CLIENT_ID, id);
-    raw.put(BridgeConfig.KAFKA_BOOTSTRAP, kafka.bootstrapServers());
-    raw.put(BridgeConfig.KAFKA_DEADLETTER_TOPIC, "it.deadletter." + id);
-    raw.put(BridgeConfig.KAFKA_STATUS_TOPIC, "it.status." + id);
-    raw.put(BridgeConfig.MQTT_PERSISTENCE_DIR, persistence.resolve(id).toString());
-    raw.put(BridgeConfig.METRICS_PORT, "0");
-    raw.put(BridgeConfig.ROUTES, "plant");
-    raw.put("routes.plant.preset", "sparkplug-b");
-    raw.put("routes.plant.kafka.topic", "it.sparkplug." + id);
-    BridgeConfig config = new BridgeConfig(raw);
-    kafka.createTopic("it.sparkplug." + id, 3);
-    kafka.createTopic(config.deadLetterTopic(), 1);
-    kafka.createTopic(config.statusTopic(), 1);
-
+    String group = "IT-" + id;
+    BridgeConfig config = config(id, false);
     long now = System.currentTimeMillis();
     String node = "spBv1.0/" + group + "/%s/Edge 1";
     String pump = "spBv1.0/" + group + "/%s/Edge 1/Pump 7";
@@ -111,7 +96,7 @@ class BridgeSparkplugIT {
       assertThat(header(ddata, KafkaHeaders.SPARKPLUG_ALIASES)).isEqualTo("{\"10\":{\"name\":\"Inputs/Pressure\",\"datatype\":10},"
           + "\"11\":{\"name\":\"Outputs/Running\",\"datatype\":11},\"12\":{\"name\":\"Mode\",\"datatype\":12}}");
       ParseResult data = byTopic.get("DDATA");
-      assertThat(data.deviceId()).contains("IT-Plant:Edge_1:Pump_7");
+      assertThat(data.deviceId()).contains("IT-spb:Edge_1:Pump_7");
       assertThat(data.measurements()).extracting(Measurement::metric, Measurement::value, Measurement::eventTimeMillis)
           .containsExactly(org.assertj.core.groups.Tuple.tuple("Inputs.Pressure", 2.6, now - 2000),
               org.assertj.core.groups.Tuple.tuple("Outputs.Running", 0.0, now - 2000));
@@ -129,9 +114,75 @@ class BridgeSparkplugIT {
         assertThat(header(r, KafkaHeaders.MQTT_TOPIC)).isEqualTo(String.format(node, "NDATA"));
         assertThat(header(r, KafkaHeaders.REJECT_REASON)).isEqualTo(RejectReason.UNKNOWN_ALIAS.name());
         assertThat(header(r, KafkaHeaders.REJECT_MESSAGE)).contains("alias 1", "'Edge 1'", "Node Control/Rebirth");
-        assertThat(new String(r.key(), StandardCharsets.UTF_8)).isEqualTo("IT-Plant:Edge_1");
+        assertThat(new String(r.key(), StandardCharsets.UTF_8)).isEqualTo("IT-spb:Edge_1");
       });
       assertThat(bridge.metrics().deadLettered()).isEqualTo(1);
+    }
+  }
+
+  private BridgeConfig config(String id, boolean rebirth) {
+    Map<String, String> raw = new HashMap<>();
+    raw.put(BridgeConfig.MQTT_URL, mosquitto.url());
+    raw.put(BridgeConfig.MQTT_CLIENT_ID, id);
+    raw.put(BridgeConfig.KAFKA_BOOTSTRAP, kafka.bootstrapServers());
+    raw.put(BridgeConfig.KAFKA_DEADLETTER_TOPIC, "it.deadletter." + id);
+    raw.put(BridgeConfig.KAFKA_STATUS_TOPIC, "it.status." + id);
+    raw.put(BridgeConfig.MQTT_PERSISTENCE_DIR, persistence.resolve(id).toString());
+    raw.put(BridgeConfig.METRICS_PORT, "0");
+    raw.put(BridgeConfig.ROUTES, "plant");
+    raw.put("routes.plant.preset", "sparkplug-b");
+    // Each test its own group, since the preset subscribes to every group.
+    raw.put("routes.plant.filters", io.vigil.schemas.SparkplugB.SUBSCRIPTION_FILTERS.stream()
+        .map(f -> f.replace("spBv1.0/+/", "spBv1.0/IT-" + id + "/")).collect(java.util.stream.Collectors.joining(",")));
+    raw.put("routes.plant.kafka.topic", "it.sparkplug." + id);
+    raw.put(BridgeConfig.SPARKPLUG_REBIRTH, Boolean.toString(rebirth));
+    BridgeConfig config = new BridgeConfig(raw);
+    kafka.createTopic("it.sparkplug." + id, 3);
+    kafka.createTopic(config.deadLetterTopic(), 1);
+    kafka.createTopic(config.statusTopic(), 1);
+    return config;
+  }
+
+  @Test
+  void anUnknownAliasAsksTheEdgeNodeForARebirthWhenSetToAndItsNextDataLands() throws Exception {
+    String id = "spb-rebirth";
+    BridgeConfig config = config(id, true);
+    String node = "spBv1.0/IT-" + id + "/%s/Edge 2";
+    List<Payload> commands = new java.util.concurrent.CopyOnWriteArrayList<>();
+    long now = System.currentTimeMillis();
+    try (MqttKafkaBridge bridge = new MqttKafkaBridge(config)) {
+      bridge.start();
+      MqttClient edge = mosquitto.connect(id + "-edge", true);
+      edge.subscribe(String.format(node, "NCMD"), 0, (topic, m) -> commands.add(Payload.parseFrom(m.getPayload())));
+      publish(edge, String.format(node, "NDATA"), Payload.newBuilder().setTimestamp(now - 3000)
+          .addMetrics(Metric.newBuilder().setAlias(1).setDoubleValue(20.0)));
+      publish(edge, String.format(node, "NDATA"), Payload.newBuilder().setTimestamp(now - 2500)
+          .addMetrics(Metric.newBuilder().setAlias(1).setDoubleValue(20.1)));
+
+      await().atMost(Duration.ofSeconds(30)).until(() -> !commands.isEmpty());
+      assertThat(commands.get(0).getMetricsList()).singleElement().satisfies(m -> {
+        assertThat(m.getName()).isEqualTo("Node Control/Rebirth");
+        assertThat(m.getBooleanValue()).isTrue();
+      });
+      // The edge node does as Sparkplug says: a new NBIRTH, then DATA by alias again.
+      publish(edge, String.format(node, "NBIRTH"), Payload.newBuilder().setTimestamp(now - 2000)
+          .addMetrics(named("bdSeq", DataType.UInt64).setLongValue(1))
+          .addMetrics(named("Cabinet Temperature", DataType.Double).setAlias(1).setDoubleValue(20.2)));
+      publish(edge, String.format(node, "NDATA"), Payload.newBuilder().setTimestamp(now - 1000)
+          .addMetrics(Metric.newBuilder().setAlias(1).setDoubleValue(20.3)));
+      List<ConsumerRecord<byte[], byte[]>> records = kafka.awaitRecords("it.sparkplug." + id, read -> read.size() >= 2,
+          Duration.ofSeconds(60));
+      List<ConsumerRecord<byte[], byte[]>> dead = kafka.awaitRecords(config.deadLetterTopic(), read -> read.size() >= 2,
+          Duration.ofSeconds(30));
+      edge.disconnect();
+      edge.close();
+
+      assertThat(dead).extracting(r -> header(r, KafkaHeaders.REJECT_REASON)).containsOnly(RejectReason.UNKNOWN_ALIAS.name());
+      assertThat(commands).as("one request per minute per node, however many DATA miss their BIRTH").hasSize(1);
+      ConsumerRecord<byte[], byte[]> data = records.get(records.size() - 1);
+      ParseResult parsed = STATELESS.parse(header(data, KafkaHeaders.MQTT_TOPIC), data.value(), now, headers(data));
+      assertThat(parsed.measurements()).extracting(Measurement::metric, Measurement::value)
+          .containsExactly(org.assertj.core.groups.Tuple.tuple("Cabinet_Temperature", 20.3));
     }
   }
 

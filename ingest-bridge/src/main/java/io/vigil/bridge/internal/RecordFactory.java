@@ -36,7 +36,7 @@ public final class RecordFactory {
   private final Map<String, byte[]> routeNames = new java.util.concurrent.ConcurrentHashMap<>();
   /** Per Sparkplug B route, the aliases of the BIRTHs it forwarded. */
   private final Map<String, SparkplugAliasTable> aliasTables = new java.util.concurrent.ConcurrentHashMap<>();
-  private volatile java.util.function.Consumer<SparkplugAliasTable.Lookup> unknownAliasListener = lookup -> { };
+  private volatile java.util.function.BiConsumer<SparkplugAliasTable.Lookup, InboundMessage> unknownAliasListener = (l, m) -> { };
 
   public RecordFactory(String deadLetterTopic, String instanceId) {
     this.deadLetterTopic = deadLetterTopic;
@@ -82,13 +82,13 @@ public final class RecordFactory {
     SparkplugAliasTable table = aliasTables.computeIfAbsent(route.name(), n -> new SparkplugAliasTable());
     SparkplugAliasTable.Lookup lookup = table.observe(message.topic(), message.payload());
     if (lookup.unknownAlias()) {
-      unknownAliasListener.accept(lookup);
+      unknownAliasListener.accept(lookup, message);
     }
     return lookup.header().orElse(null);
   }
 
   /** Called on an alias no BIRTH defined (the message is dead-lettered UNKNOWN_ALIAS by the parser). */
-  public void onUnknownAlias(java.util.function.Consumer<SparkplugAliasTable.Lookup> listener) {
+  public void onUnknownAlias(java.util.function.BiConsumer<SparkplugAliasTable.Lookup, InboundMessage> listener) {
     this.unknownAliasListener = listener;
   }
 

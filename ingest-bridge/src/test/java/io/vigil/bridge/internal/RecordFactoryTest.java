@@ -55,7 +55,7 @@ class RecordFactoryTest {
     Route sparkplug = new Route("plant", io.vigil.schemas.SparkplugB.SUBSCRIPTION_FILTERS, 1, Route.Format.TELEMETRY, "tel",
         new TelemetryParser(ParserOptions.defaults(), io.vigil.schemas.PayloadFormat.SPARKPLUG_B), null, null);
     java.util.List<io.vigil.schemas.SparkplugAliasTable.Lookup> unknown = new java.util.ArrayList<>();
-    factory.onUnknownAlias(unknown::add);
+    factory.onUnknownAlias((lookup, message) -> unknown.add(lookup));
     byte[] data = Payload.newBuilder().setTimestamp(NOW - 1000)
         .addMetrics(Metric.newBuilder().setAlias(5).setDoubleValue(61.2)).build().toByteArray();
 
@@ -152,6 +152,11 @@ class RecordFactoryTest {
 
     @Override
     public void acknowledge(int messageId, int qos) {
+      throw new UnsupportedOperationException();
+    }
+
+    @Override
+    public void publish(String topic, byte[] payload, int qos) {
       throw new UnsupportedOperationException();
     }
 
