@@ -52,6 +52,7 @@ public final class BridgeConfig extends AbstractConfig {
   public static final String INSTANCE_ID = "instance.id";
   public static final String METRICS_PORT = "metrics.port";
   public static final String METRICS_BIND_ADDRESS = "metrics.bind.address";
+  public static final String SPARKPLUG_REBIRTH = "sparkplug.rebirth.on.unknown.alias";
   public static final String PRODUCER_PREFIX = "kafka.producer.";
   public static final String MQTT_TLS_CA_FILE = MqttTls.CA_FILE;
   public static final String MQTT_TLS_CERT_FILE = MqttTls.CERT_FILE;
@@ -148,7 +149,12 @@ public final class BridgeConfig extends AbstractConfig {
       .define(METRICS_PORT, Type.INT, 9464, Validator.between(0, 65535),
           "Port for /metrics (Prometheus) and /health/live, /health/ready. 0 turns the endpoints off.")
       .define(METRICS_BIND_ADDRESS, Type.STRING, "127.0.0.1", Validator.nonEmpty(),
-          "Address the metrics and health endpoints listen on; 0.0.0.0 to let a scraper on another host in."), PARSER_PREFIX);
+          "Address the metrics and health endpoints listen on; 0.0.0.0 to let a scraper on another host in.")
+      .define(SPARKPLUG_REBIRTH, Type.BOOLEAN, false,
+          "Sparkplug B routes: when a DATA message uses a metric alias no BIRTH seen by this bridge defines (it started after"
+              + " the BIRTH), publish a rebirth request (NCMD 'Node Control/Rebirth'=true, QoS 0) to that edge node, at most"
+              + " once a minute per node. Off by default: it writes to the plant's command topics, which needs the broker's"
+              + " permission and the operators' consent. Either way such DATA is dead-lettered as UNKNOWN_ALIAS."), PARSER_PREFIX);
 
   /** The keys of one mapping rule, {@code routes.<name>.*}: for generated documentation. */
   public static ConfigDef routeDefinition(String name) {
@@ -237,12 +243,7 @@ public final class BridgeConfig extends AbstractConfig {
     if (raw.containsKey(MQTT_FILTERS) || getString(PARSER_PREFIX + PayloadMappingConfig.PRESET) == null) {
       return filters();
     }
-    List<String> out = new java.util.ArrayList<>();
-    out.add(parserOptions.topicLayout().subscriptionFilter());
-    if (parserOptions.mapping().statusLayout() != null) {
-      out.add(parserOptions.mapping().statusLayout().subscriptionFilter());
-    }
-    return out;
+    return parserOptions.subscriptionFilters();
   }
 
   /** The mapping rules, raw (status) routes first. */
@@ -269,6 +270,9 @@ public final class BridgeConfig extends AbstractConfig {
   }
 
   static void validFilters(String key, Object value) {
+    if (value == null) {
+      return; // a route without filters of its own: its preset gives them, or RouteConfig names the key
+    }
     for (Object f : (List<?>) value) {
       String problem = TopicFilter.problem(f.toString());
       if (problem != null) {
@@ -294,6 +298,7 @@ public final class BridgeConfig extends AbstractConfig {
   public Duration sendRetryBackoff() { return getDuration(SEND_RETRY_BACKOFF); }
   public Duration shutdownTimeout() { return getDuration(SHUTDOWN_TIMEOUT); }
   public int metricsPort() { return getInt(METRICS_PORT); }
+  public boolean sparkplugRebirth() { return getBoolean(SPARKPLUG_REBIRTH); }
   public String metricsBindAddress() { return getString(METRICS_BIND_ADDRESS); }
 
   public List<String> statusFilters() { return getList(MQTT_STATUS_FILTERS); }

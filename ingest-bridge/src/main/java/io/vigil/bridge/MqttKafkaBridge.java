@@ -11,6 +11,8 @@ import io.vigil.bridge.internal.PahoV3Link;
 import io.vigil.bridge.internal.PahoV5Link;
 import io.vigil.bridge.internal.RecordFactory;
 import io.vigil.bridge.internal.Route;
+import io.vigil.schemas.SparkplugAliasTable;
+import io.vigil.schemas.SparkplugB;
 import io.vigil.common.VigilErrors;
 import io.vigil.common.VigilException;
 import java.io.IOException;
@@ -70,9 +72,41 @@ public final class MqttKafkaBridge implements AutoCloseable {
     this.clock = clock;
     this.producer = producer;
     this.records = new RecordFactory(config.deadLetterTopic(), config.instanceId());
+    this.records.onUnknownAlias(this::onUnknownAlias);
     this.limiter = new InFlightLimiter(config.maxInFlightMessages(), config.maxInFlightBytes());
     this.acks = new OrderedAcks<>(this::acknowledge);
     this.metrics = new BridgeMetrics(config.maxInFlightMessages(), config.maxInFlightBytes());
+  }
+
+  private final java.util.Set<String> nodesWarnedOfAliases = java.util.concurrent.ConcurrentHashMap.newKeySet();
+  private final java.util.Map<String, Long> lastRebirthRequest = new java.util.concurrent.ConcurrentHashMap<>();
+  private static final long REBIRTH_REQUEST_EVERY_MILLIS = 60_000;
+
+  /**
+   * A Sparkplug B DATA with an alias no BIRTH defined: every DATA of that node is dead-lettered until
+   * it is reborn. Warned once per edge node and bridge run; with the setting on, the node is asked for
+   * a rebirth (at most once a minute, since its DATA keeps coming until the BIRTH does).
+   */
+  private void onUnknownAlias(SparkplugAliasTable.Lookup lookup, InboundMessage message) {
+    String node = lookup.group() + "/" + lookup.edgeNode();
+    String commandTopic = SparkplugB.commandTopic(lookup.group(), lookup.edgeNode());
+    if (nodesWarnedOfAliases.add(node)) {
+      log.warn("Sparkplug B edge node '{}' of group '{}' sends metric aliases this bridge has no BIRTH for (it started after"
+          + " the BIRTH); its DATA messages go to the dead-letter topic as UNKNOWN_ALIAS until it is reborn. {}",
+          lookup.edgeNode(), lookup.group(), config.sparkplugRebirth() ? "Asking it for a rebirth on " + commandTopic + "."
+              : "Send NCMD " + commandTopic + " with 'Node Control/Rebirth'=true, restart the edge node, or set "
+                  + BridgeConfig.SPARKPLUG_REBIRTH + "=true.");
+    }
+    if (!config.sparkplugRebirth()) {
+      return;
+    }
+    long now = clock.millis();
+    Long last = lastRebirthRequest.get(node);
+    if (last == null || now - last >= REBIRTH_REQUEST_EVERY_MILLIS) {
+      lastRebirthRequest.put(node, now);
+      log.info("Requesting a Sparkplug B rebirth from edge node '{}' of group '{}' on {}", lookup.edgeNode(), lookup.group(), commandTopic);
+      message.link().publish(commandTopic, SparkplugB.rebirthRequest(now), 0);
+    }
   }
 
   public BridgeMetrics metrics() {

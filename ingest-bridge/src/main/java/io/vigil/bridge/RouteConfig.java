@@ -7,7 +7,9 @@ import io.vigil.common.config.ConfigDef;
 import io.vigil.common.config.ConfigDef.Type;
 import io.vigil.common.config.Validator;
 import io.vigil.schemas.ParserOptions;
+import io.vigil.schemas.PayloadMapping;
 import io.vigil.schemas.PayloadMappingConfig;
+import io.vigil.schemas.SparkplugB;
 import io.vigil.schemas.TelemetryParser;
 import io.vigil.schemas.TopicLayout;
 import java.util.HashMap;
@@ -32,6 +34,7 @@ import java.util.Map;
  * routes.status2.key.field=serial
  * routes.z2m.filters=zigbee2mqtt/+,zigbee2mqtt/+/availability
  * routes.z2m.preset=zigbee2mqtt
+ * routes.plant.preset=sparkplug-b
  * </pre>
  */
 final class RouteConfig extends AbstractConfig {
@@ -56,8 +59,10 @@ final class RouteConfig extends AbstractConfig {
   static ConfigDef definition(String name) {
     String p = PREFIX + name + ".";
     return PayloadMappingConfig.define(new ConfigDef()
-        .define(p + FILTERS, Type.LIST, ConfigDef.NO_DEFAULT, BridgeConfig::validFilters,
-            "MQTT topic filters of this route (comma-separated; $share/<group>/<filter> to share the load).")
+        .define(p + FILTERS, Type.LIST, null, BridgeConfig::validFilters,
+            "MQTT topic filters of this route (comma-separated; $share/<group>/<filter> to share the load). Required, except with"
+                + " a preset, whose topics are the default (zigbee2mqtt: zigbee2mqtt/+ and zigbee2mqtt/+/availability; sparkplug-b:"
+                + " the N/D BIRTH, DATA and DEATH topics of spBv1.0).")
         .define(p + QOS, Type.INT, null, Validator.between(0, 2),
             "Subscription QoS of this route's filters; defaults to " + BridgeConfig.MQTT_QOS + ". 1 or 2 give at-least-once end to end.")
         .define(p + FORMAT, Type.STRING, "telemetry", Validator.oneOf("telemetry", "raw"),
@@ -92,6 +97,11 @@ final class RouteConfig extends AbstractConfig {
     Integer qosValue = (Integer) get(prefix + QOS);
     int qos = qosValue == null ? base.qos() : qosValue;
     boolean raw = "raw".equals(getString(prefix + FORMAT));
+    ParserOptions options = PayloadMappingConfig.apply(base.parserOptions(), this, prefix);
+    boolean sparkplug = options.mapping().format() == PayloadMapping.Format.SPARKPLUG_B;
+    if (sparkplug && raw) {
+      throw VigilErrors.invalidConfigValue(prefix + FORMAT, "raw", "telemetry (the " + SparkplugB.PRESET + " preset decodes its payloads)");
+    }
     String topic = getString(prefix + KAFKA_TOPIC);
     if (topic == null || topic.isBlank()) {
       if (raw) {
@@ -100,7 +110,6 @@ final class RouteConfig extends AbstractConfig {
       topic = base.telemetryTopic();
     }
     String layoutText = getString(prefix + TOPIC_LAYOUT);
-    ParserOptions options = PayloadMappingConfig.apply(base.parserOptions(), this, prefix);
     TopicLayout layout = layoutText == null ? options.topicLayout() : TopicLayout.of(layoutText);
     String keyFrom = getString(prefix + KEY_FROM);
     String keyField = getString(prefix + KEY_FIELD);
@@ -109,8 +118,12 @@ final class RouteConfig extends AbstractConfig {
         throw VigilErrors.invalidConfigValue(prefix + KEY_FROM, keyFrom, "topic or payload (a raw route is not parsed, so it cannot check the two agree)");
       }
       boolean fromPayload = "payload".equals(keyFrom);
-      return new Route(name, getList(prefix + FILTERS), qos, Route.Format.RAW, topic, null, fromPayload ? null : layout,
+      return new Route(name, filters(options), qos, Route.Format.RAW, topic, null, fromPayload ? null : layout,
           fromPayload ? (keyField == null ? options.deviceIdField() : keyField) : null);
+    }
+    if (sparkplug) {
+      // The topic is Sparkplug's own layout; the decoder reads group, node and device from it.
+      return new Route(name, filters(options), qos, Route.Format.TELEMETRY, topic, new TelemetryParser(options), null, null);
     }
     options = options.withTopicLayout(layout);
     if (keyFrom != null) {
@@ -119,7 +132,23 @@ final class RouteConfig extends AbstractConfig {
     if (keyField != null) {
       options = options.withDeviceIdField(keyField);
     }
-    return new Route(name, getList(prefix + FILTERS), qos, Route.Format.TELEMETRY, topic, new TelemetryParser(options), null, null);
+    return new Route(name, filters(options), qos, Route.Format.TELEMETRY, topic, new TelemetryParser(options), null, null);
+  }
+
+  /** The route's filters; unset, its preset's topics (a route with neither names no topics: refused). */
+  private List<String> filters(ParserOptions options) {
+    List<String> filters = getList(prefix + FILTERS);
+    if (filters != null && !filters.isEmpty()) {
+      return filters;
+    }
+    String preset = getString(prefix + PayloadMappingConfig.PRESET);
+    // auto reads whatever a filter brings; it has no topics of its own.
+    if (preset == null || preset.equals("auto")) {
+      throw VigilErrors.missingConfig(prefix + FILTERS,
+          "Name the MQTT topic filters this route subscribes to, such as sites/+/telemetry, or set " + prefix
+              + PayloadMappingConfig.PRESET + " to take a device family's topics.");
+    }
+    return options.subscriptionFilters();
   }
 
   @Override

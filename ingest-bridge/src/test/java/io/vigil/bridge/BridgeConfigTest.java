@@ -69,6 +69,8 @@ class BridgeConfigTest {
       "routes=a|routes.a.filters=devices/+/status;mqtt.status.filters",
       "routes=a|routes.a.filters=x/+|mqtt.filters=y/+;mqtt.filters",
       "routes=a b|routes.a.filters=x/+;routes",
+      "routes=a|routes.a.preset=sparkplug;routes.a.preset",
+      "routes=a|routes.a.preset=sparkplug-b|routes.a.format=raw|routes.a.kafka.topic=t;routes.a.format",
       "mqtt.filters=devices/+/status;mqtt.status.filters",
       "routes=a|routes.a.filters=x/+|routes.a.preset=tasmota8;routes.a.preset",
       "routes=a|routes.a.filters=x/+|routes.a.timestamp.unit=h;routes.a.timestamp.unit",
@@ -81,6 +83,20 @@ class BridgeConfigTest {
     assertThatThrownBy(() -> new BridgeConfig(raw))
         .isInstanceOfSatisfying(ConfigException.class, e -> assertThat(e.key()).isEqualTo(key))
         .hasMessageContaining(key);
+  }
+
+  @Test
+  void theSparkplugPresetSubscribesToTheTelemetryTypesAndDecodesProtobuf() {
+    BridgeConfig c = new BridgeConfig(Map.of("routes", "plant", "routes.plant.preset", "sparkplug-b", "mqtt.status.filters", ""));
+    io.vigil.bridge.internal.Route plant = c.routes().of("spBv1.0/G1/DDATA/E1/D1");
+    assertThat(plant.name()).isEqualTo("plant");
+    assertThat(plant.filters()).isEqualTo(io.vigil.schemas.SparkplugB.SUBSCRIPTION_FILTERS);
+    assertThat(plant.parser().format()).isEqualTo(io.vigil.schemas.PayloadMapping.Format.SPARKPLUG_B);
+    assertThat(plant.kafkaTopic()).isEqualTo(c.telemetryTopic());
+
+    BridgeConfig own = new BridgeConfig(Map.of("routes", "plant", "routes.plant.preset", "sparkplug-b",
+        "routes.plant.filters", "spBv1.0/Line1/+/+/+", "mqtt.status.filters", ""));
+    assertThat(own.routes().of("spBv1.0/Line1/DDATA/E1/D1").filters()).containsExactly("spBv1.0/Line1/+/+/+");
   }
 
   @Test

@@ -120,4 +120,20 @@ public record ParserOptions(
     return new ParserOptions(topicLayout, deviceIdSource, deviceIdField, deviceIdPattern, maxPayloadBytes, maxMetrics,
         earliest, value, strict, ignoredFields, mapping);
   }
+
+  /**
+   * The MQTT filters a route reading these payloads subscribes to when it names none: Sparkplug B's
+   * telemetry and death topics, else the topic layout's filter and the preset's status topics.
+   */
+  public java.util.List<String> subscriptionFilters() {
+    if (mapping.format() == PayloadMapping.Format.SPARKPLUG_B) {
+      return SparkplugB.SUBSCRIPTION_FILTERS;
+    }
+    java.util.List<String> out = new java.util.ArrayList<>();
+    out.add(topicLayout.subscriptionFilter());
+    if (mapping.statusLayout() != null) {
+      out.add(mapping.statusLayout().subscriptionFilter());
+    }
+    return java.util.List.copyOf(out);
+  }
 }

@@ -31,6 +31,14 @@ public final class SparkplugB {
   /** The metric an edge node reads as "send all your BIRTHs again" (NCMD). */
   public static final String REBIRTH_METRIC = "Node Control/Rebirth";
 
+  /** An NCMD payload asking an edge node to publish its NBIRTH and DBIRTHs again. */
+  public static byte[] rebirthRequest(long nowMillis) {
+    return org.eclipse.tahu.protobuf.SparkplugBProto.Payload.newBuilder().setTimestamp(nowMillis)
+        .addMetrics(org.eclipse.tahu.protobuf.SparkplugBProto.Payload.Metric.newBuilder().setName(REBIRTH_METRIC)
+            .setTimestamp(nowMillis).setDatatype(org.eclipse.tahu.protobuf.SparkplugBProto.DataType.Boolean_VALUE).setBooleanValue(true))
+        .build().toByteArray();
+  }
+
   /** The NCMD topic of an edge node, where a rebirth request goes. */
   public static String commandTopic(String group, String edgeNode) {
     return NAMESPACE + "/" + group + "/NCMD/" + edgeNode;

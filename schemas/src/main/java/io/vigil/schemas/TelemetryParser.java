@@ -66,22 +66,17 @@ public final class TelemetryParser implements Serializable {
   private final MappedPayloadReader mapped;
   /** For preset=auto: the parser of each family. */
   private final Map<String, TelemetryParser> families;
-  private final PayloadFormat format;
 
   public TelemetryParser(ParserOptions options) {
-    this(options, PayloadFormat.JSON);
-  }
-
-  public TelemetryParser(ParserOptions options, PayloadFormat format) {
     this.options = options;
     this.vigil = options.mapping().isVigil();
     this.mapped = new MappedPayloadReader(options);
-    this.format = java.util.Objects.requireNonNull(format, "format");
     this.families = options.mapping().name().equals(AutoDialect.AUTO) ? familyParsers(options) : null;
   }
 
-  public PayloadFormat format() {
-    return format;
+  /** How this parser's payloads are encoded (its mapping's format): JSON or Sparkplug B protobuf. */
+  public PayloadMapping.Format format() {
+    return options.mapping().format();
   }
 
   private static Map<String, TelemetryParser> familyParsers(ParserOptions options) {
@@ -132,8 +127,7 @@ public final class TelemetryParser implements Serializable {
    * them; the bridge passes the ones it is about to write), such as {@link KafkaHeaders#SPARKPLUG_ALIASES}.
    */
   public ParseResult parse(String topic, byte[] payload, long arrivalMillis, Map<String, String> headers) {
-    // Merge glue (streaming branch): the preset sparkplug-b selects the decoder as well as the format does.
-    if (format == PayloadFormat.SPARKPLUG_B || options.mapping().format() == PayloadMapping.Format.SPARKPLUG_B) {
+    if (options.mapping().format() == PayloadMapping.Format.SPARKPLUG_B) {
       return io.vigil.schemas.internal.SparkplugDecoder.decode(topic, payload, arrivalMillis, headers, options)
           .withDialect(SparkplugB.PRESET);
     }

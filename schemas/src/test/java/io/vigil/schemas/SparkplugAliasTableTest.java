@@ -14,7 +14,7 @@ class SparkplugAliasTableTest {
   static final String NDATA = "spBv1.0/Plant1/NDATA/Edge-01";
   static final String DBIRTH = "spBv1.0/Plant1/DBIRTH/Edge-01/Pump 7";
   static final String DDATA = "spBv1.0/Plant1/DDATA/Edge-01/Pump 7";
-  static final TelemetryParser PARSER = new TelemetryParser(ParserOptions.defaults(), PayloadFormat.SPARKPLUG_B);
+  static final TelemetryParser PARSER = new TelemetryParser(ParserOptions.defaults().withPreset(SparkplugB.PRESET));
 
   final SparkplugAliasTable table = new SparkplugAliasTable();
 

@@ -21,7 +21,7 @@ import org.junit.jupiter.params.provider.MethodSource;
 /** The Sparkplug B corpus (payloads/sparkplug-b) through the shared parser, case by case as cases.json says. */
 class SparkplugParserTest {
   static final String DIR = "/payloads/sparkplug-b/";
-  static final TelemetryParser PARSER = new TelemetryParser(ParserOptions.defaults(), PayloadFormat.SPARKPLUG_B);
+  static final TelemetryParser PARSER = new TelemetryParser(ParserOptions.defaults().withPreset(SparkplugB.PRESET));
   static final ObjectMapper JSON = new ObjectMapper();
 
   static Stream<Arguments> cases() throws IOException {

@@ -35,6 +35,12 @@ public interface MqttLink {
 
   boolean isConnected();
 
+  /**
+   * Publishes one message without waiting for the broker (a Sparkplug B rebirth request, say); a
+   * failure or a link that is down is logged, never thrown: nothing depends on its delivery.
+   */
+  void publish(String topic, byte[] payload, int qos);
+
   /** Disconnects cleanly (waiting up to {@code timeout}) and releases the client; quiet on failure. */
   void close(Duration timeout);
 

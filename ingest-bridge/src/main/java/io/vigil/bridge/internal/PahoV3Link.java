@@ -108,6 +108,19 @@ public final class PahoV3Link implements MqttLink {
   }
 
   @Override
+  public void publish(String topic, byte[] payload, int qos) {
+    try {
+      if (client.isConnected()) {
+        client.publish(topic, payload, qos, false);
+        return;
+      }
+      log.warn("Not connected: could not publish to {}", topic);
+    } catch (MqttException e) {
+      log.warn("Could not publish to {} ({})", topic, e.getMessage());
+    }
+  }
+
+  @Override
   public boolean isConnected() {
     return client.isConnected();
   }

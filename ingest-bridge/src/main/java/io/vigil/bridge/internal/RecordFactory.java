@@ -4,7 +4,9 @@ import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
 import io.vigil.schemas.KafkaHeaders;
 import io.vigil.schemas.ParseResult;
+import io.vigil.schemas.PayloadMapping;
 import io.vigil.schemas.Rejection;
+import io.vigil.schemas.SparkplugAliasTable;
 import java.io.IOException;
 import java.nio.charset.StandardCharsets;
 import java.util.ArrayList;
@@ -32,6 +34,9 @@ public final class RecordFactory {
   private final String deadLetterTopic;
   private final byte[] instanceId;
   private final Map<String, byte[]> routeNames = new java.util.concurrent.ConcurrentHashMap<>();
+  /** Per Sparkplug B route, the aliases of the BIRTHs it forwarded. */
+  private final Map<String, SparkplugAliasTable> aliasTables = new java.util.concurrent.ConcurrentHashMap<>();
+  private volatile java.util.function.BiConsumer<SparkplugAliasTable.Lookup, InboundMessage> unknownAliasListener = (l, m) -> { };
 
   public RecordFactory(String deadLetterTopic, String instanceId) {
     this.deadLetterTopic = deadLetterTopic;
@@ -66,8 +71,14 @@ public final class RecordFactory {
 
   private Routed telemetry(Route route, InboundMessage message, long arrivalMillis) {
     byte[] payload = message.payload();
-    ParseResult result = route.parser().parse(message.topic(), payload, arrivalMillis);
+    String aliases = route.parser().format() == PayloadMapping.Format.SPARKPLUG_B ? sparkplugAliases(route, message) : null;
+    ParseResult result = aliases == null ? route.parser().parse(message.topic(), payload, arrivalMillis)
+        : route.parser().parse(message.topic(), payload, arrivalMillis, Map.of(KafkaHeaders.SPARKPLUG_ALIASES, aliases));
     List<Header> headers = mqttHeaders(route, message, arrivalMillis);
+    if (aliases != null) {
+      // On dead-lettered records too: a replay after the cause is fixed resolves the same names.
+      header(headers, KafkaHeaders.SPARKPLUG_ALIASES, aliases);
+    }
     byte[] key = result.deviceId().map(d -> d.getBytes(StandardCharsets.UTF_8)).orElse(null);
     if (result.isAccepted()) {
       return new Routed(new ProducerRecord<>(route.kafkaTopic(), null, arrivalMillis, key, payload, headers), null, result.dialect());
@@ -79,6 +90,25 @@ public final class RecordFactory {
     }
     header(headers, KafkaHeaders.REJECT_MESSAGE, rejection.message());
     return new Routed(new ProducerRecord<>(deadLetterTopic, null, arrivalMillis, key, payload, headers), rejection, result.dialect());
+  }
+
+  /**
+   * Learns aliases from BIRTHs; for a DATA message, the header naming the aliases it uses. Records
+   * are built on the bridge's one sender thread in arrival order, so a BIRTH is always learnt before
+   * the DATA that follows it.
+   */
+  private String sparkplugAliases(Route route, InboundMessage message) {
+    SparkplugAliasTable table = aliasTables.computeIfAbsent(route.name(), n -> new SparkplugAliasTable());
+    SparkplugAliasTable.Lookup lookup = table.observe(message.topic(), message.payload());
+    if (lookup.unknownAlias()) {
+      unknownAliasListener.accept(lookup, message);
+    }
+    return lookup.header().orElse(null);
+  }
+
+  /** Called on an alias no BIRTH defined (the message is dead-lettered UNKNOWN_ALIAS by the parser). */
+  public void onUnknownAlias(java.util.function.BiConsumer<SparkplugAliasTable.Lookup, InboundMessage> listener) {
+    this.unknownAliasListener = listener;
   }
 
   private Routed raw(Route route, InboundMessage message, long arrivalMillis) {

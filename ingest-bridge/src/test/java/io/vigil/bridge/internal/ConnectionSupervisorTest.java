@@ -171,6 +171,11 @@ class ConnectionSupervisorTest {
     }
 
     @Override
+    public void publish(String topic, byte[] payload, int qos) {
+      throw new UnsupportedOperationException();
+    }
+
+    @Override
     public boolean isConnected() {
       return connected && !closed;
     }

@@ -4,6 +4,7 @@ import static org.assertj.core.api.Assertions.assertThat;
 
 import io.vigil.schemas.KafkaHeaders;
 import io.vigil.schemas.ParserOptions;
+import io.vigil.schemas.SparkplugB;
 import io.vigil.schemas.TelemetryParser;
 import io.vigil.schemas.TopicLayout;
 import java.nio.charset.StandardCharsets;
@@ -11,6 +12,8 @@ import java.time.Duration;
 import java.util.List;
 import java.util.Map;
 import org.apache.kafka.clients.producer.ProducerRecord;
+import org.eclipse.tahu.protobuf.SparkplugBProto.Payload;
+import org.eclipse.tahu.protobuf.SparkplugBProto.Payload.Metric;
 import org.junit.jupiter.api.Test;
 
 class RecordFactoryTest {
@@ -46,6 +49,37 @@ class RecordFactoryTest {
     assertThat(header(r, KafkaHeaders.MQTT_RETAIN)).isEqualTo("false");
     assertThat(header(r, KafkaHeaders.MQTT_DUP)).isEqualTo("false");
     assertThat(r.headers().lastHeader(KafkaHeaders.REJECT_REASON)).isNull();
+  }
+
+  @Test
+  void sparkplugDataCarriesTheNamesOfItsAliasesFromTheLastBirth() {
+    Route sparkplug = new Route("plant", io.vigil.schemas.SparkplugB.SUBSCRIPTION_FILTERS, 1, Route.Format.TELEMETRY, "tel",
+        new TelemetryParser(ParserOptions.defaults().withPreset(SparkplugB.PRESET)), null, null);
+    java.util.List<io.vigil.schemas.SparkplugAliasTable.Lookup> unknown = new java.util.ArrayList<>();
+    factory.onUnknownAlias((lookup, message) -> unknown.add(lookup));
+    byte[] data = Payload.newBuilder().setTimestamp(NOW - 1000)
+        .addMetrics(Metric.newBuilder().setAlias(5).setDoubleValue(61.2)).build().toByteArray();
+
+    RecordFactory.Routed early = factory.route(sparkplug, binary("spBv1.0/G1/DDATA/E1/Kiln", data), NOW);
+    assertThat(early.record().topic()).isEqualTo("dlq");
+    assertThat(early.rejection().reason()).isEqualTo(io.vigil.schemas.RejectReason.UNKNOWN_ALIAS);
+    assertThat(early.record().headers().lastHeader(KafkaHeaders.SPARKPLUG_ALIASES)).isNull();
+    assertThat(unknown).singleElement().satisfies(l -> assertThat(l.edgeNode()).isEqualTo("E1"));
+
+    byte[] birth = Payload.newBuilder().setTimestamp(NOW - 2000).addMetrics(Metric.newBuilder().setName("Zone 1/Temperature")
+        .setAlias(5).setDatatype(10).setDoubleValue(60.0)).build().toByteArray();
+    assertThat(factory.route(sparkplug, binary("spBv1.0/G1/DBIRTH/E1/Kiln", birth), NOW).record().topic()).isEqualTo("tel");
+    RecordFactory.Routed later = factory.route(sparkplug, binary("spBv1.0/G1/DDATA/E1/Kiln", data), NOW);
+
+    assertThat(later.rejection()).isNull();
+    assertThat(later.record().topic()).isEqualTo("tel");
+    assertThat(new String(later.record().key(), StandardCharsets.UTF_8)).isEqualTo("G1:E1:Kiln");
+    assertThat(header(later.record(), KafkaHeaders.SPARKPLUG_ALIASES))
+        .isEqualTo("{\"5\":{\"name\":\"Zone 1/Temperature\",\"datatype\":10}}");
+  }
+
+  private static InboundMessage binary(String topic, byte[] payload) {
+    return new InboundMessage(topic, payload, 1, false, false, 1, List.of(), NO_LINK);
   }
 
   @Test
@@ -119,6 +153,11 @@ class RecordFactoryTest {
 
     @Override
     public void acknowledge(int messageId, int qos) {
+      throw new UnsupportedOperationException();
+    }
+
+    @Override
+    public void publish(String topic, byte[] payload, int qos) {
       throw new UnsupportedOperationException();
     }
 

@@ -180,8 +180,8 @@ public final class Rejections {
         "Metric alias " + Long.toUnsignedString(alias) + " of edge node '" + t.node() + "' in group '" + t.group() + "'"
             + (t.device() == null ? "" : " (device '" + t.device() + "')") + " has no name: the bridge has not seen the "
             + (t.device() == null ? "NBIRTH" : "DBIRTH") + " that defines it since it started. Ask the edge node for a rebirth"
-            + " (NCMD " + io.vigil.schemas.SparkplugB.commandTopic(t.group(), t.node()) + " with 'Node Control/Rebirth'=true,"
-            + " or set the bridge's rebirth-on-unknown-alias setting) or restart the edge node; later DATA messages then resolve.");
+            + " (NCMD " + io.vigil.schemas.SparkplugB.commandTopic(t.group(), t.node()) + " with 'Node Control/Rebirth'=true"
+            + ", which the bridge does itself with sparkplug.rebirth.on.unknown.alias=true) or restart the edge node; later DATA messages then resolve.");
   }
 
   public static Rejection unsupportedMetricType(String path, String datatype) {
