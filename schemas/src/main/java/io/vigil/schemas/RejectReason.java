@@ -27,8 +27,6 @@ public enum RejectReason {
   NON_FINITE_METRIC,
   /** A status (last will, availability) topic carried a word that is neither online nor offline. */
   INVALID_STATUS,
-  /** The route's payload format has no decoder in this build (Sparkplug B until its decoder lands). */
-  UNSUPPORTED_FORMAT,
   /** A Sparkplug B payload that is not a valid protobuf Payload. */
   NOT_PROTOBUF,
   /** A Sparkplug B message type that carries no telemetry (STATE, NCMD, DCMD). */

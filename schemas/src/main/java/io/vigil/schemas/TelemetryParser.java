@@ -127,17 +127,22 @@ public final class TelemetryParser implements Serializable {
    * them; the bridge passes the ones it is about to write), such as {@link KafkaHeaders#SPARKPLUG_ALIASES}.
    */
   public ParseResult parse(String topic, byte[] payload, long arrivalMillis, Map<String, String> headers) {
-    if (options.mapping().format() == PayloadMapping.Format.SPARKPLUG_B) {
-      return io.vigil.schemas.internal.SparkplugDecoder.decode(topic, payload, arrivalMillis, headers, options)
-          .withDialect(SparkplugB.PRESET);
-    }
-    return parse(topic, payload, arrivalMillis, true);
+    return dispatch(topic, payload, arrivalMillis, headers, true);
   }
 
   /** With {@code fastPath} false, every message is judged on the tree: tests compare the two paths. */
   ParseResult parse(String topic, byte[] payload, long arrivalMillis, boolean fastPath) {
+    return dispatch(topic, payload, arrivalMillis, Map.of(), fastPath);
+  }
+
+  /** One place picks the reader: the family's parser under preset=auto, the Sparkplug decoder, or JSON. */
+  private ParseResult dispatch(String topic, byte[] payload, long arrivalMillis, Map<String, String> headers, boolean fastPath) {
     if (families != null) {
-      return families.get(AutoDialect.familyOf(topic)).parse(topic, payload, arrivalMillis, fastPath);
+      return families.get(AutoDialect.familyOf(topic)).dispatch(topic, payload, arrivalMillis, headers, fastPath);
+    }
+    if (format() == PayloadMapping.Format.SPARKPLUG_B) {
+      return io.vigil.schemas.internal.SparkplugDecoder.decode(topic, payload, arrivalMillis, headers, options)
+          .withDialect(SparkplugB.PRESET);
     }
     ParseResult result = read(topic, payload, arrivalMillis, fastPath);
     return result.dialect() != null ? result : result.withDialect(options.mapping().name());
@@ -169,9 +174,6 @@ public final class TelemetryParser implements Serializable {
     }
     if (!isUtf8(payload)) {
       return ParseResult.rejected(topicDevice, Rejections.invalidEncoding());
-    }
-    if (mapping.format() != PayloadMapping.Format.JSON) {
-      return ParseResult.rejected(topicDevice, Rejections.unsupportedFormat(mapping.format().name()));
     }
     if (fastPath && vigil) {
       ParseResult accepted = acceptedFast(topicDevice, payload, arrivalMillis);

@@ -147,8 +147,8 @@ class PayloadMappingTest {
   void statusTopicsAndReservedFormats() {
     assertThat(parse("preset=esphome", "node1/status", "sleeping").rejection())
         .hasValueSatisfying(x -> assertThat(x.reason()).isEqualTo(RejectReason.INVALID_STATUS));
-    assertThat(parse("preset=sparkplug-b", "spBv1.0/g/DDATA/n1", "x").rejection())
-        .hasValueSatisfying(x -> assertThat(x.reason()).isEqualTo(RejectReason.UNSUPPORTED_FORMAT));
+    assertThat(parse("preset=sparkplug-b", "spBv1.0/g/NDATA/n1", "{\"not\": \"protobuf\"}").rejection())
+        .hasValueSatisfying(x -> assertThat(x.reason()).isEqualTo(RejectReason.NOT_PROTOBUF));
     assertThat(parse("preset=tasmota", "stat/plug/RESULT", "{}").rejection())
         .hasValueSatisfying(x -> assertThat(x.reason()).isEqualTo(RejectReason.TOPIC_MISMATCH));
   }

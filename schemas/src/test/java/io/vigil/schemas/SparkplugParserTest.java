@@ -119,4 +119,16 @@ class SparkplugParserTest {
       return in.readAllBytes();
     }
   }
+
+  @org.junit.jupiter.api.Test
+  void autoPresetReadsSparkplugTopicsWithTheDecoder() throws IOException {
+    TelemetryParser auto = new TelemetryParser(ParserOptions.defaults().withPreset("auto"));
+    byte[] nbirth = resource("nbirth.pb");
+
+    ParseResult viaAuto = auto.parse("spBv1.0/Plant1/NBIRTH/Edge-01", nbirth, SparkplugCorpus.ARRIVAL);
+
+    assertThat(viaAuto.dialect()).isEqualTo(SparkplugB.PRESET);
+    assertThat(viaAuto.toString()).isEqualTo(PARSER.parse("spBv1.0/Plant1/NBIRTH/Edge-01", nbirth, SparkplugCorpus.ARRIVAL).toString());
+    assertThat(viaAuto.measurements()).isNotEmpty();
+  }
 }

@@ -123,11 +123,6 @@ public final class Rejections {
             + " Send online/offline, Online/Offline, true/false or {\"state\": \"online\"}.");
   }
 
-  public static Rejection unsupportedFormat(String format) {
-    return of(RejectReason.UNSUPPORTED_FORMAT, null,
-        "Payloads in format " + format + " cannot be read by this build. Route them with format=raw until the decoder is available.");
-  }
-
   public static Rejection tooManyMetrics(int limit) {
     return of(RejectReason.TOO_MANY_METRICS, null, "The payload has more than " + limit + " metrics. Split it or raise the max metrics setting.");
   }
