@@ -13,7 +13,7 @@ import java.util.stream.Collectors;
  *
  * <p>The simulator's device id ({@code dev-0001}) is the id each dialect carries where its parser preset
  * reads the device: Zigbee2MQTT's friendly name, Tasmota's topic, Shelly's topic prefix (also {@code src}),
- * the ESPHome node / Home Assistant statestream base topic, OwnTracks' {@code <device>} segment (user
+ * the ESPHome node / Home Assistant statestream base topic (one Home Assistant per site), OwnTracks' {@code <device>} segment (user
  * {@value #OWNTRACKS_USER}), The Things Stack's {@code end_device_ids.device_id} (also in the topic). So the
  * labels file names the device the lake shows.
  *
@@ -27,11 +27,13 @@ public enum Dialect {
   ZIGBEE2MQTT("zigbee2mqtt", TimeSource.NONE, false),
   /** {@code tele/<topic>/SENSOR}, {@code Time} in local time without a zone, readings under the sensor's name. */
   TASMOTA("tasmota", TimeSource.DEVICE, false),
-  /** {@code <device-id>/events/rpc}, a NotifyStatus frame with {@code params.ts} in epoch seconds. */
-  SHELLY_GEN2("shelly-gen2", TimeSource.DEVICE, false),
+  /** {@code <device-id>/status/<component>}, each component's status (generic status updates); no time of the reading. */
+  SHELLY_GEN2("shelly-gen2", TimeSource.NONE, false),
+  /** {@code <device-id>/events/rpc}, the NotifyStatus frame with {@code params.ts} in epoch seconds. */
+  SHELLY_GEN2_RPC("shelly-gen2-rpc", TimeSource.DEVICE, false),
   /** {@code <node>/sensor/<object_id>/state}, the bare value; one message per reading per metric. */
   ESPHOME("esphome", TimeSource.NONE, true),
-  /** {@code <base>/sensor/<entity>/state}, the bare value; one message per reading per metric. */
+  /** {@code <base>/sensor/<object id>/state}, the bare value; one message per reading per metric (named {@code sensor.<object id>}). */
   HOMEASSISTANT_STATESTREAM("homeassistant-statestream", TimeSource.NONE, true),
   /** {@code owntracks/<user>/<device>}, a location with {@code tst} in epoch seconds. Devices are trackers. */
   OWNTRACKS("owntracks", TimeSource.DEVICE, false),

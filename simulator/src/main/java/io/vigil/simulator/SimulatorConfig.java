@@ -74,12 +74,12 @@ public final class SimulatorConfig extends AbstractConfig {
           "Payload dialect the devices speak: one of " + Dialect.ids() + "; 'mixed' for a fleet of all of them, or a comma "
               + "list for a fleet of those (each device's dialect drawn from the seed). Topics: vigil "
               + "devices/{deviceId}/telemetry (" + TOPIC_LAYOUT + "); zigbee2mqtt zigbee2mqtt/{deviceId}; tasmota "
-              + "tele/{deviceId}/SENSOR; shelly-gen2 {deviceId}/events/rpc (NotifyStatus); esphome and "
-              + "homeassistant-statestream {deviceId}/sensor/{metric}/state (a bare value per metric); owntracks "
-              + "owntracks/" + Dialect.OWNTRACKS_USER + "/{deviceId} (devices are location trackers); ttn-v3 v3/"
-              + "vigil-sim@ttn/devices/{deviceId}/up. zigbee2mqtt, esphome and homeassistant-statestream carry no "
-              + "timestamp: their devices publish only in real time (never " + HISTORY + ") and need " + SPEEDUP
-              + "=1 for the labels to match arrival times.")
+              + "tele/{deviceId}/SENSOR; shelly-gen2 {deviceId}/status/<component> (generic status); shelly-gen2-rpc "
+              + "{deviceId}/events/rpc (NotifyStatus with params.ts); esphome and homeassistant-statestream "
+              + "{deviceId}/sensor/<metric>/state (a bare value per metric); owntracks owntracks/" + Dialect.OWNTRACKS_USER
+              + "/{deviceId} (devices are location trackers); ttn-v3 v3/vigil-sim@ttn/devices/{deviceId}/up. "
+              + "zigbee2mqtt, shelly-gen2, esphome and homeassistant-statestream carry no timestamp: their devices publish "
+              + "only in real time (never " + HISTORY + ") and need " + SPEEDUP + "=1 for the labels to match arrival times.")
       .define(TASMOTA_ZONE, Type.STRING, "UTC", zoneId(),
           "Time zone of the tasmota dialect's Time field, which is local time without a zone (give the parser the same).")
       .define(OUTPUT, Type.STRING, "mqtt", Validator.oneOf("mqtt", "jsonl", "count"),

@@ -26,6 +26,11 @@ public interface DialectWriter {
     long reportedMs() {
       return PayloadWriter.reportedMs(tsMs, bad);
     }
+
+    /** The same reading without a malformation that breaks a payload as a whole (for a reading's other messages). */
+    Sample withoutWholeBreak() {
+      return bad == null || bad.perMetric() ? this : new Sample(eventMs, tsMs, seq, values, null, badMetric, textVariant);
+    }
   }
 
   /**

@@ -31,7 +31,7 @@ public final class DialectWriters {
           PayloadWriter.write(p, s.tsMs(), s.seq(), s.values(), s.bad(), s.badMetric(), s.textVariant()), vigilTruth(p, s)));
       case ZIGBEE2MQTT -> new Zigbee2MqttWriter(p, extras);
       case TASMOTA -> new TasmotaWriter(p, extras, options.tasmotaZone());
-      case SHELLY_GEN2 -> new ShellyGen2Writer(p, extras);
+      case SHELLY_GEN2, SHELLY_GEN2_RPC -> new ShellyGen2Writer(p, extras);
       case ESPHOME, HOMEASSISTANT_STATESTREAM -> new ScalarWriter(p, extras);
       case OWNTRACKS -> new OwnTracksWriter(p, extras);
       case TTN_V3 -> new TtnV3Writer(p, extras);
@@ -47,7 +47,8 @@ public final class DialectWriters {
       case VIGIL -> vigilLayout.replace("{deviceId}", deviceId);
       case ZIGBEE2MQTT -> "zigbee2mqtt/" + deviceId;
       case TASMOTA -> "tele/" + deviceId + "/SENSOR";
-      case SHELLY_GEN2 -> deviceId + "/events/rpc";
+      case SHELLY_GEN2 -> deviceId + "/status/+";
+      case SHELLY_GEN2_RPC -> deviceId + "/events/rpc";
       case ESPHOME, HOMEASSISTANT_STATESTREAM -> deviceId + "/+/+/state";
       case OWNTRACKS -> "owntracks/" + Dialect.OWNTRACKS_USER + "/" + deviceId;
       case TTN_V3 -> "v3/" + TTN_APPLICATION + "@" + TTN_TENANT + "/devices/" + deviceId + "/up";
@@ -61,13 +62,15 @@ public final class DialectWriters {
 
   /**
    * A metric's name in a dialect: the dotted path of its value relative to where the family's parser
-   * preset roots the metrics (Tasmota: the payload; Shelly: {@code params}; The Things Stack:
+   * preset roots the metrics (Tasmota: the payload; Shelly: {@code params} or the status topic's component; The Things Stack:
    * {@code uplink_message.decoded_payload}; scalar dialects: the topic's object id). Labels use it, so
    * they name the metric the lake shows.
    */
   static String metricName(Dialect d, DeviceType type, String base) {
     return switch (d) {
-      case VIGIL, ESPHOME, HOMEASSISTANT_STATESTREAM, OWNTRACKS, TTN_V3 -> base;
+      case VIGIL, ESPHOME, OWNTRACKS, TTN_V3 -> base;
+      // The statestream preset names a metric by its entity id, domain and object id.
+      case HOMEASSISTANT_STATESTREAM -> "sensor." + base;
       case ZIGBEE2MQTT -> base.equals("power_w") ? "power" : base;
       case TASMOTA -> switch (base) {
         case "temperature" -> "AM2301.Temperature";
@@ -76,7 +79,7 @@ public final class DialectWriters {
         case "voltage" -> "ENERGY.Voltage";
         default -> "ANALOG.Range";
       };
-      case SHELLY_GEN2 -> switch (base) {
+      case SHELLY_GEN2, SHELLY_GEN2_RPC -> switch (base) {
         case "temperature" -> "temperature:0.tC";
         case "humidity" -> "humidity:0.rh";
         case "power_w" -> "switch:0.apower";

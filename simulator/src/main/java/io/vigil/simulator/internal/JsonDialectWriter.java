@@ -35,30 +35,41 @@ abstract class JsonDialectWriter implements DialectWriter {
   /** Writes the whole object, start to end. */
   abstract void body(JsonGenerator g, Sample s) throws IOException;
 
+  /** Writes one JSON value. */
+  @FunctionalInterface
+  interface Body {
+    void write(JsonGenerator g) throws IOException;
+  }
+
   @Override
-  public final List<Publication> write(Sample s) {
+  public List<Publication> write(Sample s) {
+    return List.of(publication(topic(), s, g -> body(g, s), truth(s)));
+  }
+
+  /** One message whose JSON {@code body} writes, broken as the sample says; {@code truth} unless broken as a whole. */
+  protected Publication publication(String topic, Sample s, Body body, Map<String, Double> truth) {
     Malformation bad = s.bad();
     if (bad == Malformation.EMPTY) {
-      return List.of(new Publication(topic(), new byte[0], Map.of()));
+      return new Publication(topic, new byte[0], Map.of());
     }
     if (bad == Malformation.NOT_JSON && s.textVariant()) {
       StringBuilder sb = new StringBuilder("device=").append(profile.id()).append(";ts=").append(s.tsMs());
       for (int i = 0; i < s.values().length; i++) {
         sb.append(';').append(profile.metrics().get(i).name()).append('=').append(s.values()[i]);
       }
-      return List.of(new Publication(topic(), sb.toString().getBytes(StandardCharsets.UTF_8), Map.of()));
+      return new Publication(topic, sb.toString().getBytes(StandardCharsets.UTF_8), Map.of());
     }
     ByteArrayOutputStream out = new ByteArrayOutputStream(256);
     try (JsonGenerator g = JSON.createGenerator(out)) {
-      body(g, s);
+      body.write(g);
     } catch (IOException e) {
       throw new UncheckedIOException(e);
     }
     byte[] bytes = out.toByteArray();
     if (bad == Malformation.NOT_JSON) {
-      return List.of(new Publication(topic(), Arrays.copyOf(bytes, bytes.length / 2), Map.of()));
+      return new Publication(topic, Arrays.copyOf(bytes, bytes.length / 2), Map.of());
     }
-    return List.of(new Publication(topic(), bytes, truth(s)));
+    return new Publication(topic, bytes, truth);
   }
 
   /** The metrics a consumer reads from a payload that is not broken as a whole. */

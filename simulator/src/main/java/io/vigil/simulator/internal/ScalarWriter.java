@@ -37,7 +37,8 @@ final class ScalarWriter implements DialectWriter {
     List<Publication> out = new ArrayList<>(s.values().length + 1);
     for (int i = 0; i < s.values().length; i++) {
       MetricModel m = profile.metrics().get(i);
-      String topic = profile.id() + "/sensor/" + m.name() + "/state";
+      // ESPHome's metric is the object id; statestream's the entity id, sensor.<object id>.
+      String topic = profile.id() + "/" + (esphome ? "sensor/" + m.name() : m.name().replace('.', '/')) + "/state";
       if (i == s.badMetric() && s.bad() != null) {
         out.add(new Publication(topic, broken(s.bad(), s.values()[i], m.decimals()), Map.of()));
       } else {
