@@ -268,6 +268,7 @@ public final class MqttKafkaBridge implements AutoCloseable {
             metrics.rejected(routed.rejection().reason().name());
           } else {
             metrics.produced.increment();
+            metrics.producedAs(routed.dialect());
           }
           acks.confirmed(slot);
         } else {

@@ -5,30 +5,65 @@ import java.util.List;
 import java.util.Optional;
 
 /**
- * The outcome of parsing one message: either accepted, with its measurements (and, in lenient mode,
- * the individual fields that were refused), or rejected as a whole with one {@link Rejection}.
+ * The outcome of parsing one message: either accepted, with its measurements, the text values
+ * that came with them ({@link #attributes()}), a device status, and (in lenient mode) the fields
+ * that were refused; or rejected as a whole with one {@link Rejection}. A status-only message (a
+ * last will) is accepted with no measurements.
  */
 public final class ParseResult implements Serializable {
-  private static final long serialVersionUID = 1L;
+  private static final long serialVersionUID = 2L;
 
   private final String deviceId;
   private final List<Measurement> measurements;
+  private final List<Attribute> attributes;
   private final List<Rejection> fieldRejections;
   private final Rejection rejection;
+  private final TimeSource timeSource;
+  private final DeviceStatus deviceStatus;
+  private final String dialect;
 
-  private ParseResult(String deviceId, List<Measurement> measurements, List<Rejection> fieldRejections, Rejection rejection) {
+  private ParseResult(String deviceId, List<Measurement> measurements, List<Attribute> attributes, List<Rejection> fieldRejections,
+      Rejection rejection, TimeSource timeSource, DeviceStatus deviceStatus, String dialect) {
     this.deviceId = deviceId;
     this.measurements = measurements;
+    this.attributes = attributes;
     this.fieldRejections = fieldRejections;
     this.rejection = rejection;
+    this.timeSource = timeSource;
+    this.deviceStatus = deviceStatus;
+    this.dialect = dialect;
   }
 
+  /** Readings with their time from the payload, no attributes, no status (Vigil's own dialect). */
   public static ParseResult accepted(String deviceId, List<Measurement> measurements, List<Rejection> fieldRejections) {
-    return new ParseResult(deviceId, List.copyOf(measurements), List.copyOf(fieldRejections), null);
+    return new ParseResult(deviceId, List.copyOf(measurements), List.of(), List.copyOf(fieldRejections), null,
+        TimeSource.PAYLOAD, null, null);
+  }
+
+  /**
+   * Everything an accepted message can carry.
+   *
+   * @param deviceStatus null when the message says nothing about the device being up or down
+   */
+  public static ParseResult accepted(String deviceId, List<Measurement> measurements, List<Attribute> attributes,
+      List<Rejection> fieldRejections, TimeSource timeSource, DeviceStatus deviceStatus) {
+    return new ParseResult(deviceId, List.copyOf(measurements), List.copyOf(attributes), List.copyOf(fieldRejections), null,
+        java.util.Objects.requireNonNull(timeSource, "timeSource"), deviceStatus, null);
+  }
+
+  /** A message that only says the device is up or down (a last will, a Sparkplug DDEATH). */
+  public static ParseResult status(String deviceId, DeviceStatus status) {
+    return new ParseResult(deviceId, List.of(), List.of(), List.of(), null, TimeSource.ARRIVAL,
+        java.util.Objects.requireNonNull(status, "status"), null);
   }
 
   public static ParseResult rejected(String deviceId, Rejection rejection) {
-    return new ParseResult(deviceId, List.of(), List.of(), rejection);
+    return new ParseResult(deviceId, List.of(), List.of(), List.of(), rejection, TimeSource.PAYLOAD, null, null);
+  }
+
+  /** This result, naming the payload family (preset) that read it. */
+  public ParseResult withDialect(String value) {
+    return new ParseResult(deviceId, measurements, attributes, fieldRejections, rejection, timeSource, deviceStatus, value);
   }
 
   public boolean isAccepted() {
@@ -44,6 +79,29 @@ public final class ParseResult implements Serializable {
     return measurements;
   }
 
+  /** Text values of the message (strings are kept, not refused, unless the mapping says so). */
+  public List<Attribute> attributes() {
+    return attributes;
+  }
+
+  /** Which clock the event times came from. */
+  public TimeSource timeSource() {
+    return timeSource;
+  }
+
+  /** The device's up/down state, when the message says it. */
+  public Optional<DeviceStatus> deviceStatus() {
+    return Optional.ofNullable(deviceStatus);
+  }
+
+  /**
+   * The payload family that read the message: the preset's name ({@code vigil}, {@code zigbee2mqtt},
+   * ...), {@code custom} for a mapping set key by key; null only on results built outside the parser.
+   */
+  public String dialect() {
+    return dialect;
+  }
+
   /** Fields refused while the rest of the message was kept (lenient mode only). */
   public List<Rejection> fieldRejections() {
     return fieldRejections;
@@ -56,6 +114,10 @@ public final class ParseResult implements Serializable {
 
   @Override
   public String toString() {
-    return isAccepted() ? "accepted" + measurements : "rejected(" + rejection + ")";
+    if (!isAccepted()) {
+      return "rejected(" + rejection + ")";
+    }
+    return "accepted" + measurements + (attributes.isEmpty() ? "" : " attributes" + attributes)
+        + (deviceStatus == null ? "" : " status " + deviceStatus) + " time from " + timeSource;
   }
 }

@@ -21,6 +21,7 @@ import java.util.regex.Pattern;
  * @param maxFutureSkew event times further ahead of arrival than this are absurd
  * @param strict refuse the whole message when one metric is bad; otherwise keep the good ones
  * @param ignoredFields flat-payload fields that are not metrics (firmware version, say)
+ * @param mapping where time and readings sit in the payload; {@link PayloadMapping#VIGIL} by default
  */
 public record ParserOptions(
     TopicLayout topicLayout,
@@ -32,7 +33,8 @@ public record ParserOptions(
     Instant earliest,
     Duration maxFutureSkew,
     boolean strict,
-    Set<String> ignoredFields) implements Serializable {
+    Set<String> ignoredFields,
+    PayloadMapping mapping) implements Serializable {
 
   public enum DeviceIdSource { TOPIC, PAYLOAD, TOPIC_OR_PAYLOAD }
 
@@ -46,6 +48,14 @@ public record ParserOptions(
     Objects.requireNonNull(earliest, "earliest");
     Objects.requireNonNull(maxFutureSkew, "maxFutureSkew");
     ignoredFields = Set.copyOf(ignoredFields);
+    Objects.requireNonNull(mapping, "mapping");
+  }
+
+  /** Vigil's own dialect, as before payload mappings existed. */
+  public ParserOptions(TopicLayout topicLayout, DeviceIdSource deviceIdSource, String deviceIdField, Pattern deviceIdPattern,
+      int maxPayloadBytes, int maxMetrics, Instant earliest, Duration maxFutureSkew, boolean strict, Set<String> ignoredFields) {
+    this(topicLayout, deviceIdSource, deviceIdField, deviceIdPattern, maxPayloadBytes, maxMetrics, earliest, maxFutureSkew, strict,
+        ignoredFields, PayloadMapping.VIGIL);
   }
 
   public static ParserOptions defaults() {
@@ -56,36 +66,54 @@ public record ParserOptions(
 
   public ParserOptions withTopicLayout(TopicLayout layout) {
     return new ParserOptions(layout, deviceIdSource, deviceIdField, deviceIdPattern, maxPayloadBytes, maxMetrics,
-        earliest, maxFutureSkew, strict, ignoredFields);
+        earliest, maxFutureSkew, strict, ignoredFields, mapping);
   }
 
   public ParserOptions withStrict(boolean value) {
     return new ParserOptions(topicLayout, deviceIdSource, deviceIdField, deviceIdPattern, maxPayloadBytes, maxMetrics,
-        earliest, maxFutureSkew, value, ignoredFields);
+        earliest, maxFutureSkew, value, ignoredFields, mapping);
   }
 
   public ParserOptions withMaxPayloadBytes(int value) {
     return new ParserOptions(topicLayout, deviceIdSource, deviceIdField, deviceIdPattern, value, maxMetrics,
-        earliest, maxFutureSkew, strict, ignoredFields);
+        earliest, maxFutureSkew, strict, ignoredFields, mapping);
   }
 
   public ParserOptions withDeviceIdSource(DeviceIdSource value) {
     return new ParserOptions(topicLayout, value, deviceIdField, deviceIdPattern, maxPayloadBytes, maxMetrics,
-        earliest, maxFutureSkew, strict, ignoredFields);
+        earliest, maxFutureSkew, strict, ignoredFields, mapping);
   }
 
   public ParserOptions withDeviceIdField(String value) {
     return new ParserOptions(topicLayout, deviceIdSource, value, deviceIdPattern, maxPayloadBytes, maxMetrics,
-        earliest, maxFutureSkew, strict, ignoredFields);
+        earliest, maxFutureSkew, strict, ignoredFields, mapping);
   }
 
   public ParserOptions withIgnoredFields(Set<String> value) {
     return new ParserOptions(topicLayout, deviceIdSource, deviceIdField, deviceIdPattern, maxPayloadBytes, maxMetrics,
-        earliest, maxFutureSkew, strict, value);
+        earliest, maxFutureSkew, strict, value, mapping);
   }
+
+  public ParserOptions withMapping(PayloadMapping value) {
+    return new ParserOptions(topicLayout, deviceIdSource, deviceIdField, deviceIdPattern, maxPayloadBytes, maxMetrics,
+        earliest, maxFutureSkew, strict, ignoredFields, value);
+  }
+
+  /**
+   * These options with a device family's preset: its topic layout, where its device id is, and its
+   * payload mapping. Names: {@link #PRESETS}.
+   *
+   * @throws io.vigil.common.VigilException naming the presets when {@code name} is none of them
+   */
+  public ParserOptions withPreset(String name) {
+    return io.vigil.schemas.internal.Presets.apply(this, name);
+  }
+
+  /** The preset names {@link #withPreset} knows; {@code sparkplug-b} is reserved for the Sparkplug decoder. */
+  public static final java.util.List<String> PRESETS = io.vigil.schemas.internal.Presets.NAMES;
 
   public ParserOptions withMaxFutureSkew(Duration value) {
     return new ParserOptions(topicLayout, deviceIdSource, deviceIdField, deviceIdPattern, maxPayloadBytes, maxMetrics,
-        earliest, value, strict, ignoredFields);
+        earliest, value, strict, ignoredFields, mapping);
   }
 }

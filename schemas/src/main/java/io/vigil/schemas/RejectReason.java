@@ -24,5 +24,9 @@ public enum RejectReason {
   INVALID_METRIC_NAME,
   MISSING_METRIC_VALUE,
   NON_NUMERIC_METRIC,
-  NON_FINITE_METRIC
+  NON_FINITE_METRIC,
+  /** A status (last will, availability) topic carried a word that is neither online nor offline. */
+  INVALID_STATUS,
+  /** The route's payload format has no decoder in this build (Sparkplug B until its decoder lands). */
+  UNSUPPORTED_FORMAT
 }

@@ -11,7 +11,12 @@ import com.fasterxml.jackson.databind.ObjectMapper;
 import com.fasterxml.jackson.databind.json.JsonMapper;
 import com.fasterxml.jackson.databind.node.LongNode;
 import com.fasterxml.jackson.databind.node.TextNode;
+import io.vigil.schemas.internal.MappedPayloadReader;
+import io.vigil.schemas.internal.MessageIds;
+import io.vigil.schemas.internal.MetricRules;
+import io.vigil.schemas.internal.Paths;
 import io.vigil.schemas.internal.Rejections;
+import io.vigil.schemas.internal.StatusWords;
 import io.vigil.schemas.internal.TimestampParser;
 import java.io.IOException;
 import java.io.Serializable;
@@ -42,16 +47,20 @@ public final class TelemetryParser implements Serializable {
 
   public static final String METRICS_FIELD = "metrics";
   public static final List<String> TIMESTAMP_FIELDS = List.of("ts", "timestamp");
-  public static final List<String> MESSAGE_ID_FIELDS = List.of("msgId", "messageId", "seq");
+  public static final List<String> MESSAGE_ID_FIELDS = MessageIds.FIELDS;
   /** Documents the rule {@link #isMetricName} checks by hand (a regex per metric was a hot spot at the bridge). */
   static final Pattern METRIC_NAME = Pattern.compile("[A-Za-z_][A-Za-z0-9_.:-]{0,127}");
 
   // Jackson is not Serializable; rebuilt lazily after a Spark task deserialises the parser.
   private transient ObjectMapper mapper;
   private final ParserOptions options;
+  private final boolean vigil;
+  private final MappedPayloadReader mapped;
 
   public TelemetryParser(ParserOptions options) {
     this.options = options;
+    this.vigil = options.mapping().isVigil();
+    this.mapped = new MappedPayloadReader(options);
   }
 
   public ParserOptions options() {
@@ -86,7 +95,17 @@ public final class TelemetryParser implements Serializable {
 
   /** With {@code fastPath} false, every message is judged on the tree: tests compare the two paths. */
   ParseResult parse(String topic, byte[] payload, long arrivalMillis, boolean fastPath) {
+    return read(topic, payload, arrivalMillis, fastPath).withDialect(options.mapping().name());
+  }
+
+  private ParseResult read(String topic, byte[] payload, long arrivalMillis, boolean fastPath) {
+    PayloadMapping mapping = options.mapping();
+    TopicLayout statusLayout = mapping.statusLayout();
+    if (statusLayout != null && topic != null && statusLayout.matches(topic)) {
+      return status(topic, payload, arrivalMillis);
+    }
     String topicDevice = null;
+    String topicMetric = null;
     if (topic != null && options.deviceIdSource() != ParserOptions.DeviceIdSource.PAYLOAD) {
       if (!options.topicLayout().matches(topic)) {
         if (options.deviceIdSource() == ParserOptions.DeviceIdSource.TOPIC) {
@@ -94,6 +113,7 @@ public final class TelemetryParser implements Serializable {
         }
       } else {
         topicDevice = options.topicLayout().deviceIdOf(topic).orElse(null);
+        topicMetric = options.topicLayout().metricOf(topic).orElse(null);
       }
     }
     if (payload == null || payload.length == 0) {
@@ -105,7 +125,10 @@ public final class TelemetryParser implements Serializable {
     if (!isUtf8(payload)) {
       return ParseResult.rejected(topicDevice, Rejections.invalidEncoding());
     }
-    if (fastPath) {
+    if (mapping.format() != PayloadMapping.Format.JSON) {
+      return ParseResult.rejected(topicDevice, Rejections.unsupportedFormat(mapping.format().name()));
+    }
+    if (fastPath && vigil) {
       ParseResult accepted = acceptedFast(topicDevice, payload, arrivalMillis);
       if (accepted != null) {
         return accepted;
@@ -115,11 +138,18 @@ public final class TelemetryParser implements Serializable {
     try {
       root = mapper().readTree(payload);
     } catch (IOException e) {
+      if (topicMetric != null) {
+        // ESPHome and Home Assistant publish bare words: ON, online, a firmware version.
+        return scalar(topic, topicDevice, topicMetric, null, new String(payload, StandardCharsets.UTF_8), arrivalMillis);
+      }
       String detail = e.getMessage() == null ? "" : e.getMessage().lines().findFirst().orElse("");
       if (detail.contains("Duplicate field")) {
         return ParseResult.rejected(topicDevice, Rejections.duplicateField(detail));
       }
       return ParseResult.rejected(topicDevice, Rejections.notJson(detail));
+    }
+    if (root != null && topicMetric != null && root.isValueNode()) {
+      return scalar(topic, topicDevice, topicMetric, root, null, arrivalMillis);
     }
     if (root == null || !root.isObject()) {
       return ParseResult.rejected(topicDevice, Rejections.notAnObject(root == null ? "nothing" : root.getNodeType().name().toLowerCase()));
@@ -127,7 +157,7 @@ public final class TelemetryParser implements Serializable {
 
     String deviceId;
     Optional<Rejection> deviceProblem;
-    JsonNode deviceNode = options.deviceIdField() == null ? null : root.get(options.deviceIdField());
+    JsonNode deviceNode = options.deviceIdField() == null ? null : Paths.at(root, options.deviceIdField());
     String payloadDevice = deviceNode != null && deviceNode.isTextual() ? deviceNode.asText() : null;
     if (deviceNode != null && !deviceNode.isTextual()) {
       return ParseResult.rejected(topicDevice, Rejections.invalidDeviceId(options.deviceIdField(), deviceNode.toString(), options.deviceIdPattern()));
@@ -150,6 +180,9 @@ public final class TelemetryParser implements Serializable {
     if (deviceProblem.isPresent()) {
       return ParseResult.rejected(null, deviceProblem.get());
     }
+    if (!vigil) {
+      return mapped.read(root, deviceId, topicMetric, arrivalMillis);
+    }
 
     String tsField = null;
     for (String candidate : TIMESTAMP_FIELDS) {
@@ -168,27 +201,11 @@ public final class TelemetryParser implements Serializable {
       return ParseResult.rejected(deviceId, ts.rejection());
     }
 
-    String messageId = null;
-    for (String candidate : MESSAGE_ID_FIELDS) {
-      JsonNode idNode = root.get(candidate);
-      if (idNode == null || idNode.isNull()) {
-        continue;
-      }
-      if (messageId != null) {
-        return ParseResult.rejected(deviceId, Rejections.invalidMessageId(candidate, "a message carries at most one of msgId, messageId and seq"));
-      }
-      if (candidate.equals("seq")) {
-        if (!idNode.isIntegralNumber() || idNode.asLong() < 0) {
-          return ParseResult.rejected(deviceId, Rejections.invalidMessageId(candidate, "seq must be a non-negative integer, was " + idNode));
-        }
-        messageId = Long.toString(idNode.asLong());
-      } else {
-        if (!idNode.isTextual() || idNode.asText().isEmpty() || idNode.asText().length() > 256) {
-          return ParseResult.rejected(deviceId, Rejections.invalidMessageId(candidate, candidate + " must be a string of 1 to 256 characters, was " + abbreviate(idNode.toString())));
-        }
-        messageId = idNode.asText();
-      }
+    MessageIds.Outcome id = MessageIds.read(root);
+    if (id.rejection() != null) {
+      return ParseResult.rejected(deviceId, id.rejection());
     }
+    String messageId = id.id();
 
     JsonNode metricsNode = root.get(METRICS_FIELD);
     boolean nested = metricsNode != null;
@@ -228,6 +245,40 @@ public final class TelemetryParser implements Serializable {
     return ParseResult.accepted(deviceId, measurements, fieldRejections);
   }
 
+  /** A last will or availability message: the device is up or down, no readings. */
+  private ParseResult status(String topic, byte[] payload, long arrivalMillis) {
+    String deviceId = options.mapping().statusLayout().deviceIdOf(topic).orElse(null);
+    if (deviceId == null || !options.deviceIdPattern().matcher(deviceId).matches()) {
+      return ParseResult.rejected(null, Rejections.invalidDeviceId("topic", String.valueOf(deviceId), options.deviceIdPattern()));
+    }
+    if (payload == null || payload.length == 0) {
+      return ParseResult.rejected(deviceId, Rejections.emptyPayload());
+    }
+    if (payload.length > options.maxPayloadBytes()) {
+      return ParseResult.rejected(deviceId, Rejections.oversized(payload.length, options.maxPayloadBytes()));
+    }
+    if (!isUtf8(payload)) {
+      return ParseResult.rejected(deviceId, Rejections.invalidEncoding());
+    }
+    String text = new String(payload, StandardCharsets.UTF_8).trim();
+    DeviceStatus.State state = StatusWords.stateOf(payload);
+    if (state == null) {
+      return ParseResult.rejected(deviceId, Rejections.invalidStatus(topic, text));
+    }
+    return ParseResult.status(deviceId, new DeviceStatus(state, arrivalMillis, abbreviate(text)));
+  }
+
+  /** A bare value on a topic that names its metric. */
+  private ParseResult scalar(String topic, String topicDevice, String metric, JsonNode value, String text, long arrivalMillis) {
+    if (topicDevice == null) {
+      return ParseResult.rejected(null, Rejections.missingDeviceId(topic, options));
+    }
+    if (!options.deviceIdPattern().matcher(topicDevice).matches()) {
+      return ParseResult.rejected(null, Rejections.invalidDeviceId("topic", topicDevice, options.deviceIdPattern()));
+    }
+    return mapped.readScalar(topicDevice, metric, value, text, arrivalMillis);
+  }
+
   /**
    * The common case, a message accepted whole, read with a streaming parser: no tree, no node per
    * value and no duplicate-name set per object (building the tree was most of the bridge's parse
@@ -238,7 +289,7 @@ public final class TelemetryParser implements Serializable {
    */
   ParseResult acceptedFast(String topicDevice, byte[] payload, long arrivalMillis) {
     String deviceField = options.deviceIdField();
-    if (deviceField != null && (deviceField.equals(METRICS_FIELD) || TIMESTAMP_FIELDS.contains(deviceField)
+    if (deviceField != null && (deviceField.indexOf('.') >= 0 || deviceField.equals(METRICS_FIELD) || TIMESTAMP_FIELDS.contains(deviceField)
         || MESSAGE_ID_FIELDS.contains(deviceField))) {
       return null;
     }
@@ -438,47 +489,12 @@ public final class TelemetryParser implements Serializable {
   }
 
   private static Rejection checkMetric(String path, String name, JsonNode value) {
-    if (!isMetricName(name)) {
-      return Rejections.invalidMetricName(path, name);
-    }
-    if (value == null || value.isNull()) {
-      return Rejections.missingMetricValue(path);
-    }
-    if (value.isNumber()) {
-      double d = value.doubleValue();
-      if (Double.isNaN(d) || Double.isInfinite(d)) {
-        return Rejections.nonFinite(path, value.asText());
-      }
-      return null;
-    }
-    if (value.isTextual()) {
-      String t = value.asText().trim();
-      if (t.equalsIgnoreCase("nan") || t.matches("[+-]?(?i)inf(inity)?")) {
-        return Rejections.nonFinite(path, t);
-      }
-    }
-    return Rejections.nonNumeric(path, "a JSON number", value.getNodeType().name().toLowerCase() + " " + abbreviate(value.toString()));
+    return MetricRules.checkMetric(path, name, value);
   }
 
   /** The same rule as {@link #METRIC_NAME}. */
   static boolean isMetricName(String name) {
-    int n = name.length();
-    if (n == 0 || n > 128) {
-      return false;
-    }
-    char first = name.charAt(0);
-    if (!(first == '_' || (first >= 'A' && first <= 'Z') || (first >= 'a' && first <= 'z'))) {
-      return false;
-    }
-    for (int i = 1; i < n; i++) {
-      char c = name.charAt(i);
-      boolean ok = (c >= 'A' && c <= 'Z') || (c >= 'a' && c <= 'z') || (c >= '0' && c <= '9')
-          || c == '_' || c == '.' || c == ':' || c == '-';
-      if (!ok) {
-        return false;
-      }
-    }
-    return true;
+    return MetricRules.isMetricName(name);
   }
 
   private static boolean isUtf8(byte[] payload) {

@@ -8,20 +8,30 @@ import java.util.Optional;
  * Where the device id sits in an MQTT topic, written as a template such as
  * {@code devices/{deviceId}/telemetry}. Other segments must match literally; {@code +} matches any
  * one segment. The same template gives the MQTT subscription filter.
+ *
+ * <p>A {@code {metric}} segment names the metric of a scalar payload (ESPHome's
+ * {@code {deviceId}/+/{metric}/state}, where the payload is the bare {@code 21.5}) or prefixes the
+ * readings of an object payload (Shelly's {@code {deviceId}/status/{metric}} gives
+ * {@code switch:0.apower}). It may appear in several segments, joined with {@code .}: Home
+ * Assistant's {@code {deviceId}/{metric}/{metric}/state} names the metric after the entity id,
+ * {@code sensor.outdoor_temperature}.
  */
 public final class TopicLayout implements Serializable {
   private static final long serialVersionUID = 1L;
   public static final String DEVICE_PLACEHOLDER = "{deviceId}";
+  public static final String METRIC_PLACEHOLDER = "{metric}";
   public static final TopicLayout DEFAULT = TopicLayout.of("devices/{deviceId}/telemetry");
 
   private final String template;
   private final String[] segments;
   private final int deviceSegment;
+  private final boolean carriesMetric;
 
-  private TopicLayout(String template, String[] segments, int deviceSegment) {
+  private TopicLayout(String template, String[] segments, int deviceSegment, boolean carriesMetric) {
     this.template = template;
     this.segments = segments;
     this.deviceSegment = deviceSegment;
+    this.carriesMetric = carriesMetric;
   }
 
   public static TopicLayout of(String template) {
@@ -30,18 +40,22 @@ public final class TopicLayout implements Serializable {
     }
     String[] segments = template.split("/", -1);
     int device = -1;
+    boolean metric = false;
     for (int i = 0; i < segments.length; i++) {
       String s = segments[i];
-      if (s.equals(DEVICE_PLACEHOLDER)) {
+      if (s.equals(METRIC_PLACEHOLDER)) {
+        metric = true;
+      } else if (s.equals(DEVICE_PLACEHOLDER)) {
         if (device >= 0) {
           throw VigilErrors.invalidTopicLayout(template, DEVICE_PLACEHOLDER + " appears twice");
         }
         device = i;
       } else if (s.equals("#") || (s.contains("+") && !s.equals("+")) || s.contains("{") || s.contains("}")) {
-        throw VigilErrors.invalidTopicLayout(template, "segment '" + s + "' is neither literal, + nor " + DEVICE_PLACEHOLDER);
+        throw VigilErrors.invalidTopicLayout(template, "segment '" + s + "' is neither literal, +, " + DEVICE_PLACEHOLDER
+            + " nor " + METRIC_PLACEHOLDER);
       }
     }
-    return new TopicLayout(template, segments, device);
+    return new TopicLayout(template, segments, device, metric);
   }
 
   public String template() {
@@ -53,9 +67,32 @@ public final class TopicLayout implements Serializable {
     return deviceSegment >= 0;
   }
 
-  /** The MQTT subscription filter: the template with the device segment as {@code +}. */
+  /** Whether a {@code {metric}} segment names the metric (or prefixes the readings). */
+  public boolean carriesMetric() {
+    return carriesMetric;
+  }
+
+  /** The MQTT subscription filter: the template with the device (and metric) segments as {@code +}. */
   public String subscriptionFilter() {
-    return template.replace(DEVICE_PLACEHOLDER, "+");
+    return template.replace(DEVICE_PLACEHOLDER, "+").replace(METRIC_PLACEHOLDER, "+");
+  }
+
+  /** The metric this topic names (its {@code {metric}} segments joined with {@code .}), or empty. */
+  public Optional<String> metricOf(String topic) {
+    if (!carriesMetric || !matches(topic)) {
+      return Optional.empty();
+    }
+    String[] levels = topic.split("/", -1);
+    StringBuilder metric = new StringBuilder();
+    for (int i = 0; i < segments.length; i++) {
+      if (segments[i].equals(METRIC_PLACEHOLDER)) {
+        if (metric.length() > 0) {
+          metric.append('.');
+        }
+        metric.append(levels[i]);
+      }
+    }
+    return Optional.of(metric.toString());
   }
 
   /** The topic a device publishes on. */
@@ -101,12 +138,22 @@ public final class TopicLayout implements Serializable {
       String segment = segments[i];
       if (i == deviceSegment) {
         device = ((long) start << 32) | end;
-      } else if (!segment.equals("+") && (segment.length() != end - start || !topic.startsWith(segment, start))) {
+      } else if (!segment.equals("+") && !(carriesMetric && segment.equals(METRIC_PLACEHOLDER)) && (segment.length() != end - start || !topic.startsWith(segment, start))) {
         return NO_MATCH;
       }
       start = end + 1;
     }
     return device;
+  }
+
+  @Override
+  public boolean equals(Object o) {
+    return o instanceof TopicLayout other && other.template.equals(template);
+  }
+
+  @Override
+  public int hashCode() {
+    return template.hashCode();
   }
 
   @Override

@@ -38,8 +38,16 @@ public final class RecordFactory {
     this.instanceId = instanceId.getBytes(StandardCharsets.UTF_8);
   }
 
-  /** The record and, when refused, the rejection. */
-  public record Routed(ProducerRecord<byte[], byte[]> record, Rejection rejection) {}
+  /**
+   * The record and, when refused, the rejection.
+   *
+   * @param dialect the payload family that read it (the route's preset), null for raw routes
+   */
+  public record Routed(ProducerRecord<byte[], byte[]> record, Rejection rejection, String dialect) {
+    public Routed(ProducerRecord<byte[], byte[]> record, Rejection rejection) {
+      this(record, rejection, null);
+    }
+  }
 
   public Routed route(Route route, InboundMessage message, long arrivalMillis) {
     return route.format() == Route.Format.RAW ? raw(route, message, arrivalMillis) : telemetry(route, message, arrivalMillis);
@@ -51,7 +59,7 @@ public final class RecordFactory {
     List<Header> headers = mqttHeaders(route, message, arrivalMillis);
     byte[] key = result.deviceId().map(d -> d.getBytes(StandardCharsets.UTF_8)).orElse(null);
     if (result.isAccepted()) {
-      return new Routed(new ProducerRecord<>(route.kafkaTopic(), null, arrivalMillis, key, payload, headers), null);
+      return new Routed(new ProducerRecord<>(route.kafkaTopic(), null, arrivalMillis, key, payload, headers), null, result.dialect());
     }
     Rejection rejection = result.rejection().orElseThrow();
     header(headers, KafkaHeaders.REJECT_REASON, rejection.reason().name());
@@ -59,7 +67,7 @@ public final class RecordFactory {
       header(headers, KafkaHeaders.REJECT_FIELD, rejection.field());
     }
     header(headers, KafkaHeaders.REJECT_MESSAGE, rejection.message());
-    return new Routed(new ProducerRecord<>(deadLetterTopic, null, arrivalMillis, key, payload, headers), rejection);
+    return new Routed(new ProducerRecord<>(deadLetterTopic, null, arrivalMillis, key, payload, headers), rejection, result.dialect());
   }
 
   private Routed raw(Route route, InboundMessage message, long arrivalMillis) {

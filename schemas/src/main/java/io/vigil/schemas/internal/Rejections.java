@@ -75,6 +75,14 @@ public final class Rejections {
         "The payload has no 'ts' field. Add the event time as epoch milliseconds or an ISO-8601 instant such as \"2026-11-22T10:15:30Z\".");
   }
 
+  /** No candidate timestamp field under a payload mapping that refuses messages without one. */
+  public static Rejection missingTimestamp(java.util.List<String> candidates) {
+    String first = candidates.isEmpty() ? null : candidates.get(0);
+    return of(RejectReason.MISSING_TIMESTAMP, first,
+        "The payload has none of the timestamp fields " + candidates + ". Send the event time in one of them, list the field"
+            + " the device uses in the mapping's timestamp.fields, or set timestamp.missing=arrival to use the arrival time.");
+  }
+
   public static Rejection invalidTimestamp(String field, String value, String why) {
     return of(RejectReason.INVALID_TIMESTAMP, field,
         "'" + field + "' is " + abbreviate(value) + ": " + why
@@ -95,6 +103,29 @@ public final class Rejections {
     return of(RejectReason.NO_METRICS, nested ? "metrics" : null,
         nested ? "'metrics' is empty. Put at least one \"<name>\": <number> in it."
             : "The payload has no metric fields, only reserved ones. Add at least one \"<name>\": <number>.");
+  }
+
+  /** A mapped payload with no numeric reading under its metrics root. */
+  public static Rejection noMetricsMapped(String root, int attributes, boolean rootMissing) {
+    String where = root == null || root.isEmpty() ? "The payload" : "'" + root + "'";
+    if (rootMissing) {
+      return of(RejectReason.NO_METRICS, root,
+          "The payload has no object at '" + root + "', the mapping's metrics root. Check metrics.root against what the device sends.");
+    }
+    return of(RejectReason.NO_METRICS, root == null || root.isEmpty() ? null : root,
+        where + " has no numeric reading" + (attributes > 0 ? " (only " + attributes + " text value(s))" : "")
+            + ". Send at least one number or boolean, or widen metrics.include / metrics.exclude.");
+  }
+
+  public static Rejection invalidStatus(String topic, String value) {
+    return of(RejectReason.INVALID_STATUS, "topic",
+        "Status topic '" + topic + "' carried " + abbreviate(value) + ", which is neither online nor offline."
+            + " Send online/offline, Online/Offline, true/false or {\"state\": \"online\"}.");
+  }
+
+  public static Rejection unsupportedFormat(String format) {
+    return of(RejectReason.UNSUPPORTED_FORMAT, null,
+        "Payloads in format " + format + " cannot be read by this build. Route them with format=raw until the decoder is available.");
   }
 
   public static Rejection tooManyMetrics(int limit) {
