@@ -9,7 +9,7 @@ import java.util.stream.Collectors;
 
 /**
  * The payload dialects the simulator speaks: Vigil's own and what popular firmware and gateways publish
- * (shapes from each project's public documentation; see {@code docs/simulator-dialects.md}).
+ * (shapes from each project's public documentation; see docs/simulator-dialects.md).
  *
  * <p>The simulator's device id ({@code dev-0001}) is the id each dialect carries where its parser preset
  * reads the device: Zigbee2MQTT's friendly name, Tasmota's topic, Shelly's topic prefix (also {@code src}),
