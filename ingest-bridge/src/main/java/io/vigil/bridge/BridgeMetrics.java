@@ -38,11 +38,21 @@ public final class BridgeMetrics {
     this.maxInFlightBytes = maxInFlightBytes;
   }
 
-  /** Counts a telemetry message Kafka took, by the payload family (preset) that read it. */
-  void producedAs(String dialect) {
-    if (dialect != null) {
-      producedByDialect.computeIfAbsent(dialect, d -> new LongAdder()).increment();
+  /** Counts a telemetry message Kafka took, by the payload family (preset) that read it; true the first time that family is seen. */
+  boolean producedAs(String dialect) {
+    if (dialect == null) {
+      return false;
     }
+    LongAdder count = producedByDialect.get(dialect);
+    boolean first = false;
+    if (count == null) {
+      LongAdder fresh = new LongAdder();
+      count = producedByDialect.putIfAbsent(dialect, fresh);
+      first = count == null;
+      count = first ? fresh : count;
+    }
+    count.increment();
+    return first;
   }
 
   public Map<String, Long> producedByDialect() {

@@ -85,6 +85,36 @@ class DialectParserTest {
     }
   }
 
+  /**
+   * preset=auto on one route reads a mixed fleet with no mapping at all. Not in the fleet: statestream,
+   * which auto only recognises under the base topic {@code homeassistant} (the simulator's base topic is
+   * the site's device id, so auto reads it as ESPHome), and shelly-gen2-rpc, whose events topic auto
+   * does not take.
+   */
+  @org.junit.jupiter.api.Test
+  void presetAutoReadsAMixedFleetOnOneRoute() {
+    Fleets.Run r = Fleets.run(SimulatorConfig.DIALECT, "vigil,zigbee2mqtt,tasmota,shelly-gen2,esphome,owntracks,ttn-v3",
+        SimulatorConfig.DEVICES, "21", SimulatorConfig.HISTORY, "30m", SimulatorConfig.DURATION, "20m",
+        SimulatorConfig.FAULTS, "default,malformed=0,skew=0");
+    TelemetryParser auto = new TelemetryParser(PayloadMappingConfig.apply(ParserOptions.defaults(), Map.of("preset", "auto")));
+    Set<String> families = new HashSet<>();
+    for (SimulatedMessage m : r.messages()) {
+      ParseResult p = auto.parse(m.topic(), m.payload(), m.publishTime().toEpochMilli());
+      assertThat(p.isAccepted()).as("%s %s accepted: %s", m.topic(), m.payloadText(), p).isTrue();
+      assertThat(p.dialect()).isEqualTo(m.dialect().id());
+      assertThat(p.deviceId()).contains(m.deviceId());
+      long res = resolutionMs(m.dialect());
+      Map<String, Double> read = new HashMap<>();
+      for (Measurement x : p.measurements()) {
+        assertThat(x.eventTimeMillis()).isEqualTo(Math.floorDiv(m.eventTime().toEpochMilli(), res) * res);
+        read.put(x.metric(), x.value());
+      }
+      assertThat(read).containsAllEntriesOf(m.values());
+      families.add(p.dialect());
+    }
+    assertThat(families).hasSize(7);
+  }
+
   @ParameterizedTest(name = "{0}")
   @EnumSource(Dialect.class)
   void malformedMessagesAreRefusedOrLoseOnlyTheBrokenMetric(Dialect d) {

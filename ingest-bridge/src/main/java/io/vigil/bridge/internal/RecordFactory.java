@@ -47,6 +47,17 @@ public final class RecordFactory {
     public Routed(ProducerRecord<byte[], byte[]> record, Rejection rejection) {
       this(record, rejection, null);
     }
+
+    /** The MQTT topic the message came on, from its header. */
+    public String mqttTopic() {
+      Header h = record.headers().lastHeader(KafkaHeaders.MQTT_TOPIC);
+      return h == null ? null : new String(h.value(), StandardCharsets.UTF_8);
+    }
+
+    /** The record key (the device id) as text. */
+    public String deviceKey() {
+      return record.key() == null ? null : new String(record.key(), StandardCharsets.UTF_8);
+    }
   }
 
   public Routed route(Route route, InboundMessage message, long arrivalMillis) {
