@@ -3,6 +3,8 @@ package io.vigil.simulator;
 import io.vigil.simulator.internal.DevicePlan;
 import io.vigil.simulator.internal.DeviceProfile;
 import io.vigil.simulator.internal.DeviceStream;
+import io.vigil.simulator.internal.DialectWriters;
+import io.vigil.simulator.internal.Seeds;
 import io.vigil.simulator.internal.FaultSettings;
 import java.time.Clock;
 import java.time.Duration;
@@ -40,27 +42,65 @@ public final class FleetGenerator implements Iterator<SimulatedMessage> {
 
   public FleetGenerator(SimulatorConfig config, Clock clock) {
     this(config.seed(), config.devices(), config.interval(), config.jitter(), config.topicLayout(), config.faults(),
-        clock.instant(), config.history(), config.duration());
+        clock.instant(), config.history(), config.duration(), config.dialects(),
+        new DialectWriters.Options(config.tasmotaZone()));
   }
 
   FleetGenerator(long seed, int devices, Duration interval, double jitter, String topicLayout, FaultSettings faults,
       Instant now, Duration history, Duration duration) {
+    this(seed, devices, interval, jitter, topicLayout, faults, now, history, duration, List.of(Dialect.VIGIL),
+        DialectWriters.Options.DEFAULT);
+  }
+
+  /**
+   * A device whose dialect carries no timestamp starts at the anchor: its history could never be
+   * published as history (the consumer would stamp it with its arrival), so it has none.
+   */
+  FleetGenerator(long seed, int devices, Duration interval, double jitter, String topicLayout, FaultSettings faults,
+      Instant now, Duration history, Duration duration, List<Dialect> dialects, DialectWriters.Options options) {
     this.anchor = Instant.ofEpochMilli(now.toEpochMilli());
     this.windowStart = anchor.minus(history);
     this.windowEnd = anchor.plus(duration);
     List<DeviceProfile> ps = new ArrayList<>(devices);
-    long start = windowStart.toEpochMilli();
     long end = windowEnd.toEpochMilli();
     for (int i = 0; i < devices; i++) {
-      DeviceProfile p = DeviceProfile.draw(seed, i, interval.toMillis(), jitter, topicLayout);
+      Dialect dialect = assign(dialects, seed, i);
+      DeviceProfile p = DeviceProfile.draw(seed, i, interval.toMillis(), jitter, topicLayout, dialect);
       ps.add(p);
+      long start = dialect.carriesTime() ? windowStart.toEpochMilli() : anchor.toEpochMilli();
+      if (start >= end) {
+        continue;
+      }
       DeviceStream stream = new DeviceStream(seed, p, DevicePlan.draw(seed, p, faults, start, end), faults, start, end,
-          labels::add);
+          labels::add, options);
       if (stream.peek() != null) {
         heads.add(stream);
       }
     }
     this.profiles = List.copyOf(ps);
+  }
+
+  /** A device's dialect: the only one, or drawn from its own stream so adding devices leaves the others alone. */
+  private static Dialect assign(List<Dialect> dialects, long seed, int index) {
+    if (dialects.size() == 1) {
+      return dialects.get(0);
+    }
+    return dialects.get(Seeds.stream(seed, index, Seeds.DIALECT).nextInt(dialects.size()));
+  }
+
+  /** The dialect one device speaks. */
+  public Dialect dialectOf(String deviceId) {
+    return profile(deviceId).dialect();
+  }
+
+  /** The topic of one device's readings (for scalar dialects, the filter matching all of them). */
+  public String topicOf(String deviceId) {
+    return profile(deviceId).topic();
+  }
+
+  private DeviceProfile profile(String deviceId) {
+    return profiles.stream().filter(p -> p.id().equals(deviceId)).findFirst()
+        .orElseThrow(() -> new IllegalArgumentException("no device " + deviceId));
   }
 
   /** The instant the run is anchored at: history ends and real time starts here. */

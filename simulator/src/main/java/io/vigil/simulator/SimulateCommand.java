@@ -31,6 +31,8 @@ import picocli.CommandLine.Spec;
         "Real time (live demo):  vigil simulate --devices 50 --duration 3m",
         "History backfill:       vigil simulate --history 7d --duration 0s --rate 5000",
         "Generate only:          vigil simulate --history 1d --duration 0s --set simulator.output=jsonl",
+        "Mixed firmware:         vigil simulate --dialect mixed --history 1d --duration 3m",
+        "  (zigbee2mqtt, shelly-gen2, esphome and homeassistant-statestream send no timestamp: their devices only publish live)",
         ""},
     footer = {"", "Settings come from --config, then --set, then the options above (later wins). "
         + "Every key, with its default, is listed by: --help-config"})
@@ -79,6 +81,11 @@ public final class SimulateCommand implements Callable<Integer> {
   @Option(names = "--topic-layout", paramLabel = "LAYOUT", description = "Topic per device (default devices/{deviceId}/telemetry).")
   String topicLayout;
 
+  @Option(names = "--dialect", paramLabel = "DIALECT",
+      description = "Payload dialect: vigil (default), zigbee2mqtt, tasmota, shelly-gen2, shelly-gen2-rpc, esphome, "
+          + "homeassistant-statestream, owntracks, ttn-v3; 'mixed' for a fleet of all, or a comma list for a fleet of those.")
+  String dialect;
+
   @Option(names = "--speedup", paramLabel = "FACTOR", description = "Run simulated time this many times faster than real time (default 1).")
   Double speedup;
 
@@ -121,6 +128,7 @@ public final class SimulateCommand implements Callable<Integer> {
     add(all, SimulatorConfig.MQTT_URL, mqttUrl);
     add(all, SimulatorConfig.TOPIC_LAYOUT, topicLayout);
     add(all, SimulatorConfig.SPEEDUP, speedup);
+    add(all, SimulatorConfig.DIALECT, dialect);
     return SimulatorConfig.load(config, all);
   }
 

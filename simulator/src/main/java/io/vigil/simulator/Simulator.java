@@ -63,6 +63,11 @@ public final class Simulator {
    * Labels are exact for a complete run; after an early stop, faults still open are not labelled.
    */
   public SimulationSummary run(FleetGenerator generator, MessageSink sink, Path labelsFile) {
+    if (config.speedup() != 1.0 && config.dialects().stream().anyMatch(d -> !d.carriesTime())) {
+      LOG.warn("{}={} with dialects that carry no timestamp ({}): their consumers stamp arrival time, so their labels "
+          + "will not match the lake's times; use 1 for those", SimulatorConfig.SPEEDUP, config.speedup(),
+          config.dialects().stream().filter(d -> !d.carriesTime()).map(Dialect::id).toList());
+    }
     long wallStart = clock.millis();
     Pacer pacer = new Pacer(wallStart, generator.anchor().toEpochMilli(), config.speedup(), config.rate());
     Map<FaultKind, Long> byFault = new EnumMap<>(FaultKind.class);

@@ -24,6 +24,8 @@ public final class SimulatorConfig extends AbstractConfig {
   public static final String RATE = "simulator.rate";
   public static final String SPEEDUP = "simulator.speedup";
   public static final String TOPIC_LAYOUT = "simulator.topic.layout";
+  public static final String DIALECT = "simulator.dialect";
+  public static final String TASMOTA_ZONE = "simulator.dialect.tasmota.zone";
   public static final String OUTPUT = "simulator.output";
   public static final String OUTPUT_FILE = "simulator.output.file";
   public static final String LABELS = "simulator.labels";
@@ -66,7 +68,20 @@ public final class SimulatorConfig extends AbstractConfig {
           "Real-time speed-up: simulated time runs this many times faster than the wall clock.")
       .define(TOPIC_LAYOUT, Type.STRING, "devices/{deviceId}/telemetry",
           Validator.matches("[^#+]*\\{deviceId\\}[^#+]*", "an MQTT topic without wildcards containing {deviceId}"),
-          "MQTT topic per device; {deviceId} is replaced by the device id.")
+          "MQTT topic per device in the vigil dialect; {deviceId} is replaced by the device id. Other dialects use their "
+              + "family's topic (see " + DIALECT + ").")
+      .define(DIALECT, Type.STRING, Dialect.VIGIL.id(), dialectSpec(),
+          "Payload dialect the devices speak: one of " + Dialect.ids() + "; 'mixed' for a fleet of all of them, or a comma "
+              + "list for a fleet of those (each device's dialect drawn from the seed). Topics: vigil "
+              + "devices/{deviceId}/telemetry (" + TOPIC_LAYOUT + "); zigbee2mqtt zigbee2mqtt/{deviceId}; tasmota "
+              + "tele/{deviceId}/SENSOR; shelly-gen2 {deviceId}/status/<component> (generic status); shelly-gen2-rpc "
+              + "{deviceId}/events/rpc (NotifyStatus with params.ts); esphome and homeassistant-statestream "
+              + "{deviceId}/sensor/<metric>/state (a bare value per metric); owntracks owntracks/" + Dialect.OWNTRACKS_USER
+              + "/{deviceId} (devices are location trackers); ttn-v3 v3/vigil-sim@ttn/devices/{deviceId}/up. "
+              + "zigbee2mqtt, shelly-gen2, esphome and homeassistant-statestream carry no timestamp: their devices publish "
+              + "only in real time (never " + HISTORY + ") and need " + SPEEDUP + "=1 for the labels to match arrival times.")
+      .define(TASMOTA_ZONE, Type.STRING, "UTC", zoneId(),
+          "Time zone of the tasmota dialect's Time field, which is local time without a zone (give the parser the same).")
       .define(OUTPUT, Type.STRING, "mqtt", Validator.oneOf("mqtt", "jsonl", "count"),
           "mqtt publishes; jsonl writes one JSON line per message to " + OUTPUT_FILE + "; count only counts.")
       .define(OUTPUT_FILE, Type.PATH, Path.of("vigil-messages.jsonl"), "File for output=jsonl.")
@@ -158,6 +173,15 @@ public final class SimulatorConfig extends AbstractConfig {
     return getString(TOPIC_LAYOUT);
   }
 
+  /** The dialects of the fleet: one, or several that devices are drawn from. */
+  public List<Dialect> dialects() {
+    return Dialect.parseList(getString(DIALECT));
+  }
+
+  public java.time.ZoneId tasmotaZone() {
+    return java.time.ZoneId.of(getString(TASMOTA_ZONE));
+  }
+
   public String topicFor(String deviceId) {
     return topicLayout().replace("{deviceId}", deviceId);
   }
@@ -240,6 +264,43 @@ public final class SimulatorConfig extends AbstractConfig {
       @Override
       public String describe() {
         return "[" + min + ", " + max + "]";
+      }
+    };
+  }
+
+  private static Validator dialectSpec() {
+    return new Validator() {
+      @Override
+      public void ensureValid(String key, Object value) {
+        try {
+          Dialect.parseList((String) value);
+        } catch (IllegalArgumentException e) {
+          throw VigilErrors.invalidConfigValue(key, String.valueOf(value),
+              "one of " + Dialect.ids() + ", 'mixed', or a comma list of them (" + e.getMessage() + ")");
+        }
+      }
+
+      @Override
+      public String describe() {
+        return "dialect, mixed, or dialect,...";
+      }
+    };
+  }
+
+  private static Validator zoneId() {
+    return new Validator() {
+      @Override
+      public void ensureValid(String key, Object value) {
+        try {
+          java.time.ZoneId.of((String) value);
+        } catch (java.time.DateTimeException e) {
+          throw VigilErrors.invalidConfigValue(key, String.valueOf(value), "a time zone id such as UTC or Europe/Amsterdam");
+        }
+      }
+
+      @Override
+      public String describe() {
+        return "a zone id";
       }
     };
   }

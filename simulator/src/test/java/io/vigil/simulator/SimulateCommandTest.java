@@ -47,6 +47,14 @@ class SimulateCommandTest {
   }
 
   @Test
+  void dialectOptionOverridesTheSetting() {
+    SimulatorConfig c = parsed(command(Map.of()), "--set", "simulator.dialect=tasmota", "--dialect", "esphome,ttn-v3")
+        .resolveConfig();
+    assertThat(c.dialects()).containsExactly(Dialect.ESPHOME, Dialect.TTN_V3);
+    assertThat(SimulatorConfig.DEFINITION.toMarkdownTable()).contains("`simulator.dialect`", "`simulator.dialect.tasmota.zone`");
+  }
+
+  @Test
   void mqttUrlComesFromTheFlagFirst() {
     SimulateCommand c = parsed(command(Map.of()), "--mqtt-url", "tcp://127.0.0.1:1999");
     assertThat(c.resolveMqttUrl(c.resolveConfig())).isEqualTo("tcp://127.0.0.1:1999");

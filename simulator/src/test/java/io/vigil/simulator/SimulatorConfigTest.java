@@ -25,6 +25,8 @@ class SimulatorConfigTest {
     assertThat(c.faults().p(FaultKind.SPIKE)).isPositive();
     assertThat(c.faults().none()).isFalse();
     assertThat(c.mqttUrl()).isNull();
+    assertThat(c.dialects()).containsExactly(Dialect.VIGIL);
+    assertThat(c.tasmotaZone()).isEqualTo(java.time.ZoneId.of("UTC"));
   }
 
   @Test
@@ -55,6 +57,10 @@ class SimulatorConfigTest {
       "simulator.faults.frequency.factor|1",
       "mqtt.max.inflight|0",
       "simulator.devicez|5",
+      "simulator.dialect|zwave",
+      "simulator.dialect|mixed,vigil",
+      "simulator.dialect|tasmota,,esphome",
+      "simulator.dialect.tasmota.zone|Mars/Olympus",
   })
   void invalidValuesNameTheirKey(String key, String value) {
     Map<String, String> raw = new HashMap<>();
@@ -63,6 +69,18 @@ class SimulatorConfigTest {
         .isInstanceOf(ConfigException.class)
         .satisfies(e -> assertThat(((ConfigException) e).key()).isEqualTo(key))
         .hasMessageContaining(key);
+  }
+
+  @ParameterizedTest(name = "dialect={0}")
+  @CsvSource(delimiter = '|', value = {
+      "vigil|VIGIL|1",
+      "Shelly-Gen2-RPC|SHELLY_GEN2_RPC|1",
+      "mixed|TTN_V3|9",
+      "zigbee2mqtt, esphome,zigbee2mqtt|ESPHOME|2",
+  })
+  void dialectSpecsParse(String spec, Dialect member, int size) {
+    SimulatorConfig c = new SimulatorConfig(Map.of(SimulatorConfig.DIALECT, spec));
+    assertThat(c.dialects()).contains(member).hasSize(size);
   }
 
   @Test

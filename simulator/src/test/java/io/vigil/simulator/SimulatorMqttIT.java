@@ -115,6 +115,53 @@ class SimulatorMqttIT {
   }
 
   @Test
+  void aMixedFleetArrivesOnEachFamilysTopicsByteForByte() throws Exception {
+    // The vigil topics are subscribed already; these cover every other dialect without overlapping.
+    subscriber.subscribe(new String[] {"zigbee2mqtt/#", "tele/#", "+/status/#", "+/events/rpc", "+/sensor/#",
+        "+/binary_sensor/#", "owntracks/#", "v3/#"}, new int[] {1, 1, 1, 1, 1, 1, 1, 1});
+    SimulatorConfig cfg = new SimulatorConfig(Map.of(SimulatorConfig.DEVICES, "40", SimulatorConfig.HISTORY, "10m",
+        SimulatorConfig.DURATION, "5s", SimulatorConfig.INTERVAL, "2s", SimulatorConfig.RATE, "0",
+        SimulatorConfig.DIALECT, "mixed", SimulatorConfig.FAULTS, "default,malformed=0.02",
+        SimulatorConfig.LABELS, dir.resolve("labels.csv").toString()));
+    List<String> expected = new CopyOnWriteArrayList<>();
+    java.util.Set<Dialect> dialects = java.util.EnumSet.noneOf(Dialect.class);
+    SimulationSummary summary;
+    try (MessageSink mqtt = MessageSinks.mqtt(cfg, MQTT.url())) {
+      FleetGenerator generator = new FleetGenerator(cfg, Clock.systemUTC());
+      summary = new Simulator(cfg, Clock.systemUTC()).run(generator, new MessageSink() {
+        @Override
+        public void send(SimulatedMessage m) {
+          expected.add(m.topic() + " " + m.payloadText());
+          dialects.add(m.dialect());
+          mqtt.send(m);
+        }
+
+        @Override
+        public void flush() {
+          mqtt.flush();
+        }
+
+        @Override
+        public long delivered() {
+          return mqtt.delivered();
+        }
+
+        @Override
+        public long failed() {
+          return mqtt.failed();
+        }
+
+        @Override
+        public void close() {}
+      }, cfg.labels());
+    }
+    assertThat(summary.failed()).isZero();
+    assertThat(dialects).containsExactlyInAnyOrder(Dialect.values());
+    await().atMost(Duration.ofSeconds(30)).until(() -> received.size() >= expected.size());
+    assertThat(received).containsExactlyInAnyOrderElementsOf(expected);
+  }
+
+  @Test
   void commandPublishesAndReportsTheCountTheSubscriberSees() {
     StringWriter out = new StringWriter();
     CommandLine cl = new CommandLine(new SimulateCommand(Clock.systemUTC(), Map.of(), dir.toString()));

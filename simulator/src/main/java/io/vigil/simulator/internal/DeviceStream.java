@@ -1,5 +1,6 @@
 package io.vigil.simulator.internal;
 
+import io.vigil.simulator.Dialect;
 import io.vigil.simulator.FaultKind;
 import io.vigil.simulator.FaultLabel;
 import io.vigil.simulator.SimulatedMessage;
@@ -24,7 +25,7 @@ public final class DeviceStream {
   private static final class Reading {
     long eventMs;
     long publishMs;
-    byte[] payload;
+    List<DialectWriter.Publication> out;
     EnumSet<FaultKind> faults;
     Delivery delivery;
   }
@@ -37,6 +38,8 @@ public final class DeviceStream {
   private final long windowStart;
   private final long windowEnd;
   private final Consumer<FaultLabel> labels;
+  private final DialectWriter writer;
+  private final Dialect dialect;
   private final SplittableRandom values;
   private final SplittableRandom schedule;
   private final SplittableRandom point;
@@ -65,7 +68,14 @@ public final class DeviceStream {
 
   public DeviceStream(long seed, DeviceProfile profile, DevicePlan plan, FaultSettings faults, long windowStart,
       long windowEnd, Consumer<FaultLabel> labels) {
+    this(seed, profile, plan, faults, windowStart, windowEnd, labels, DialectWriters.Options.DEFAULT);
+  }
+
+  public DeviceStream(long seed, DeviceProfile profile, DevicePlan plan, FaultSettings faults, long windowStart,
+      long windowEnd, Consumer<FaultLabel> labels, DialectWriters.Options options) {
     this.profile = profile;
+    this.dialect = profile.dialect();
+    this.writer = DialectWriters.create(seed, profile, options);
     this.plan = plan;
     this.faults = faults;
     this.windowStart = windowStart;
@@ -138,11 +148,14 @@ public final class DeviceStream {
         current.delivery = Delivery.NORMAL;
       }
     }
-    SimulatedMessage m = new SimulatedMessage(profile.id(), profile.topic(), current.payload,
-        Instant.ofEpochMilli(current.eventMs), Instant.ofEpochMilli(current.publishMs), current.faults);
-    buffer.add(new Pending(m, order++));
-    if (current.delivery == Delivery.DUPLICATE) {
-      buffer.add(new Pending(m, order++));
+    Instant event = Instant.ofEpochMilli(current.eventMs);
+    Instant publish = Instant.ofEpochMilli(current.publishMs);
+    int copies = current.delivery == Delivery.DUPLICATE ? 2 : 1;
+    for (int c = 0; c < copies; c++) {
+      for (DialectWriter.Publication p : current.out) {
+        buffer.add(new Pending(new SimulatedMessage(profile.id(), p.topic(), p.payload(), event, publish, current.faults,
+            dialect, p.values()), order++));
+      }
     }
   }
 
@@ -209,7 +222,8 @@ public final class DeviceStream {
     seq++;
     lastSent = e;
     long ts = e;
-    if (e >= plan.skewAt()) {
+    // Only a device's own clock can be skewed; a network server's or the consumer's cannot.
+    if (e >= plan.skewAt() && dialect.timeSource() == Dialect.TimeSource.DEVICE) {
       ts += plan.skewOffsetMs();
       r.faults.add(FaultKind.CLOCK_SKEW);
       skewFirst = skewFirst < 0 ? e : skewFirst;
@@ -233,6 +247,10 @@ public final class DeviceStream {
     }
 
     FaultKind kind = pointKind(uKind);
+    if (!dialect.carriesTime() && (kind == FaultKind.LATE || kind == FaultKind.OUT_OF_ORDER)) {
+      // Without a timestamp the consumer stamps arrival: a late message is just a later reading.
+      kind = null;
+    }
     int metric = Math.min(v.length - 1, (int) (uMetric * v.length));
     Malformation bad = null;
     Instant at = Instant.ofEpochMilli(e);
@@ -242,9 +260,10 @@ public final class DeviceStream {
       labels.accept(FaultLabel.point(profile.id(), metrics.get(metric).name(), FaultKind.SPIKE, at));
     } else if (kind == FaultKind.MALFORMED) {
       Malformation[] variants = Malformation.values();
-      bad = variants[Math.min(variants.length - 1, (int) (uVariant * variants.length))];
+      bad = DialectWriters.adapt(dialect, variants[Math.min(variants.length - 1, (int) (uVariant * variants.length))]);
       r.faults.add(FaultKind.MALFORMED);
-      labels.accept(FaultLabel.point(profile.id(), bad.perMetric() ? metrics.get(metric).name() : FaultLabel.WHOLE_DEVICE,
+      labels.accept(FaultLabel.point(profile.id(),
+          DialectWriters.malformationHitsOneMetric(dialect, bad) ? metrics.get(metric).name() : FaultLabel.WHOLE_DEVICE,
           FaultKind.MALFORMED, at));
     } else if (kind == FaultKind.DUPLICATE) {
       r.delivery = Delivery.DUPLICATE;
@@ -266,7 +285,7 @@ public final class DeviceStream {
     for (int m = 0; m < v.length; m++) {
       v[m] = metrics.get(m).round(v[m]);
     }
-    r.payload = PayloadWriter.write(profile, ts, seq, v, bad, metric, uSign < 0.5);
+    r.out = writer.write(new DialectWriter.Sample(e, ts, seq, v, bad, metric, uSign < 0.5));
     return r;
   }
 

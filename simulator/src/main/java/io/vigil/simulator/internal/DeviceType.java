@@ -14,7 +14,20 @@ public enum DeviceType {
       new Shape("power_w", 1200.0, 400.0, 150.0, 20.0, 30.0, 0, 100_000, 1),
       new Shape("voltage", 230.0, 2.0, 0.5, 0.05, 0.8, 0, 500, 2))),
   VIBRATION(List.of(
-      new Shape("vibration_rms", 2.5, 0.8, 0.3, 0.05, 0.15, 0, 100, 3)));
+      new Shape("vibration_rms", 2.5, 0.8, 0.3, 0.05, 0.15, 0, 100, 3))),
+  /**
+   * A phone or tracker reporting its position (OwnTracks). Never drawn at random: a device is a tracker
+   * because its dialect is owntracks.
+   */
+  TRACKER(List.of(
+      new Shape("lat", 52.37, 0.02, 0.005, 0.0, 0.001, -90, 90, 6),
+      new Shape("lon", 4.89, 0.03, 0.005, 0.0, 0.001, -180, 180, 6),
+      new Shape("acc", 12.0, 4.0, 1.0, 0.0, 3.0, 1, 500, 0),
+      new Shape("batt", 70.0, 20.0, 5.0, 0.0, 2.0, 0, 100, 0),
+      new Shape("vel", 25.0, 20.0, 5.0, 0.0, 8.0, 0, 130, 0)));
+
+  /** The types a device is drawn from. Fixed, so adding a type never changes the fleet a seed gives. */
+  static final DeviceType[] DRAWN = {ENVIRONMENT, NOISE, POWER, VIBRATION};
 
   /** Typical values for a metric; each device varies them a little. */
   record Shape(String name, double base, double daily, double weekly, double trendPerDay, double noise, double min,

@@ -31,6 +31,12 @@ public record MetricModel(String name, double base, double dailyAmplitude, doubl
     return noiseSigma + dailyAmplitude + weeklyAmplitude;
   }
 
+  /** The same signal under another name (a dialect's name for the metric). */
+  public MetricModel named(String newName) {
+    return newName.equals(name) ? this : new MetricModel(newName, base, dailyAmplitude, dailyPhase, weeklyAmplitude,
+        weeklyPhase, trendPerDay, noiseSigma, min, max, decimals);
+  }
+
   public double round(double v) {
     double f = Math.pow(10, decimals);
     return Math.round(v * f) / f;

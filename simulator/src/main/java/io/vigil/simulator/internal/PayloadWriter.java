@@ -25,6 +25,15 @@ public final class PayloadWriter {
 
   private PayloadWriter() {}
 
+  /** The timestamp a payload reports: {@code tsMs}, or its time of day in 1970 / 2999 for TS_1970 / TS_2999. */
+  static long reportedMs(long tsMs, Malformation bad) {
+    return switch (bad == null ? Malformation.EMPTY : bad) {
+      case TS_1970 -> YEAR_1970_MS + Math.floorMod(tsMs, DAY_MS);
+      case TS_2999 -> YEAR_2999_MS + Math.floorMod(tsMs, DAY_MS);
+      default -> tsMs;
+    };
+  }
+
   /**
    * @param tsMs         the device's reported timestamp (true time plus any skew)
    * @param seq          the device's message counter
@@ -45,11 +54,7 @@ public final class PayloadWriter {
       }
       return sb.toString().getBytes(StandardCharsets.UTF_8);
     }
-    long ts = switch (bad == null ? Malformation.EMPTY : bad) {
-      case TS_1970 -> YEAR_1970_MS + Math.floorMod(tsMs, DAY_MS);
-      case TS_2999 -> YEAR_2999_MS + Math.floorMod(tsMs, DAY_MS);
-      default -> tsMs;
-    };
+    long ts = reportedMs(tsMs, bad);
     ByteArrayOutputStream out = new ByteArrayOutputStream(128);
     try (JsonGenerator g = JSON.createGenerator(out)) {
       g.writeStartObject();

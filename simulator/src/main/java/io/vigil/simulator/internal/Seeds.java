@@ -9,6 +9,8 @@ import java.util.SplittableRandom;
 public final class Seeds {
   /** Stream purposes within one device. */
   public static final long PROFILE = 1, VALUES = 2, SCHEDULE = 3, PLAN = 4, POINT_FAULTS = 5;
+  /** The dialect a device speaks in a mixed fleet, and the dialect's own extra fields (battery, link quality...). */
+  public static final long DIALECT = 6, DIALECT_EXTRAS = 7;
 
   private Seeds() {}
 
