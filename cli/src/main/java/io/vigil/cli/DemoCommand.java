@@ -4,6 +4,7 @@ import io.vigil.cli.internal.DemoReportData;
 import io.vigil.cli.internal.DemoReportWriter;
 import io.vigil.cli.internal.DetectionScore;
 import io.vigil.cli.internal.StackSession;
+import io.vigil.cli.internal.DemoLogs;
 import io.vigil.cli.internal.StatusPrinter;
 import io.vigil.common.VigilHome;
 import io.vigil.schemas.AnomalyEvent;
@@ -62,8 +63,12 @@ public final class DemoCommand implements Callable<Integer> {
       java.util.concurrent.atomic.AtomicReference<EndToEndRun> run = new java.util.concurrent.atomic.AtomicReference<>();
       boolean terminal = StatusPrinter.stdoutIsTerminal();
       Path[] report = new Path[1];
+      Path log = work.resolve("vigil-demo.log");
       try (StatusPrinter status = new StatusPrinter(out, () -> run.get() == null ? null : run.get().status(), terminal,
-          Duration.ofSeconds(1), Duration.ofSeconds(10))) {
+          Duration.ofSeconds(1), Duration.ofSeconds(10));
+          // The jobs' INFO lines would cut into the status line: they go to the run's directory, warnings above the line.
+          DemoLogs logs = DemoLogs.divert(log, terminal ? status::line : System.err::println)) {
+        status.line("Log         " + log.toAbsolutePath() + " (on screen: warnings and errors only)");
         int[] step = {1};
         EndToEndRun demo = new EndToEndRun(settings, line -> status.line("[" + step[0]++ + "] " + line), Clock.systemUTC())
             .beforeSparkStops((spark, result) -> {
@@ -84,6 +89,7 @@ public final class DemoCommand implements Callable<Integer> {
         status.close();
         printSummary(out, result, work);
         out.println("Report      " + report[0].toAbsolutePath());
+        out.println("Log         " + log.toAbsolutePath());
         return result.missed().isEmpty() && result.inactiveMissed().isEmpty() && result.cadence().missed().isEmpty() ? 0 : 1;
       }
     }

@@ -11,7 +11,7 @@ import picocli.CommandLine;
 import picocli.CommandLine.Command;
 
 /** The {@code vigil} command: one entry point for every Vigil service and tool. */
-@Command(name = "vigil", mixinStandardHelpOptions = true, version = "vigil 0.1.0",
+@Command(name = "vigil", mixinStandardHelpOptions = true, versionProvider = BuildVersion.class,
     description = {
         "Vigil: IoT telemetry from MQTT to Kafka to Delta, with gap detection, forecasting and anomaly scoring.",
         "Start with `vigil demo`, or `vigil stack up` and then any subcommand with no flags."},

@@ -89,6 +89,7 @@ class StandaloneClusterIT {
     int streamExit = cluster.submit(streamLog, JOB_TIMEOUT, stream);
     System.out.printf("streaming job on the cluster: %.1f s%n", (System.nanoTime() - started) / 1e9);
     assertThat(streamExit).as("streaming job exit code; see %s", streamLog).isZero();
+    assertLogsAtInfo(streamLog, " INFO StreamingMain: Starting Vigil streaming job with ");
     String silver = StreamingJobConfig.load(null, streamSettings).silverPath();
     assertThat(DeltaLogs.recordsAdded(Path.of(silver, "_delta_log"))).as("silver rows, one per reading; see %s", streamLog)
         .isEqualTo(DEVICES * READINGS_PER_DEVICE);
@@ -122,6 +123,7 @@ class StandaloneClusterIT {
     int trainExit = cluster.submit(trainLog, JOB_TIMEOUT, train);
     System.out.printf("forecast training on the cluster: %.1f s%n", (System.nanoTime() - started) / 1e9);
     assertThat(trainExit).as("forecast training exit code; see %s", trainLog).isZero();
+    assertLogsAtInfo(trainLog, " INFO ForecastMain: Done: model ");
     JsonNode model = onlyModel(dir.resolve("tables/models"));
     assertThat(model.path("asOf").asText()).isEqualTo(asOf.toString());
     assertThat(model.path("trainingRows").asLong()).as("training rows").isPositive();
@@ -215,5 +217,11 @@ class StandaloneClusterIT {
     }
     assertThat(metadata).as("model versions in %s", registry).hasSize(1);
     return new ObjectMapper().readTree(metadata.get(0).toFile());
+  }
+
+  /** The job jar ships no logging setup: Spark's (from the submitting side's jars) prints the job's own INFO lines. */
+  private static void assertLogsAtInfo(Path log, String line) throws java.io.IOException {
+    assertThat(Files.readString(log)).as("see %s", log).contains(line)
+        .doesNotContain("StatusLogger").doesNotContain("could not find a logging implementation");
   }
 }

@@ -70,12 +70,15 @@ public final class BridgeCommand implements Callable<Integer> {
   /** Stack endpoints first, then the config file, then --set: later wins. */
   Map<String, String> resolve() {
     Map<String, String> raw = new LinkedHashMap<>();
-    if (endpoints != null && Files.isRegularFile(endpoints)) {
-      Map<String, String> stack = ConfigSources.readProperties(endpoints);
+    boolean stack = endpoints != null && Files.isRegularFile(endpoints);
+    log.info("Bridge settings from: defaults{}{}{}", stack ? ", stack endpoints " + endpoints : "",
+        configFile == null ? "" : ", " + configFile, overrides.isEmpty() ? "" : ", " + overrides.size() + " --set");
+    if (stack) {
+      Map<String, String> endpoint = ConfigSources.readProperties(endpoints);
       for (String key : List.of(BridgeConfig.MQTT_URL, BridgeConfig.KAFKA_BOOTSTRAP, BridgeConfig.KAFKA_TOPIC,
           BridgeConfig.KAFKA_DEADLETTER_TOPIC)) {
-        if (stack.containsKey(key)) {
-          raw.put(key, stack.get(key));
+        if (endpoint.containsKey(key)) {
+          raw.put(key, endpoint.get(key));
         }
       }
     }

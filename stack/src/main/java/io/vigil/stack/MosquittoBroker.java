@@ -66,7 +66,7 @@ public final class MosquittoBroker extends ProcessMqttBroker {
   /** The error tests and `vigil stack up --mqtt-broker=mosquitto` raise when it is missing. */
   public static VigilException notInstalled() {
     return VigilErrors.toolMissing("Mosquitto (the mosquitto binary)",
-        "Install it with `apt-get install mosquitto` (CI does so in .ci/run), or set -D" + BINARY_PROPERTY
+        "Install it with `apt-get install mosquitto` (scripts/test does so when it may), or set -D" + BINARY_PROPERTY
             + " / $" + BINARY_ENV + " to its path; `vigil stack up --mqtt-broker=embedded` runs without it.");
   }
 

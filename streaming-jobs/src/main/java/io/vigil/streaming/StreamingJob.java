@@ -8,6 +8,7 @@ import io.vigil.streaming.internal.GoldSink;
 import io.vigil.streaming.internal.JobMetrics;
 import io.vigil.streaming.internal.MetricsHttpServer;
 import io.vigil.streaming.internal.ProgressListener;
+import io.vigil.streaming.internal.SessionDefaults;
 import io.vigil.streaming.internal.TablesSink;
 import io.delta.tables.DeltaTable;
 import java.time.Duration;
@@ -68,11 +69,7 @@ public final class StreamingJob implements AutoCloseable {
 
   /** Creates missing tables and starts the configured queries; returns once they run. */
   public static StreamingJob start(SparkSession spark, StreamingJobConfig config) {
-    configureStateStore(spark, config);
-    configureBatchWork(spark);
-    // StreamingQuery.stop() waits this long for the query thread, then gives up with an error
-    // instead of hanging a SIGTERM forever. Read when a query starts.
-    spark.conf().set("spark.sql.streaming.stopTimeout", Long.toString(config.stopTimeout().toMillis()));
+    configureSession(spark, config);
     JobMetrics metrics = new JobMetrics();
     MetricsHttpServer http = config.metricsPort() == 0 ? null
         : new MetricsHttpServer(config.metricsBindAddress(), config.metricsPort(), metrics);
@@ -108,28 +105,31 @@ public final class StreamingJob implements AutoCloseable {
   }
 
   /**
-   * RocksDB keeps state off the JVM heap (a large fleet would otherwise pressure the executors),
-   * with changelog checkpointing so a batch uploads only what changed, and a memory cap shared by
-   * all state stores of an executor. Spark records the provider in the checkpoint: it applies to
-   * new checkpoints only.
+   * The job's Spark settings, each only where the submitter set none (see {@link SessionDefaults}).
+   * <ul>
+   *   <li>RocksDB keeps state off the JVM heap (a large fleet would otherwise pressure the
+   *       executors), with changelog checkpointing so a batch uploads only what changed, and a memory
+   *       cap shared by all state stores of an executor. Spark records the provider in the
+   *       checkpoint: it applies to new checkpoints only.
+   *   <li>StreamingQuery.stop() waits {@code job.stop.timeout} for the query thread, then gives up
+   *       with an error instead of hanging a SIGTERM forever. Read when a query starts.
+   *   <li>A batch's cache lives for that batch only: compressing it costs more CPU than the memory
+   *       it saves. Writers stay open per table partition (a batch touches a date or two) instead of
+   *       sorting every row by its partition first; past 16 open partitions Spark falls back to
+   *       sorting.
+   * </ul>
    */
-  private static void configureStateStore(SparkSession spark, StreamingJobConfig config) {
-    spark.conf().set("spark.sql.streaming.stateStore.providerClass",
+  static void configureSession(SparkSession spark, StreamingJobConfig config) {
+    Map<String, String> defaults = new LinkedHashMap<>();
+    defaults.put("spark.sql.streaming.stateStore.providerClass",
         "org.apache.spark.sql.execution.streaming.state.RocksDBStateStoreProvider");
-    spark.conf().set("spark.sql.streaming.stateStore.rocksdb.changelogCheckpointing.enabled", "true");
-    spark.conf().set("spark.sql.streaming.stateStore.rocksdb.boundedMemoryUsage", "true");
-    spark.conf().set("spark.sql.streaming.stateStore.rocksdb.maxMemoryUsageMB",
-        Long.toString(config.stateStoreMaxMemoryMb()));
-  }
-
-  /**
-   * A batch's cache lives for that batch only: compressing it costs more CPU than the memory it
-   * saves. Writers stay open per table partition (a batch touches a date or two) instead of
-   * sorting every row by its partition first; past 16 open partitions Spark falls back to sorting.
-   */
-  static void configureBatchWork(SparkSession spark) {
-    spark.conf().set("spark.sql.inMemoryColumnarStorage.compressed", "false");
-    spark.conf().set("spark.sql.maxConcurrentOutputFileWriters", "16");
+    defaults.put("spark.sql.streaming.stateStore.rocksdb.changelogCheckpointing.enabled", "true");
+    defaults.put("spark.sql.streaming.stateStore.rocksdb.boundedMemoryUsage", "true");
+    defaults.put("spark.sql.streaming.stateStore.rocksdb.maxMemoryUsageMB", Long.toString(config.stateStoreMaxMemoryMb()));
+    defaults.put("spark.sql.streaming.stopTimeout", Long.toString(config.stopTimeout().toMillis()));
+    defaults.put("spark.sql.inMemoryColumnarStorage.compressed", "false");
+    defaults.put("spark.sql.maxConcurrentOutputFileWriters", "16");
+    SessionDefaults.apply(spark.conf(), defaults);
   }
 
   private static Dataset<Row> parsedTelemetry(SparkSession spark, StreamingJobConfig config) {
