@@ -249,15 +249,18 @@ public final class BenchCommand implements Runnable {
             + " the defaults are what the goals are judged on.")
     List<String> overrides = new ArrayList<>();
 
+    @picocli.CommandLine.Spec picocli.CommandLine.Model.CommandSpec spec;
+
     @Override
     public Integer call() {
-      PrintStream out = System.out;
+      java.io.PrintWriter out = spec.commandLine().getOut();
       io.vigil.cli.internal.DetectBenchmark.Result r = io.vigil.cli.internal.DetectBenchmark.run(
           new io.vigil.cli.internal.DetectBenchmark.Settings(skab, overrides, csv));
       io.vigil.cli.internal.DetectBenchmark.summary(r).forEach(out::println);
       if (csv != null) {
         out.println("Scores of every reading written to " + csv);
       }
+      out.flush();
       return 0;
     }
   }
