@@ -88,6 +88,16 @@ class SkabFileTest {
   }
 
   @Test
+  void readsSkabTimesDirectlyAndOtherFormsThroughTheReplayParserBothAsUtc() {
+    long expected = java.time.Instant.parse("2020-03-09T10:14:33Z").getEpochSecond() * 1_000_000L;
+    assertEquals(expected, SkabFile.timeMicros("2020-03-09 10:14:33"));
+    assertEquals(expected, SkabFile.timeMicros("2020-03-09T10:14:33"));
+    assertEquals(expected + 500_000, SkabFile.timeMicros("2020-03-09 10:14:33.5"));
+    assertThrows(IllegalArgumentException.class, () -> SkabFile.timeMicros("2020-02-30 10:14:33"));
+    assertThrows(IllegalArgumentException.class, () -> SkabFile.timeMicros("2020-0x-09 10:14:33"));
+  }
+
+  @Test
   void sanitisesColumnNames() {
     assertEquals("volume_flow_raterms", SkabFile.sanitise(" Volume Flow RateRMS "));
     assertEquals("a_b", SkabFile.sanitise("(A)-B"));
