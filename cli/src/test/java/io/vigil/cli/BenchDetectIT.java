@@ -89,6 +89,7 @@ class BenchDetectIT {
     assertThat(text).containsPattern("point-wise F1 >= 0.70: \\d\\.\\d{3} \\(FAR \\d\\.\\d{3}, MAR \\d\\.\\d{3}\\) -> (met|NOT met)");
     assertThat(text).containsPattern("NAB standard >= 35: -?\\d+\\.\\d -> (met|NOT met)");
     assertThat(text).containsPattern("anomaly-free share .* -> (met|NOT met)");
+    assertThat(text).contains("scores outside [0, 1]: 0;");
     assertThat(text).containsPattern("Run time \\d+\\.\\d s");
 
     List<String> lines = Files.readAllLines(csv);

@@ -51,7 +51,8 @@ public final class DetectBenchmark {
 
   /** Everything the bench prints. */
   public record Result(Path skab, List<String> overrides, double threshold, List<FolderFigures> folders, FolderFigures total,
-      List<NabScore.Best> best, AnomalyFree anomalyFree, long readings, int metrics, double nonZeroDeviceShare, long rejectedRows,
+      List<NabScore.Best> best, AnomalyFree anomalyFree, long readings, int metrics, double nonZeroDeviceShare, long outOfRange,
+      long rejectedRows,
       long missingValues, double readSeconds, double scoreSeconds, double evaluateSeconds) {}
 
   private DetectBenchmark() {}
@@ -79,6 +80,8 @@ public final class DetectBenchmark {
     AnomalyFree af = anomalyFree(freeScored, threshold);
     long readings = scored.stream().mapToLong(x -> x.file().rows()).sum();
     long nonZero = scored.stream().mapToLong(x -> java.util.Arrays.stream(x.deviceScores()).filter(v -> v > 0).count()).sum();
+    long outOfRange = java.util.stream.Stream.concat(scored.stream(), java.util.stream.Stream.of(freeScored))
+        .mapToLong(DetectBenchmark::outOfRange).sum();
     long rejected = labelled.stream().mapToLong(f -> f.rejected().size()).sum() + free.rejected().size();
     long missing = labelled.stream().mapToLong(SkabFile::missingValues).sum() + free.missingValues();
     long t3 = System.nanoTime();
@@ -88,7 +91,7 @@ public final class DetectBenchmark {
       writeCsv(s.csv(), all);
     }
     return new Result(s.skab(), s.overrides(), threshold, folders, total, best, af, readings,
-        labelled.get(0).metrics().size(), readings == 0 ? Double.NaN : (double) nonZero / readings, rejected, missing,
+        labelled.get(0).metrics().size(), readings == 0 ? Double.NaN : (double) nonZero / readings, outOfRange, rejected, missing,
         (t1 - t0) / 1e9, (t2 - t1) / 1e9, (t3 - t2) / 1e9);
   }
 
@@ -98,6 +101,15 @@ public final class DetectBenchmark {
         .mapToObj(m -> Replay.scoreSeries(config, f.device(), f.metrics().get(m), f.timesMicros(), f.values()[m]))
         .toArray(double[][]::new);
     return new Scored(f, byMetric, combine.combine(byMetric));
+  }
+
+  /** Scores of a file, metric or device, that are not in [0, 1] (NaN included): the scorer promises none. */
+  static long outOfRange(Scored x) {
+    long n = java.util.Arrays.stream(x.deviceScores()).filter(v -> !(v >= 0 && v <= 1)).count();
+    for (double[] m : x.metricScores()) {
+      n += java.util.Arrays.stream(m).filter(v -> !(v >= 0 && v <= 1)).count();
+    }
+    return n;
   }
 
   private static FolderFigures figures(String folder, List<Integer> members, List<Scored> scored, List<NabScore.File> nabFiles,
@@ -157,7 +169,8 @@ public final class DetectBenchmark {
     out.add(String.format(Locale.ROOT, "Anomaly-free run (%,d readings), share at or above %s: device %s; per metric: %s",
         r.anomalyFree().rows(), num(r.threshold()), pct(r.anomalyFree().deviceShare()), metrics));
     out.add(String.format(Locale.ROOT, "Labelled readings with a device score above 0 (not in warm-up, scored): %s;"
-        + " rejected rows %d, missing values %d", pct(r.nonZeroDeviceShare()), r.rejectedRows(), r.missingValues()));
+        + " scores outside [0, 1]: %d; rejected rows %d, missing values %d", pct(r.nonZeroDeviceShare()), r.outOfRange(),
+        r.rejectedRows(), r.missingValues()));
     out.add("Goals (issue 17, default settings):");
     double f1 = r.total().pointwise().f1();
     double std = r.best().get(0).tally().normalised();
