@@ -255,7 +255,10 @@ public final class BenchCommand implements Runnable {
     public Integer call() {
       java.io.PrintWriter out = spec.commandLine().getOut();
       io.vigil.cli.internal.DetectBenchmark.Result r = io.vigil.cli.internal.DetectBenchmark.run(
-          new io.vigil.cli.internal.DetectBenchmark.Settings(skab, overrides, csv));
+          new io.vigil.cli.internal.DetectBenchmark.Settings(skab, overrides, csv), line -> {
+            out.println(line);
+            out.flush();
+          });
       io.vigil.cli.internal.DetectBenchmark.summary(r).forEach(out::println);
       if (csv != null) {
         out.println("Scores of every reading written to " + csv);

@@ -61,6 +61,7 @@ class BenchDetectIT {
     System.out.println(text);
 
     assertThat(code).isZero();
+    assertThat(text).containsPattern("  scored valve1/ \\(1 file\\) in \\d+\\.\\d s");
     assertThat(text).contains("3 labelled files").contains("score.threshold 0.5; settings: defaults");
     for (String folder : List.of("valve1", "valve2", "other")) {
       assertThat(row(text, folder)[0]).as(folder).isEqualTo("1");

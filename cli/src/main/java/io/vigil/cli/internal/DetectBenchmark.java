@@ -57,14 +57,22 @@ public final class DetectBenchmark {
 
   private DetectBenchmark() {}
 
-  public static Result run(Settings s) {
+  /** Runs the bench; {@code progress} gets a line per folder scored (slow scorer settings take minutes). */
+  public static Result run(Settings s, java.util.function.Consumer<String> progress) {
     long t0 = System.nanoTime();
     ForecastJobConfig config = ForecastJobConfig.load(null, s.overrides());
     List<SkabFile> labelled = SkabFile.readLabelled(s.skab());
     SkabFile free = SkabFile.readAnomalyFree(s.skab());
     long t1 = System.nanoTime();
     DeviceScore combine = new DeviceScore(config);
-    List<Scored> scored = labelled.stream().map(f -> score(f, config, combine)).toList();
+    List<Scored> scored = new ArrayList<>();
+    for (String folder : SkabFile.LABELLED_FOLDERS) {
+      long f0 = System.nanoTime();
+      List<SkabFile> files = labelled.stream().filter(f -> f.folder().equals(folder)).toList();
+      files.forEach(f -> scored.add(score(f, config, combine)));
+      progress.accept(String.format(Locale.ROOT, "  scored %s/ (%d file%s) in %.1f s", folder, files.size(),
+          files.size() == 1 ? "" : "s", (System.nanoTime() - f0) / 1e9));
+    }
     Scored freeScored = score(free, config, combine);
     long t2 = System.nanoTime();
     double threshold = config.scoreThreshold();
