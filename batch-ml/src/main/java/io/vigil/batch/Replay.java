@@ -119,6 +119,20 @@ public final class Replay {
   }
 
   /**
+   * One series scored walk-forward against seasonal naive, exactly as {@link #score} (and so {@code vigil replay}
+   * without --train-every) scores each series of a table: the narrow entry for benchmarks, so a change to the
+   * scorer reaches them unchanged. {@code timesMicros} ascending (ties in input order), NaN for a missing value;
+   * returns one score per reading, 0 where none could be computed.
+   */
+  public static double[] scoreSeries(ForecastJobConfig config, String device, String metric, long[] timesMicros,
+      double[] values) {
+    long interval = config.scoreInterval().toNanos() / 1_000;
+    LongFunction<ScorePlan> planAt = asOf -> ScoreJob.plan(config, Instant.EPOCH.plus(asOf, ChronoUnit.MICROS));
+    return WalkForward.score(device, metric, timesMicros, values, planAt, interval, config.fillMaxGap(),
+        WalkForward.SEASONAL_NAIVE).scores();
+  }
+
+  /**
    * The daily training job replayed over the table's own data: every {@code every} (on multiples of it
    * since the epoch) from the first time enough history exists, a model is trained as of that time on
    * the readings before it and promoted if it beats seasonal naive and the current model on the same

@@ -19,7 +19,8 @@ import picocli.CommandLine.Option;
 
 /** {@code vigil bench}: speed measurements that print figures and ratios against a baseline run alongside. */
 @Command(name = "bench", mixinStandardHelpOptions = true, description = "Speed benchmarks with their baselines, in one run.",
-    subcommands = {BenchCommand.Bridge.class, BenchCommand.Stream.class, BenchCommand.Ml.class})
+    subcommands = {BenchCommand.Bridge.class, BenchCommand.Stream.class, BenchCommand.Ml.class,
+        BenchCommand.Detect.class})
 public final class BenchCommand implements Runnable {
   @picocli.CommandLine.Spec picocli.CommandLine.Model.CommandSpec spec;
 
@@ -221,6 +222,48 @@ public final class BenchCommand implements Runnable {
       } finally {
         spark.stop();
       }
+      return 0;
+    }
+  }
+  @Command(name = "detect", mixinStandardHelpOptions = true,
+      description = {"Replays SKAB's 34 labelled pump-rig experiments through the hourly job's scorer (every metric"
+          + " walk-forward, as vigil replay scores it, with the job's settings) and combines each file's metrics into a"
+          + " device score per reading. Prints SKAB's two published evaluations per folder and in total: point-wise F1,"
+          + " FAR (false alarm rate) and MAR (missed alarm rate) of the anomaly column at score.threshold on each file's"
+          + " rows after the first 400, and NAB standard / low-FP / low-FN with 60 s windows from each changepoint and"
+          + " the best threshold per profile (printed); then the share of SKAB's anomaly-free run at or above"
+          + " score.threshold per metric and for the device, which goals of issue 17 are met, and the run time.",
+          "Needs no stack and no Spark. Exit code 0 whether or not a goal is met."})
+  static final class Detect implements Callable<Integer> {
+    @Option(names = "--skab", required = true, paramLabel = "DIR",
+        description = "SKAB's data directory (valve1/, valve2/, other/, anomaly-free/), e.g. ../shared/data/skab.")
+    Path skab;
+
+    @Option(names = "--csv", paramLabel = "OUT",
+        description = "Also write every reading's scores here: file,time,metric,value,score,anomaly,changepoint (the device"
+            + " score as metric 'device').")
+    Path csv;
+
+    @Option(names = "--set", paramLabel = "KEY=VALUE",
+        description = "A scoring setting, as for `vigil replay --set` (repeatable), to measure it against the defaults;"
+            + " the defaults are what the goals are judged on.")
+    List<String> overrides = new ArrayList<>();
+
+    @picocli.CommandLine.Spec picocli.CommandLine.Model.CommandSpec spec;
+
+    @Override
+    public Integer call() {
+      java.io.PrintWriter out = spec.commandLine().getOut();
+      io.vigil.cli.internal.DetectBenchmark.Result r = io.vigil.cli.internal.DetectBenchmark.run(
+          new io.vigil.cli.internal.DetectBenchmark.Settings(skab, overrides, csv), line -> {
+            out.println(line);
+            out.flush();
+          });
+      io.vigil.cli.internal.DetectBenchmark.summary(r).forEach(out::println);
+      if (csv != null) {
+        out.println("Scores of every reading written to " + csv);
+      }
+      out.flush();
       return 0;
     }
   }

@@ -362,4 +362,21 @@ public final class VigilErrors {
         rejected > 0 ? "See the rejected rows listed above (or the --rejects file) for the line numbers and reasons."
             : "Check the file holds data rows after its header.");
   }
+  /** {@code vigil bench detect}: the SKAB directory is missing or does not hold what the bench needs. */
+  public static VigilException skabDataUnusable(Path dir, String problem) {
+    return new VigilException(
+        "Cannot use " + dir + " as SKAB data: " + problem + ".",
+        "vigil bench detect reads SKAB's layout: valve1/, valve2/, other/ with the labelled experiments and"
+            + " anomaly-free/anomaly-free.csv, each file 'datetime;<8 metrics>;anomaly;changepoint' separated by ';'.",
+        "Point --skab at the SKAB data directory (e.g. ../shared/data/skab), or copy the files of the public SKAB"
+            + " repository's data/ directory there unchanged.");
+  }
+
+  /** {@code vigil bench detect}: a SKAB file cannot be read. */
+  public static VigilException skabFileUnreadable(Path file, Exception cause) {
+    return new VigilException(
+        "Cannot read the SKAB file " + file + ".",
+        String.valueOf(cause.getMessage()),
+        "Check that the file exists and is readable text.", cause);
+  }
 }
