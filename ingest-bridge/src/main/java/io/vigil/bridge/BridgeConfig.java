@@ -11,6 +11,7 @@ import io.vigil.common.config.ConfigDef.Type;
 import io.vigil.common.config.Password;
 import io.vigil.common.config.Validator;
 import io.vigil.schemas.ParserOptions;
+import io.vigil.schemas.PayloadMappingConfig;
 import io.vigil.schemas.TopicLayout;
 import io.vigil.schemas.Topics;
 import java.nio.file.Path;
@@ -64,7 +65,10 @@ public final class BridgeConfig extends AbstractConfig {
   public static final String STATUS_TOPIC_LAYOUT = "parser.status.topic.layout";
   public static final String KAFKA_STATUS_TOPIC = "topics.device.status";
 
-  public static final ConfigDef DEFINITION = new ConfigDef()
+  /** The payload-mapping keys of the default route (and every route's inherited mapping): parser.preset, parser.timestamp.*... */
+  public static final String PARSER_PREFIX = "parser.";
+
+  public static final ConfigDef DEFINITION = PayloadMappingConfig.define(new ConfigDef()
       .define(MQTT_URL, Type.STRING, "tcp://127.0.0.1:11883", Validator.matches("(tcp|ssl|ws|wss)://.+", "a tcp://, ssl://, ws:// or wss:// URL"),
           "MQTT broker to subscribe to. Defaults to the local stack's broker.")
       .define(MQTT_VERSION, Type.STRING, "3.1.1", Validator.oneOf("3.1.1", "5"),
@@ -76,18 +80,22 @@ public final class BridgeConfig extends AbstractConfig {
       .define(MQTT_CLIENT_ID, Type.STRING, "vigil-bridge-1", Validator.matches("[A-Za-z0-9._-]{1,64}", "1 to 64 letters, digits, . _ -"),
           "Stable MQTT client id. The broker keeps this id's persistent session (and queued messages) across restarts, so keep it fixed per instance.")
       .define(MQTT_FILTERS, Type.LIST, List.of("devices/+/telemetry"), Validator.nonEmpty(),
-          "Comma-separated MQTT topic filters to bridge. Use $share/<group>/<filter> to share the load across instances.")
+          "Comma-separated MQTT topic filters to bridge. Use $share/<group>/<filter> to share the load across instances. "
+              + "Unset with parser.preset: the preset's topics (such as zigbee2mqtt/+ and zigbee2mqtt/+/availability).")
       .define(MQTT_QOS, Type.INT, 1, Validator.between(0, 2),
           "Subscription QoS of mqtt.filters and mqtt.status.filters, and the default of routes.<name>.qos. "
               + "1 or 2 give at-least-once end to end; 0 lets the broker drop messages.")
       .define(ROUTES, Type.LIST, List.of(),
-          "Names of mapping rules (routes.<name>.filters, .qos, .format, .kafka.topic, .topic.layout, .key.from, .key.field), "
+          "Names of mapping rules (routes.<name>.filters, .qos, .format, .kafka.topic, .topic.layout, .key.from, .key.field, .preset and "
+              + "the payload-mapping keys), "
               + "each taking its MQTT filters to a Kafka topic at its own QoS. Set, they replace mqtt.filters.")
-      .define(DEVICE_ID_FROM, Type.STRING, "topic_or_payload", Validator.oneOf("topic", "payload", "topic_or_payload"),
+      .define(DEVICE_ID_FROM, Type.STRING, null, Validator.oneOf("topic", "payload", "topic_or_payload"),
           "Where the device id (the record key) of telemetry comes from: the topic layout's {deviceId} segment, the payload "
-              + "field parser.device.id.field, or either (a conflict is refused). Give the streaming job the same setting.")
-      .define(DEVICE_ID_FIELD, Type.STRING, "deviceId", Validator.nonEmpty(),
-          "Payload field holding the device id, when the payload carries one.")
+              + "field parser.device.id.field, or either (a conflict is refused). Unset: the preset's (topic_or_payload for vigil). "
+              + "Give the streaming job the same setting.")
+      .define(DEVICE_ID_FIELD, Type.STRING, null,
+          "Payload field or dotted path holding the device id, when the payload carries one (end_device_ids.device_id). "
+              + "Unset: the preset's (deviceId for vigil).")
       .define(MQTT_USERNAME, Type.STRING, null, "MQTT user name, if the broker requires one.")
       .define(MQTT_PASSWORD, Type.PASSWORD, null, "MQTT password: env:NAME or file:/path (never logged).")
       .define(MQTT_PERSISTENCE_DIR, Type.PATH, Path.of(System.getProperty("java.io.tmpdir"), "vigil-bridge"),
@@ -99,8 +107,9 @@ public final class BridgeConfig extends AbstractConfig {
       .define(KAFKA_TOPIC, Type.STRING, Topics.TELEMETRY, Validator.nonEmpty(), "Kafka topic for accepted telemetry.")
       .define(KAFKA_DEADLETTER_TOPIC, Type.STRING, Topics.DEAD_LETTER, Validator.nonEmpty(),
           "Kafka topic for messages the edge checks refuse; the reason travels in headers.")
-      .define(TOPIC_LAYOUT, Type.STRING, TopicLayout.DEFAULT.template(), Validator.nonEmpty(),
-          "Where the device id sits in the MQTT topic, such as devices/{deviceId}/telemetry.")
+      .define(TOPIC_LAYOUT, Type.STRING, null,
+          "Where the device id sits in the MQTT topic, such as devices/{deviceId}/telemetry; a {metric} segment names the metric "
+              + "of bare-value payloads (ESPHome's {deviceId}/+/{metric}/state). Unset: the preset's (devices/{deviceId}/telemetry for vigil).")
       .define(PARSER_STRICT, Type.BOOLEAN, true, "Refuse a whole message when one metric is bad (true) or keep its good metrics (false).")
       .define(PARSER_MAX_PAYLOAD_BYTES, Type.INT, ParserOptions.DEFAULT_MAX_PAYLOAD_BYTES, Validator.between(64, 16 * 1024 * 1024),
           "Larger payloads go to the dead-letter topic.")
@@ -139,7 +148,7 @@ public final class BridgeConfig extends AbstractConfig {
       .define(METRICS_PORT, Type.INT, 9464, Validator.between(0, 65535),
           "Port for /metrics (Prometheus) and /health/live, /health/ready. 0 turns the endpoints off.")
       .define(METRICS_BIND_ADDRESS, Type.STRING, "127.0.0.1", Validator.nonEmpty(),
-          "Address the metrics and health endpoints listen on; 0.0.0.0 to let a scraper on another host in.");
+          "Address the metrics and health endpoints listen on; 0.0.0.0 to let a scraper on another host in."), PARSER_PREFIX);
 
   /** The keys of one mapping rule, {@code routes.<name>.*}: for generated documentation. */
   public static ConfigDef routeDefinition(String name) {
@@ -157,7 +166,7 @@ public final class BridgeConfig extends AbstractConfig {
             "no override: the bridge sets " + key + " itself (acks=all, idempotence on) so nothing acknowledged is lost");
       }
     }
-    TopicLayout.of(getString(TOPIC_LAYOUT));
+    this.parserOptions = buildParserOptions();
     TopicLayout.of(getString(STATUS_TOPIC_LAYOUT));
     validFilters(MQTT_FILTERS, filters());
     this.tlsSocketFactory = MqttTls.validateAndBuild(mqttUrl(), tlsSettings());
@@ -165,6 +174,7 @@ public final class BridgeConfig extends AbstractConfig {
   }
 
   private final Routes routes;
+  private final ParserOptions parserOptions;
 
   /**
    * The default route (mqtt.filters as telemetry) or the configured mapping rules, plus the raw
@@ -191,7 +201,7 @@ public final class BridgeConfig extends AbstractConfig {
       }
     }
     if (names.isEmpty()) {
-      list.add(new Route("telemetry", filters(), qos(), Route.Format.TELEMETRY, telemetryTopic(),
+      list.add(new Route("telemetry", defaultRouteFilters(raw), qos(), Route.Format.TELEMETRY, telemetryTopic(),
           new io.vigil.schemas.TelemetryParser(parserOptions()), null, null));
     } else {
       if (raw.containsKey(MQTT_FILTERS)) {
@@ -217,6 +227,22 @@ public final class BridgeConfig extends AbstractConfig {
       }
     }
     return new Routes(list);
+  }
+
+  /**
+   * mqtt.filters as set; unset with a parser.preset, the preset's topics (its layout and its status
+   * topics), so one line connects a family.
+   */
+  private List<String> defaultRouteFilters(Map<String, String> raw) {
+    if (raw.containsKey(MQTT_FILTERS) || getString(PARSER_PREFIX + PayloadMappingConfig.PRESET) == null) {
+      return filters();
+    }
+    List<String> out = new java.util.ArrayList<>();
+    out.add(parserOptions.topicLayout().subscriptionFilter());
+    if (parserOptions.mapping().statusLayout() != null) {
+      out.add(parserOptions.mapping().statusLayout().subscriptionFilter());
+    }
+    return out;
   }
 
   /** The mapping rules, raw (status) routes first. */
@@ -296,13 +322,23 @@ public final class BridgeConfig extends AbstractConfig {
         tlsSocketFactory, tlsSettings().hostnameVerification(), maxInFlightMessages(), getDuration(MQTT_SESSION_EXPIRY));
   }
 
+  /** The default route's parser settings, which every route inherits: the preset, then each key set. */
   public ParserOptions parserOptions() {
-    return ParserOptions.defaults()
-        .withTopicLayout(TopicLayout.of(getString(TOPIC_LAYOUT)))
-        .withDeviceIdSource(ParserOptions.DeviceIdSource.valueOf(getString(DEVICE_ID_FROM).toUpperCase(java.util.Locale.ROOT)))
-        .withDeviceIdField(getString(DEVICE_ID_FIELD))
-        .withStrict(getBoolean(PARSER_STRICT))
-        .withMaxPayloadBytes(getInt(PARSER_MAX_PAYLOAD_BYTES));
+    return parserOptions;
+  }
+
+  private ParserOptions buildParserOptions() {
+    ParserOptions options = PayloadMappingConfig.apply(ParserOptions.defaults(), this, PARSER_PREFIX);
+    if (getString(TOPIC_LAYOUT) != null) {
+      options = options.withTopicLayout(TopicLayout.of(getString(TOPIC_LAYOUT)));
+    }
+    if (getString(DEVICE_ID_FROM) != null) {
+      options = options.withDeviceIdSource(ParserOptions.DeviceIdSource.valueOf(getString(DEVICE_ID_FROM).toUpperCase(java.util.Locale.ROOT)));
+    }
+    if (getString(DEVICE_ID_FIELD) != null) {
+      options = options.withDeviceIdField(getString(DEVICE_ID_FIELD));
+    }
+    return options.withStrict(getBoolean(PARSER_STRICT)).withMaxPayloadBytes(getInt(PARSER_MAX_PAYLOAD_BYTES));
   }
 
   /** Producer settings: the user's pass-through keys, then the ones the guarantee needs. */

@@ -23,6 +23,7 @@ public final class BridgeMetrics {
   final AtomicLong inFlightBytes = new AtomicLong();
   final AtomicLong inFlightPeak = new AtomicLong();
   final Map<String, LongAdder> rejectedByReason = new ConcurrentHashMap<>();
+  final Map<String, LongAdder> producedByDialect = new ConcurrentHashMap<>();
   final LatencyHistogram kafkaLatency = new LatencyHistogram();
   volatile boolean mqttConnected;
   private final long maxInFlightMessages;
@@ -35,6 +36,29 @@ public final class BridgeMetrics {
   BridgeMetrics(long maxInFlightMessages, long maxInFlightBytes) {
     this.maxInFlightMessages = maxInFlightMessages;
     this.maxInFlightBytes = maxInFlightBytes;
+  }
+
+  /** Counts a telemetry message Kafka took, by the payload family (preset) that read it; true the first time that family is seen. */
+  boolean producedAs(String dialect) {
+    if (dialect == null) {
+      return false;
+    }
+    LongAdder count = producedByDialect.get(dialect);
+    boolean first = false;
+    if (count == null) {
+      LongAdder fresh = new LongAdder();
+      count = producedByDialect.putIfAbsent(dialect, fresh);
+      first = count == null;
+      count = first ? fresh : count;
+    }
+    count.increment();
+    return first;
+  }
+
+  public Map<String, Long> producedByDialect() {
+    Map<String, Long> out = new TreeMap<>();
+    producedByDialect.forEach((k, v) -> out.put(k, v.sum()));
+    return out;
   }
 
   void rejected(String reason) {
@@ -92,6 +116,9 @@ public final class BridgeMetrics {
     PrometheusText t = new PrometheusText();
     counter(t, "vigil_bridge_messages_received_total", "MQTT messages taken in (redeliveries included).", received());
     counter(t, "vigil_bridge_messages_produced_total", "Messages Kafka confirmed (acks=all) on the telemetry topic.", produced());
+    t.family("vigil_bridge_messages_by_dialect_total", "counter",
+        "Telemetry messages Kafka confirmed on the telemetry topic, by the payload family (route preset) that read them.");
+    producedByDialect().forEach((dialect, n) -> t.sample("vigil_bridge_messages_by_dialect_total", Map.of("dialect", dialect), n));
     t.family("vigil_bridge_messages_dead_lettered_total", "counter",
         "Messages Kafka confirmed on the dead-letter topic, by the edge check that refused them.");
     rejectedByReason().forEach((reason, n) -> t.sample("vigil_bridge_messages_dead_lettered_total", Map.of("reason", reason), n));

@@ -268,6 +268,10 @@ public final class MqttKafkaBridge implements AutoCloseable {
             metrics.rejected(routed.rejection().reason().name());
           } else {
             metrics.produced.increment();
+            if (metrics.producedAs(routed.dialect())) {
+              log.info("First {} message landed (topic {}, device {}); vigil_bridge_messages_by_dialect_total counts them",
+                  routed.dialect(), routed.mqttTopic(), routed.deviceKey());
+            }
           }
           acks.confirmed(slot);
         } else {

@@ -7,6 +7,7 @@ import io.vigil.common.config.ConfigDef;
 import io.vigil.common.config.ConfigDef.Type;
 import io.vigil.common.config.Validator;
 import io.vigil.schemas.ParserOptions;
+import io.vigil.schemas.PayloadMappingConfig;
 import io.vigil.schemas.TelemetryParser;
 import io.vigil.schemas.TopicLayout;
 import java.util.HashMap;
@@ -19,7 +20,7 @@ import java.util.Map;
  * {@code transforms.<name>.*}: keys carry their full name, so an error names the exact key to fix.
  *
  * <pre>
- * routes=alarms,status2
+ * routes=alarms,status2,z2m
  * routes.alarms.filters=sites/+/alarms/#
  * routes.alarms.qos=2
  * routes.alarms.kafka.topic=site.alarms
@@ -29,6 +30,8 @@ import java.util.Map;
  * routes.status2.kafka.topic=vigil.device.status
  * routes.status2.key.from=payload
  * routes.status2.key.field=serial
+ * routes.z2m.filters=zigbee2mqtt/+,zigbee2mqtt/+/availability
+ * routes.z2m.preset=zigbee2mqtt
  * </pre>
  */
 final class RouteConfig extends AbstractConfig {
@@ -52,7 +55,7 @@ final class RouteConfig extends AbstractConfig {
 
   static ConfigDef definition(String name) {
     String p = PREFIX + name + ".";
-    return new ConfigDef()
+    return PayloadMappingConfig.define(new ConfigDef()
         .define(p + FILTERS, Type.LIST, ConfigDef.NO_DEFAULT, BridgeConfig::validFilters,
             "MQTT topic filters of this route (comma-separated; $share/<group>/<filter> to share the load).")
         .define(p + QOS, Type.INT, null, Validator.between(0, 2),
@@ -62,14 +65,15 @@ final class RouteConfig extends AbstractConfig {
         .define(p + KAFKA_TOPIC, Type.STRING, null,
             "Kafka topic of this route; telemetry routes default to " + BridgeConfig.KAFKA_TOPIC + ", raw routes must set it.")
         .define(p + TOPIC_LAYOUT, Type.STRING, null,
-            "Where the device id sits in this route's topics, such as sites/{deviceId}/alarms/#; defaults to "
-                + BridgeConfig.TOPIC_LAYOUT + ".")
+            "Where the device id (and a {metric} segment) sits in this route's topics, such as sites/{deviceId}/alarms; defaults to "
+                + "the route's preset's, else " + BridgeConfig.TOPIC_LAYOUT + ".")
         .define(p + KEY_FROM, Type.STRING, null, Validator.oneOf("topic", "payload", "topic_or_payload"),
             "Where the record key (the device id) comes from: a topic segment (the layout's {deviceId}), a payload field, "
                 + "or either (telemetry only; a conflict is refused). Defaults to " + BridgeConfig.DEVICE_ID_FROM
                 + " for telemetry, topic for raw.")
         .define(p + KEY_FIELD, Type.STRING, null,
-            "The payload field holding the device id when the key comes from the payload; defaults to " + BridgeConfig.DEVICE_ID_FIELD + ".");
+            "The payload field (or dotted path) holding the device id when the key comes from the payload; defaults to the preset's, "
+                + "else " + BridgeConfig.DEVICE_ID_FIELD + "."), p);
   }
 
   /** The route named {@code name} from the bridge's raw settings. */
@@ -96,7 +100,8 @@ final class RouteConfig extends AbstractConfig {
       topic = base.telemetryTopic();
     }
     String layoutText = getString(prefix + TOPIC_LAYOUT);
-    TopicLayout layout = TopicLayout.of(layoutText == null ? base.getString(BridgeConfig.TOPIC_LAYOUT) : layoutText);
+    ParserOptions options = PayloadMappingConfig.apply(base.parserOptions(), this, prefix);
+    TopicLayout layout = layoutText == null ? options.topicLayout() : TopicLayout.of(layoutText);
     String keyFrom = getString(prefix + KEY_FROM);
     String keyField = getString(prefix + KEY_FIELD);
     if (raw) {
@@ -105,9 +110,9 @@ final class RouteConfig extends AbstractConfig {
       }
       boolean fromPayload = "payload".equals(keyFrom);
       return new Route(name, getList(prefix + FILTERS), qos, Route.Format.RAW, topic, null, fromPayload ? null : layout,
-          fromPayload ? (keyField == null ? base.getString(BridgeConfig.DEVICE_ID_FIELD) : keyField) : null);
+          fromPayload ? (keyField == null ? options.deviceIdField() : keyField) : null);
     }
-    ParserOptions options = base.parserOptions().withTopicLayout(layout);
+    options = options.withTopicLayout(layout);
     if (keyFrom != null) {
       options = options.withDeviceIdSource(ParserOptions.DeviceIdSource.valueOf(keyFrom.toUpperCase(Locale.ROOT)));
     }

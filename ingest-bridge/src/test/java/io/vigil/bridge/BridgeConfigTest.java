@@ -41,6 +41,12 @@ class BridgeConfigTest {
       "mqtt.version;4",
       "mqtt.session.expiry;0s",
       "parser.device.id.from;header",
+      "parser.preset;lorawan",
+      "parser.timestamp.unit;minutes",
+      "parser.timestamp.zone;Mars/Olympus_Mons",
+      "parser.timestamp.missing;now",
+      "parser.arrays;flatten",
+      "parser.strings;drop",
   })
   void badSettingsAreRefusedNamingTheKey(String key, String value) {
     assertThatThrownBy(() -> new BridgeConfig(Map.of(key, value)))
@@ -64,6 +70,8 @@ class BridgeConfigTest {
       "routes=a|routes.a.filters=x/+|mqtt.filters=y/+;mqtt.filters",
       "routes=a b|routes.a.filters=x/+;routes",
       "mqtt.filters=devices/+/status;mqtt.status.filters",
+      "routes=a|routes.a.filters=x/+|routes.a.preset=tasmota8;routes.a.preset",
+      "routes=a|routes.a.filters=x/+|routes.a.timestamp.unit=h;routes.a.timestamp.unit",
   })
   void badRoutesAreRefusedNamingTheKey(String settings, String key) {
     Map<String, String> raw = new HashMap<>();
@@ -99,6 +107,42 @@ class BridgeConfigTest {
     assertThat(routes.of("sites/s1/alarms").parser().parse("sites/s1/alarms",
         "{\"ts\":1795000000000,\"level\":3}".getBytes(java.nio.charset.StandardCharsets.UTF_8), 1_795_000_000_000L).deviceId())
         .contains("s1");
+  }
+
+  @Test
+  void aRoutePresetLandsItsFamilyWhileOtherRoutesKeepVigilsDialect() {
+    BridgeConfig c = new BridgeConfig(Map.of("routes", "z2m,plant",
+        "routes.z2m.filters", "zigbee2mqtt/+,zigbee2mqtt/+/availability", "routes.z2m.preset", "zigbee2mqtt",
+        "routes.plant.filters", "plant/+/data", "routes.plant.topic.layout", "plant/{deviceId}/data",
+        "routes.plant.timestamp.unit", "auto", "routes.plant.strings", "attribute"));
+    long arrival = 1_796_655_605_000L;
+    io.vigil.schemas.ParseResult z2m = c.routes().of("zigbee2mqtt/front_door").parser().parse("zigbee2mqtt/front_door",
+        utf8("{\"contact\":false,\"battery\":91,\"action\":\"\"}"), arrival);
+    assertThat(z2m.isAccepted()).as("%s", z2m).isTrue();
+    assertThat(z2m.dialect()).isEqualTo("zigbee2mqtt");
+    assertThat(z2m.timeSource()).isEqualTo(io.vigil.schemas.TimeSource.ARRIVAL);
+    assertThat(z2m.measurements()).extracting(m -> m.metric() + "=" + m.value()).containsExactly("contact=0.0", "battery=91.0");
+    io.vigil.schemas.ParseResult lwt = c.routes().of("zigbee2mqtt/front_door/availability").parser()
+        .parse("zigbee2mqtt/front_door/availability", utf8("{\"state\":\"offline\"}"), arrival);
+    assertThat(lwt.deviceStatus()).hasValueSatisfying(s -> assertThat(s.state().name()).isEqualTo("OFFLINE"));
+    io.vigil.schemas.ParseResult plant = c.routes().of("plant/p1/data").parser().parse("plant/p1/data",
+        utf8("{\"ts\": 1796655600, \"pressure\": 2.4, \"status\": \"RUNNING\"}"), arrival);
+    assertThat(plant.isAccepted()).as("%s", plant).isTrue();
+    assertThat(plant.dialect()).isEqualTo("vigil");
+    assertThat(plant.measurements()).singleElement().satisfies(m -> assertThat(m.eventTimeMillis()).isEqualTo(1_796_655_600_000L));
+    assertThat(plant.attributes()).extracting(a -> a.name() + "=" + a.value()).containsExactly("status=RUNNING");
+  }
+
+  @Test
+  void aParserPresetWithoutMqttFiltersSubscribesToThePresetsTopics() {
+    BridgeConfig c = new BridgeConfig(Map.of("parser.preset", "tasmota", "parser.timestamp.zone", "Europe/Berlin"));
+    assertThat(c.routes().of("tele/plug/SENSOR").filters()).containsExactly("tele/+/SENSOR", "tele/+/LWT");
+    assertThat(c.parserOptions().mapping().timestampZone()).isEqualTo(java.time.ZoneId.of("Europe/Berlin"));
+    assertThat(new BridgeConfig(Map.of()).parserOptions().mapping().isVigil()).isTrue();
+  }
+
+  private static byte[] utf8(String s) {
+    return s.getBytes(java.nio.charset.StandardCharsets.UTF_8);
   }
 
   @Test

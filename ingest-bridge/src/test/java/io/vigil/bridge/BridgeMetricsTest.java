@@ -30,6 +30,10 @@ class BridgeMetricsTest {
     }
     m.deadLettered.increment();
     m.rejected("INVALID_TIMESTAMP");
+    assertThat(m.producedAs("zigbee2mqtt")).isTrue();
+    assertThat(m.producedAs("zigbee2mqtt")).isFalse();
+    assertThat(m.producedAs(null)).isFalse();
+    m.producedAs("tasmota");
     m.sendFailures.increment();
     m.reconnects.increment();
     m.mqttConnected = true;
@@ -79,5 +83,12 @@ class BridgeMetricsTest {
         .containsEntry("vigil_bridge_kafka_latency_seconds_bucket{le=\"0.01\"}", 0.0)
         .containsEntry("vigil_bridge_kafka_latency_recent_seconds{quantile=\"0.5\"}", 0.02)
         .containsEntry("vigil_bridge_kafka_latency_recent_seconds{quantile=\"0.99\"}", 0.02);
+  }
+
+  @Test
+  void acceptedMessagesAreCountedByDialect() {
+    BridgeMetrics m = busy();
+    assertThat(m.producedByDialect()).containsExactly(Map.entry("tasmota", 1L), Map.entry("zigbee2mqtt", 2L));
+    assertThat(m.prometheus()).contains("vigil_bridge_messages_by_dialect_total{dialect=\"zigbee2mqtt\"} 2");
   }
 }

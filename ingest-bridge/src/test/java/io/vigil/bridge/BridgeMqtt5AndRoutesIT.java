@@ -48,7 +48,7 @@ class BridgeMqtt5AndRoutesIT {
     raw.put(BridgeConfig.KAFKA_STATUS_TOPIC, "it.status." + clientId);
     raw.put(BridgeConfig.MQTT_PERSISTENCE_DIR, persistence.resolve(clientId).toString());
     raw.put(BridgeConfig.METRICS_PORT, "0");
-    raw.put(BridgeConfig.ROUTES, "meters,presses");
+    raw.put(BridgeConfig.ROUTES, "meters,presses,z2m");
     // Meters: the key is the topic's device segment, QoS 1.
     raw.put("routes.meters.filters", clientId + "/meters/+/reading");
     raw.put("routes.meters.qos", "1");
@@ -60,12 +60,18 @@ class BridgeMqtt5AndRoutesIT {
     raw.put("routes.presses.kafka.topic", "it.presses." + clientId);
     raw.put("routes.presses.key.from", "payload");
     raw.put("routes.presses.key.field", "serial");
+    // Zigbee2MQTT devices: one preset line (the layout moved under this test's prefix).
+    raw.put("routes.z2m.filters", clientId + "/zigbee2mqtt/+");
+    raw.put("routes.z2m.preset", "zigbee2mqtt");
+    raw.put("routes.z2m.topic.layout", clientId + "/zigbee2mqtt/{deviceId}");
+    raw.put("routes.z2m.kafka.topic", "it.z2m." + clientId);
     return raw;
   }
 
   private static void createTopics(BridgeConfig config, String clientId) {
     kafka.createTopic("it.meters." + clientId, 3);
     kafka.createTopic("it.presses." + clientId, 3);
+    kafka.createTopic("it.z2m." + clientId, 3);
     kafka.createTopic(config.deadLetterTopic(), 1);
     kafka.createTopic(config.statusTopic(), 1);
   }
@@ -77,6 +83,7 @@ class BridgeMqtt5AndRoutesIT {
     createTopics(config, id);
     Map<String, List<String>> meters = new LinkedHashMap<>();
     Map<String, List<String>> presses = new LinkedHashMap<>();
+    Map<String, List<String>> sensors = new LinkedHashMap<>();
     try (MqttKafkaBridge bridge = new MqttKafkaBridge(config)) {
       bridge.start();
       MqttClient publisher = new MqttClient(mosquitto.url(), id + "-pub", new MemoryPersistence());
@@ -95,6 +102,16 @@ class BridgeMqtt5AndRoutesIT {
         publisher.publish(meter ? id + "/meters/" + device + "/reading" : id + "/lines/line-" + (i % 3) + "/press", m);
         (meter ? meters : presses).computeIfAbsent(device, k -> new ArrayList<>()).add(payload);
       }
+      for (int i = 0; i < 40; i++) {
+        // Zigbee2MQTT's shape: no timestamp, a boolean, a nested object with a string.
+        String device = "0x00158d0001a2b3c" + (i % 4);
+        String payload = "{\"battery\":" + (60 + i) + ",\"contact\":" + (i % 2 == 0) + ",\"linkquality\":120,"
+            + "\"update\":{\"state\":\"idle\",\"installed_version\":8448}}";
+        MqttMessage m = new MqttMessage(payload.getBytes(StandardCharsets.UTF_8));
+        m.setQos(1);
+        publisher.publish(id + "/zigbee2mqtt/" + device, m);
+        sensors.computeIfAbsent(device, k -> new ArrayList<>()).add(payload);
+      }
       publisher.disconnect();
       publisher.close();
 
@@ -104,6 +121,13 @@ class BridgeMqtt5AndRoutesIT {
       assertThat(header(sample, KafkaHeaders.MQTT_QOS)).isEqualTo("2");
       assertThat(header(sample, KafkaHeaders.BRIDGE_ROUTE)).isEqualTo("presses");
       assertThat(header(sample, KafkaHeaders.MQTT_USER_PROPERTY_PREFIX + "site")).isEqualTo("north");
+      List<ConsumerRecord<byte[], byte[]>> sensorRecords = assertLandedInOrderPerKey("it.z2m." + id, sensors);
+      assertThat(header(sensorRecords.get(0), KafkaHeaders.BRIDGE_ROUTE)).isEqualTo("z2m");
+      // Redeliveries may be produced twice, never fewer.
+      await().atMost(Duration.ofSeconds(30)).untilAsserted(() -> {
+        assertThat(bridge.metrics().producedByDialect().getOrDefault("zigbee2mqtt", 0L)).isGreaterThanOrEqualTo(40L);
+        assertThat(bridge.metrics().producedByDialect().getOrDefault("vigil", 0L)).isGreaterThanOrEqualTo(3000L);
+      });
       await().atMost(Duration.ofSeconds(30)).untilAsserted(() -> assertThat(bridge.metrics().inFlight()).isZero());
       assertThat(bridge.metrics().deadLettered()).isZero();
     }
@@ -116,6 +140,7 @@ class BridgeMqtt5AndRoutesIT {
     BridgeConfig config = new BridgeConfig(routes(id, "3.1.1"));
     createTopics(config, id);
     Map<String, List<String>> presses = new LinkedHashMap<>();
+    Map<String, List<String>> sensors = new LinkedHashMap<>();
     try (MqttKafkaBridge bridge = new MqttKafkaBridge(config)) {
       bridge.start();
       org.eclipse.paho.client.mqttv3.MqttClient publisher = mosquitto.connect(id + "-pub", true);

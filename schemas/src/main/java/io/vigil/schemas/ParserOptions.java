@@ -109,7 +109,11 @@ public record ParserOptions(
     return io.vigil.schemas.internal.Presets.apply(this, name);
   }
 
-  /** The preset names {@link #withPreset} knows; {@code sparkplug-b} is reserved for the Sparkplug decoder. */
+  /**
+   * The preset names {@link #withPreset} knows; {@code sparkplug-b} is reserved for the Sparkplug
+   * decoder; {@code auto} reads each message by the family its topic names
+   * ({@link ParseResult#dialect()} says which).
+   */
   public static final java.util.List<String> PRESETS = io.vigil.schemas.internal.Presets.NAMES;
 
   public ParserOptions withMaxFutureSkew(Duration value) {

@@ -44,8 +44,9 @@ public final class PayloadMappingConfig {
   public static ConfigDef define(ConfigDef def, String prefix) {
     return def
         .define(prefix + PRESET, Type.STRING, null, Validator.oneOf(ParserOptions.PRESETS.toArray(String[]::new)),
-            "Device family whose topic layout, device id and payload mapping to use: " + String.join(", ", ParserOptions.PRESETS)
-                + " (reserved for the Sparkplug B decoder). Unset: vigil (Vigil's own dialect), or the bridge-wide parser.preset for a route. "
+            "Device family whose topic layout, device id and payload mapping to use (sparkplug-b is reserved for the Sparkplug B "
+                + "decoder; auto reads each message as the family its topic names, for one route on # and a mixed fleet). "
+                + "Unset: vigil (Vigil's own dialect), or the bridge-wide parser.preset for a route. "
                 + "The keys below, topic.layout and the device id keys override single parts of it.")
         .define(prefix + TIMESTAMP_FIELDS, Type.LIST, null,
             "Payload fields or dotted paths holding the event time, first present wins (such as ts,params.ts). Unset: the preset's.")

@@ -11,7 +11,9 @@ import com.fasterxml.jackson.databind.ObjectMapper;
 import com.fasterxml.jackson.databind.json.JsonMapper;
 import com.fasterxml.jackson.databind.node.LongNode;
 import com.fasterxml.jackson.databind.node.TextNode;
+import io.vigil.schemas.internal.AutoDialect;
 import io.vigil.schemas.internal.MappedPayloadReader;
+import io.vigil.schemas.internal.Presets;
 import io.vigil.schemas.internal.MessageIds;
 import io.vigil.schemas.internal.MetricRules;
 import io.vigil.schemas.internal.Paths;
@@ -40,7 +42,13 @@ import java.util.regex.Pattern;
  * <p>Accepted payloads are JSON objects, flat ({@code {"ts": ..., "temperature": 21.5}}) or nested
  * ({@code {"ts": ..., "metrics": {"temperature": 21.5}}}); {@code ts} is epoch milliseconds or an
  * ISO-8601 instant; {@code msgId}/{@code messageId} (string) or {@code seq} (integer) is an optional
- * message id. Instances are immutable and thread-safe.
+ * message id. That is Vigil's own dialect, read on a streaming fast path.
+ *
+ * <p>Other device families are read under their {@link PayloadMapping} (a preset, see
+ * {@link ParserOptions#withPreset}): nested readings, other timestamp units, the arrival time when
+ * the payload has none, text values as {@link Attribute}s, bare values whose metric the topic names,
+ * and status topics (last wills) as a {@link DeviceStatus}. {@link ParseResult#dialect()} names the
+ * family that read the message. Instances are immutable and thread-safe.
  */
 public final class TelemetryParser implements Serializable {
   private static final long serialVersionUID = 1L;
@@ -57,6 +65,8 @@ public final class TelemetryParser implements Serializable {
   private final boolean vigil;
   private final MappedPayloadReader mapped;
   private final PayloadFormat format;
+  /** For preset=auto: the parser of each family. */
+  private final Map<String, TelemetryParser> families;
 
   public TelemetryParser(ParserOptions options) {
     this(options, PayloadFormat.JSON);
@@ -67,10 +77,24 @@ public final class TelemetryParser implements Serializable {
     this.vigil = options.mapping().isVigil();
     this.mapped = new MappedPayloadReader(options);
     this.format = java.util.Objects.requireNonNull(format, "format");
+    this.families = options.mapping().name().equals(AutoDialect.AUTO) ? familyParsers(options) : null;
   }
 
   public PayloadFormat format() {
     return format;
+  }
+
+  private static Map<String, TelemetryParser> familyParsers(ParserOptions options) {
+    Map<String, TelemetryParser> out = new java.util.HashMap<>();
+    for (String family : Presets.FAMILIES) {
+      ParserOptions o = family.equals(Presets.VIGIL) ? options.withMapping(PayloadMapping.VIGIL) : options.withPreset(family);
+      if (options.mapping().timestampZone() != null) {
+        // The one mapping setting a mixed fleet needs: the zone of devices sending local times (Tasmota).
+        o = o.withMapping(o.mapping().withTimestampZone(options.mapping().timestampZone()));
+      }
+      out.put(family, new TelemetryParser(o));
+    }
+    return out;
   }
 
   public ParserOptions options() {
@@ -118,7 +142,11 @@ public final class TelemetryParser implements Serializable {
 
   /** With {@code fastPath} false, every message is judged on the tree: tests compare the two paths. */
   ParseResult parse(String topic, byte[] payload, long arrivalMillis, boolean fastPath) {
-    return read(topic, payload, arrivalMillis, fastPath).withDialect(options.mapping().name());
+    if (families != null) {
+      return families.get(AutoDialect.familyOf(topic)).parse(topic, payload, arrivalMillis, fastPath);
+    }
+    ParseResult result = read(topic, payload, arrivalMillis, fastPath);
+    return result.dialect() != null ? result : result.withDialect(options.mapping().name());
   }
 
   private ParseResult read(String topic, byte[] payload, long arrivalMillis, boolean fastPath) {
@@ -406,7 +434,7 @@ public final class TelemetryParser implements Serializable {
       for (int i = 0; i < metrics.size; i++) {
         measurements.add(new Measurement(deviceId, metrics.names[i], ts.millis(), metrics.values[i], messageId));
       }
-      return ParseResult.accepted(deviceId, measurements, List.of());
+      return ParseResult.acceptedVigil(deviceId, measurements, options.mapping().name());
     } catch (IOException | RuntimeException e) {
       // Malformed, too deep, too long: the tree path reads it again and names the problem.
       return null;

@@ -68,7 +68,8 @@ class PayloadFixtureTest {
     ParseResult onTree = parser.parse(f.get("topic").asText(), payload, arrival, false);
 
     assertThat(onTree.toString()).isEqualTo(result.toString());
-    assertThat(result.dialect()).isEqualTo(f.has("preset") ? f.get("preset").asText() : "vigil");
+    String dialect = f.has("dialect") ? f.get("dialect").asText() : f.has("preset") ? f.get("preset").asText() : "vigil";
+    assertThat(result.dialect()).isEqualTo(dialect);
     if (f.has("reject")) {
       assertThat(result.isAccepted()).as("refused: %s", result).isFalse();
       Rejection r = result.rejection().orElseThrow();

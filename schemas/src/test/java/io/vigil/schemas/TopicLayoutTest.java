@@ -51,8 +51,22 @@ class TopicLayoutTest {
         .hasMessageContaining("topic layout").hasMessageContaining("Fix:");
   }
 
+  @ParameterizedTest(name = "{0} on {1} -> {2} / {3}")
+  @CsvSource(nullValues = "NONE", value = {
+      "{deviceId}/+/{metric}/state, livingroom/sensor/temperature/state, livingroom, temperature",
+      "{deviceId}/{metric}/{metric}/state, homeassistant/sensor/outdoor_temp/state, homeassistant, sensor.outdoor_temp",
+      "{deviceId}/status/{metric}, shellyplus1-ab12/status/switch:0, shellyplus1-ab12, switch:0",
+      "{deviceId}/+/{metric}/state, livingroom/status, NONE, NONE",
+      "devices/{deviceId}/telemetry, devices/d1/telemetry, d1, NONE",
+  })
+  void metricSegmentsNameTheMetric(String template, String topic, String device, String metric) {
+    TopicLayout layout = TopicLayout.of(template);
+    assertThat(layout.deviceIdOf(topic).orElse(null)).isEqualTo(device);
+    assertThat(layout.metricOf(topic).orElse(null)).isEqualTo(metric);
+  }
+
   @ParameterizedTest
-  @CsvSource({"devices/{deviceId}/telemetry, devices/+/telemetry", "a/+/{deviceId}/b, a/+/+/b"})
+  @CsvSource({"devices/{deviceId}/telemetry, devices/+/telemetry", "a/+/{deviceId}/b, a/+/+/b", "{deviceId}/+/{metric}/state, +/+/+/state"})
   void subscriptionFilterReplacesDeviceSegment(String template, String filter) {
     assertThat(TopicLayout.of(template).subscriptionFilter()).isEqualTo(filter);
   }

@@ -38,8 +38,27 @@ public final class RecordFactory {
     this.instanceId = instanceId.getBytes(StandardCharsets.UTF_8);
   }
 
-  /** The record and, when refused, the rejection. */
-  public record Routed(ProducerRecord<byte[], byte[]> record, Rejection rejection) {}
+  /**
+   * The record and, when refused, the rejection.
+   *
+   * @param dialect the payload family that read it (the route's preset), null for raw routes
+   */
+  public record Routed(ProducerRecord<byte[], byte[]> record, Rejection rejection, String dialect) {
+    public Routed(ProducerRecord<byte[], byte[]> record, Rejection rejection) {
+      this(record, rejection, null);
+    }
+
+    /** The MQTT topic the message came on, from its header. */
+    public String mqttTopic() {
+      Header h = record.headers().lastHeader(KafkaHeaders.MQTT_TOPIC);
+      return h == null ? null : new String(h.value(), StandardCharsets.UTF_8);
+    }
+
+    /** The record key (the device id) as text. */
+    public String deviceKey() {
+      return record.key() == null ? null : new String(record.key(), StandardCharsets.UTF_8);
+    }
+  }
 
   public Routed route(Route route, InboundMessage message, long arrivalMillis) {
     return route.format() == Route.Format.RAW ? raw(route, message, arrivalMillis) : telemetry(route, message, arrivalMillis);
@@ -51,7 +70,7 @@ public final class RecordFactory {
     List<Header> headers = mqttHeaders(route, message, arrivalMillis);
     byte[] key = result.deviceId().map(d -> d.getBytes(StandardCharsets.UTF_8)).orElse(null);
     if (result.isAccepted()) {
-      return new Routed(new ProducerRecord<>(route.kafkaTopic(), null, arrivalMillis, key, payload, headers), null);
+      return new Routed(new ProducerRecord<>(route.kafkaTopic(), null, arrivalMillis, key, payload, headers), null, result.dialect());
     }
     Rejection rejection = result.rejection().orElseThrow();
     header(headers, KafkaHeaders.REJECT_REASON, rejection.reason().name());
@@ -59,7 +78,7 @@ public final class RecordFactory {
       header(headers, KafkaHeaders.REJECT_FIELD, rejection.field());
     }
     header(headers, KafkaHeaders.REJECT_MESSAGE, rejection.message());
-    return new Routed(new ProducerRecord<>(deadLetterTopic, null, arrivalMillis, key, payload, headers), rejection);
+    return new Routed(new ProducerRecord<>(deadLetterTopic, null, arrivalMillis, key, payload, headers), rejection, result.dialect());
   }
 
   private Routed raw(Route route, InboundMessage message, long arrivalMillis) {

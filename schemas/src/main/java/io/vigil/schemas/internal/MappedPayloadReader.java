@@ -113,7 +113,8 @@ public final class MappedPayloadReader implements Serializable {
       fatal = leaf(value, metric, metric, out);
     } else {
       String t = value != null ? value.asText() : text.trim();
-      Double sw = StatusWords.switchValue(t);
+      // A quoted number ("4.2") is a reading too; ON/OFF and true/false are 1/0.
+      Double sw = t.trim().matches("[+-]?\\d+(\\.\\d+)?([eE][+-]?\\d+)?") ? Double.valueOf(t.trim()) : StatusWords.switchValue(t);
       fatal = sw != null ? leaf(com.fasterxml.jackson.databind.node.DoubleNode.valueOf(sw), metric, metric, out)
           : leaf(com.fasterxml.jackson.databind.node.TextNode.valueOf(t), metric, metric, out);
     }

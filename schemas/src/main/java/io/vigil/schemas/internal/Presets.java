@@ -21,8 +21,10 @@ import java.util.List;
 public final class Presets {
   public static final String VIGIL = "vigil";
   public static final String SPARKPLUG_B = "sparkplug-b";
-  public static final List<String> NAMES = List.of(VIGIL, "zigbee2mqtt", "tasmota", "shelly-gen2", "esphome",
+  public static final List<String> FAMILIES = List.of(VIGIL, "zigbee2mqtt", "tasmota", "shelly-gen2", "esphome",
       "homeassistant-statestream", "owntracks", "ttn-v3", SPARKPLUG_B);
+  public static final List<String> NAMES = java.util.stream.Stream.concat(FAMILIES.stream(), java.util.stream.Stream.of(AutoDialect.AUTO))
+      .toList();
 
   private static final PayloadMapping DEVICE_JSON = new PayloadMapping("custom", Format.JSON, List.of(), TimestampUnit.AUTO, null,
       MissingTimestamp.ARRIVAL, "", List.of(), List.of(), ArrayMode.SKIP, StringMode.ATTRIBUTE, null);
@@ -65,6 +67,8 @@ public final class Presets {
       case SPARKPLUG_B -> base.withTopicLayout(TopicLayout.of("spBv1.0/+/+/{deviceId}")).withDeviceIdSource(DeviceIdSource.TOPIC)
           .withMapping(DEVICE_JSON.withName(name).withMissingTimestamp(MissingTimestamp.REJECT)
               .withTimestampFields(List.of("timestamp")).withFormat(Format.SPARKPLUG_B));
+      // Each message is read by the family its topic names (AutoDialect); the layout stays the route's.
+      case AutoDialect.AUTO -> base.withMapping(DEVICE_JSON.withName(name));
       default -> throw VigilErrors.unknownChoice("parser preset", name, NAMES);
     };
   }
