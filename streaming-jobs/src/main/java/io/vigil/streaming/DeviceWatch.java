@@ -30,7 +30,8 @@ import org.slf4j.LoggerFactory;
  *
  * <p>Alerts are on state changes only (Kapacitor's repeating deadman is the lesson): one GAP per
  * outage, GAP_CLOSED with its length when data resumes, INACTIVE after the longer silence,
- * REAPPEARED on return, NEVER_REPORTED once for a registry device that never sent anything,
+ * REAPPEARED on return (INACTIVE at once when the device says it went offline, see {@link #onReadings}
+ * with {@link Reading#status}), NEVER_REPORTED once for a registry device that never sent anything,
  * FREQUENCY_CHANGE once per shift, one LATE_DATA / OUT_OF_ORDER per burst, one CLOCK_SKEW per
  * episode, one THRESHOLD per excursion. Event ids derive from device, kind and where the condition
  * started (see {@link AnomalyEvent#idFor}), so a re-detection after a restart carries the same id.
