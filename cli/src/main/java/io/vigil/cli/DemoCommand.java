@@ -42,6 +42,11 @@ public final class DemoCommand implements Callable<Integer> {
   @Option(names = "--work-dir", paramLabel = "DIR", description = "Where the demo's tables and labels go (default: $VIGIL_HOME/demo/<time>).")
   Path workDir;
 
+  @Option(names = "--dialects", paramLabel = "LIST", defaultValue = EndToEndRun.DEMO_DIALECTS,
+      description = "The fleet's firmware: simulator dialects, each device's drawn from the seed (default: every family,"
+          + " history-capable ones twice so most devices backfill history; `vigil` alone for the plain contract).")
+  String dialects;
+
   @Option(names = "--report-devices", paramLabel = "N", defaultValue = "12",
       description = "Devices charted in report.html (default: ${DEFAULT-VALUE}).")
   int reportDevices;
@@ -58,7 +63,7 @@ public final class DemoCommand implements Callable<Integer> {
       StackEndpoints endpoints = stack.endpoints();
       EndToEndRun.Settings settings = new EndToEndRun.Settings(endpoints.kafkaBootstrapServers(), endpoints.mqttUrl(), work,
           devices, Duration.ofDays(3), Duration.ofMinutes(10), Duration.ofSeconds(liveSeconds), Duration.ofSeconds(2),
-          EndToEndRun.DEMO_FAULTS, seed, Duration.ofSeconds(120), true);
+          EndToEndRun.DEMO_FAULTS, seed, Duration.ofSeconds(120), true, dialects);
       // Set once the run exists; read by the status line's thread.
       java.util.concurrent.atomic.AtomicReference<EndToEndRun> run = new java.util.concurrent.atomic.AtomicReference<>();
       boolean terminal = StatusPrinter.stdoutIsTerminal();
@@ -106,6 +111,11 @@ public final class DemoCommand implements Callable<Integer> {
         r.history().failed() + r.live().failed());
     out.printf("Bridged     %,d to Kafka, %,d refused to the dead-letter topic, %,d acknowledged%n",
         r.bridge().get("produced"), r.bridge().get("dead_lettered"), r.bridge().get("acked"));
+    out.println("Fleet       firmware family: devices (history?), records bridged to Kafka (by parsed family), silver rows");
+    for (EndToEndRun.Family f : r.fleet()) {
+      out.printf("            %-26s %2d device(s) %-10s bridged %,8d  silver %,8d%s%n", f.dialect(), f.devices(),
+          f.history() ? "(history)" : "(live)", f.bridged(), f.silverRows(), f.silverRows() == 0 ? "  <- NOTHING LANDED" : "");
+    }
     out.printf("Tables      silver %,d rows, quarantine %,d rows, anomaly events %,d rows, forecasts %,d rows%n",
         r.silverRows(), r.quarantineRows(), r.anomalyRows(), r.forecastRows());
     out.printf("Silence     injected on %s (must be flagged: %s); flagged with GAP: %s%n", r.mayDetect(), r.mustDetect(),

@@ -15,6 +15,7 @@ import io.vigil.schemas.AnomalyEvent;
 import io.vigil.schemas.AnomalyEventJson;
 import io.vigil.schemas.AnomalyKind;
 import io.vigil.schemas.Topics;
+import io.vigil.simulator.Dialect;
 import io.vigil.simulator.FaultKind;
 import io.vigil.simulator.FaultLabel;
 import io.vigil.simulator.FleetGenerator;
@@ -60,6 +61,18 @@ public final class EndToEndRun {
   public static final String DEMO_FAULTS = "dead=0.2,gap=0.3,frequency=0.7,spike=0.01,shift=0.15";
 
   /**
+   * The demo's fleet: every firmware family, each device's drawn from the seed. History-capable
+   * dialects (vigil, tasmota, shelly-gen2-rpc, owntracks, ttn-v3) are listed twice, so about three in
+   * four devices backfill the history the forecaster learns from, while the timeless ones
+   * (zigbee2mqtt, shelly-gen2, esphome, homeassistant-statestream) publish live only.
+   */
+  public static final String DEMO_DIALECTS = "vigil,tasmota,shelly-gen2-rpc,owntracks,ttn-v3,"
+      + "vigil,tasmota,shelly-gen2-rpc,owntracks,ttn-v3,zigbee2mqtt,shelly-gen2,esphome,homeassistant-statestream";
+
+  /** Per firmware family: devices, those that backfilled history, records the bridge sent to Kafka, silver rows. */
+  public record Family(String dialect, int devices, boolean history, long bridged, long silverRows) {}
+
+  /**
    * The simulator's cadence change in the live run, and the device watch's factor for calling one.
    * A device slowed by more than the watch's gap factor (3) would look silent between readings, and
    * the simulator's jitter moves an interval by up to 20%: a change of 2.2x stays clear of GAPs (at
@@ -71,7 +84,15 @@ public final class EndToEndRun {
   /** What to run against and how big. */
   public record Settings(String bootstrapServers, String mqttUrl, Path workDir, int devices, Duration history,
       Duration historyInterval, Duration live, Duration liveInterval, String liveFaults, long seed, Duration detectionTimeout,
-      boolean trainAndScore) {
+      boolean trainAndScore, String dialects) {
+
+    /** A fleet of Vigil's own dialect. */
+    public Settings(String bootstrapServers, String mqttUrl, Path workDir, int devices, Duration history,
+        Duration historyInterval, Duration live, Duration liveInterval, String liveFaults, long seed, Duration detectionTimeout,
+        boolean trainAndScore) {
+      this(bootstrapServers, mqttUrl, workDir, devices, history, historyInterval, live, liveInterval, liveFaults, seed,
+          detectionTimeout, trainAndScore, Dialect.VIGIL.id());
+    }
 
     /** Without the batch phase (training and scoring after the live run). */
     public Settings(String bootstrapServers, String mqttUrl, Path workDir, int devices, Duration history,
@@ -82,7 +103,7 @@ public final class EndToEndRun {
 
     public static Settings demo(String bootstrapServers, String mqttUrl, Path workDir) {
       return new Settings(bootstrapServers, mqttUrl, workDir, 12, Duration.ofDays(3), Duration.ofMinutes(10),
-          Duration.ofSeconds(90), Duration.ofSeconds(2), DEMO_FAULTS, 7L, Duration.ofSeconds(120), true);
+          Duration.ofSeconds(90), Duration.ofSeconds(2), DEMO_FAULTS, 7L, Duration.ofSeconds(120), true, DEMO_DIALECTS);
     }
   }
 
@@ -101,7 +122,8 @@ public final class EndToEndRun {
   public record Result(SimulationSummary history, SimulationSummary live, List<FaultLabel> liveLabels,
       Map<String, Long> bridge, long silverRows, long quarantineRows, List<AnomalyEvent> anomalies, long anomalyRows,
       ForecastRunSummary forecast, long forecastRows, Set<String> mustDetect, Set<String> mayDetect, Set<String> detected,
-      Batch batch, Tables tables, CadenceScore cadence, Set<String> mustInactive, Set<String> inactive) {
+      Batch batch, Tables tables, CadenceScore cadence, Set<String> mustInactive, Set<String> inactive,
+      List<Family> fleet) {
 
     /** Devices flagged with a GAP although nothing silenced them. */
     public Set<String> falseAlarms() {
@@ -247,11 +269,18 @@ public final class EndToEndRun {
   public Result run() throws Exception {
     Path work = settings.workDir();
     stage("Starting the bridge (MQTT " + settings.mqttUrl() + " -> Kafka " + settings.bootstrapServers() + ")");
-    try (MqttKafkaBridge bridge = new MqttKafkaBridge(new BridgeConfig(Map.of(
-        BridgeConfig.MQTT_URL, settings.mqttUrl(),
-        BridgeConfig.KAFKA_BOOTSTRAP, settings.bootstrapServers(),
-        BridgeConfig.MQTT_CLIENT_ID, "vigil-e2e-bridge",
-        BridgeConfig.MQTT_PERSISTENCE_DIR, work.resolve("bridge").toString())))) {
+    FleetGenerator fleetPlan = new FleetGenerator(new SimulatorConfig(Map.of(
+        SimulatorConfig.DEVICES, Integer.toString(settings.devices()), SimulatorConfig.SEED, Long.toString(settings.seed()),
+        SimulatorConfig.DIALECT, settings.dialects())), clock);
+    Map<String, String> routes = routes(fleetPlan);
+    Map<String, String> bridgeSettings = new LinkedHashMap<>(routes);
+    bridgeSettings.put(BridgeConfig.MQTT_URL, settings.mqttUrl());
+    bridgeSettings.put(BridgeConfig.KAFKA_BOOTSTRAP, settings.bootstrapServers());
+    bridgeSettings.put(BridgeConfig.MQTT_CLIENT_ID, "vigil-e2e-bridge");
+    bridgeSettings.put(BridgeConfig.MQTT_PERSISTENCE_DIR, work.resolve("bridge").toString());
+    progress.accept("Fleet: " + fleetPlan.deviceIds().stream().collect(Collectors.groupingBy(d -> fleetPlan.dialectOf(d).id(),
+        java.util.TreeMap::new, Collectors.counting())) + " devices per firmware family");
+    try (MqttKafkaBridge bridge = new MqttKafkaBridge(new BridgeConfig(bridgeSettings))) {
       bridge.start();
       runningBridge = bridge;
 
@@ -267,6 +296,12 @@ public final class EndToEndRun {
         anomaliesStart = endOffsets(consumer, Topics.ANOMALIES);
       }
       Map<String, String> streamSettings = streamingSettings(work);
+      // The job reads each record with its bridge route's mapping: the same keys under parser.
+      routes.forEach((k, v) -> {
+        if (!k.endsWith("." + "filters")) {
+          streamSettings.put(StreamingJobConfig.PARSER_PREFIX + k, v);
+        }
+      });
       streamSettings.put(StreamingJobConfig.STARTING_OFFSETS, telemetryStart);
       StreamingJobConfig streamConfig = new StreamingJobConfig(streamSettings);
       SimulationSummary history;
@@ -327,6 +362,10 @@ public final class EndToEndRun {
         runningJob = null;
       }
       long silver = spark.read().format("delta").load(streamConfig.silverPath()).count();
+      Map<String, Long> silverByDevice = new HashMap<>();
+      spark.read().format("delta").load(streamConfig.silverPath()).groupBy("device_id").count().collectAsList()
+          .forEach(row -> silverByDevice.put(row.getString(0), row.getLong(1)));
+      List<Family> fleet = families(fleetPlan, bridge.metrics().producedByDialect(), silverByDevice);
       long quarantine = spark.read().format("delta").load(streamConfig.quarantinePath()).count();
       long anomalyRows = spark.read().format("delta").load(streamConfig.anomalyEventsPath()).count();
 
@@ -355,7 +394,9 @@ public final class EndToEndRun {
             .map(r -> new DetectionScore.Detection(r.getString(0), r.getString(1), r.getString(2), r.getTimestamp(3).toInstant()))
             .toList();
         List<FaultLabel> scoredLabels = liveLabels.stream()
-            .filter(l -> !l.start().isBefore(liveStart) && l.start().isBefore(scoreAsOf)).toList();
+            .filter(l -> !l.start().isBefore(liveStart) && l.start().isBefore(scoreAsOf))
+            // Timeless devices publish live only: without history there is no forecast to score them against.
+            .filter(l -> fleetPlan.dialectOf(l.device()).carriesTime()).toList();
         batch = new Batch(training, scoring, detections,
             DetectionScore.of(scoredLabels, detections, settings.liveInterval().multipliedBy(2)));
       }
@@ -363,7 +404,8 @@ public final class EndToEndRun {
           forecastConfig.forecastsPath(), work.resolve("tables/anomaly_scores").toString(),
           work.resolve("tables/batch_anomaly_events").toString(), live.windowStart(), live.windowEnd(), scoreAsOf);
       Result result = new Result(history, live, liveLabels, bridge.metrics().snapshot(), silver, quarantine, anomalies,
-          anomalyRows, forecast, forecastRows, mustDetect, mayDetect, detected, batch, tables, cadence, mustInactive, inactive);
+          anomalyRows, forecast, forecastRows, mustDetect, mayDetect, detected, batch, tables, cadence, mustInactive, inactive,
+          fleet);
       try {
         beforeSparkStops.accept(spark, result);
       } finally {
@@ -373,6 +415,45 @@ public final class EndToEndRun {
       }
       return result;
     }
+  }
+
+  /**
+   * The bridge's routes for this fleet, one per firmware family with its parser preset; filters name
+   * each device's topics, since ESPHome and Home Assistant statestream share a topic shape.
+   */
+  private static Map<String, String> routes(FleetGenerator fleet) {
+    Map<Dialect, List<String>> byDialect = new java.util.TreeMap<>();
+    fleet.deviceIds().forEach(d -> byDialect.computeIfAbsent(fleet.dialectOf(d), k -> new ArrayList<>()).add(fleet.topicOf(d)));
+    Map<String, String> m = new LinkedHashMap<>();
+    m.put(BridgeConfig.ROUTES, byDialect.keySet().stream().map(Dialect::id).collect(Collectors.joining(",")));
+    byDialect.forEach((dialect, topics) -> {
+      String r = "routes." + dialect.id() + ".";
+      m.put(r + "filters", String.join(",", topics));
+      if (dialect == Dialect.SHELLY_GEN2_RPC) {
+        // The NotifyStatus frame: docs/simulator-dialects.md, the preset's documented overrides.
+        m.put(r + "preset", Dialect.SHELLY_GEN2.id());
+        m.put(r + "topic.layout", "{deviceId}/events/rpc");
+        m.put(r + "timestamp.fields", "params.ts");
+        m.put(r + "timestamp.unit", "s");
+        m.put(r + "timestamp.missing", "reject");
+        m.put(r + "metrics.root", "params");
+        m.put(r + "metrics.exclude", "*.id,*.minute_ts");
+      } else {
+        m.put(r + "preset", dialect.id());
+      }
+    });
+    return m;
+  }
+
+  /** Per firmware family of the fleet: what the bridge sent to Kafka and what landed in silver. */
+  private static List<Family> families(FleetGenerator fleet, Map<String, Long> bridgedByPreset, Map<String, Long> silverByDevice) {
+    Map<Dialect, List<String>> byDialect = new java.util.TreeMap<>();
+    fleet.deviceIds().forEach(d -> byDialect.computeIfAbsent(fleet.dialectOf(d), k -> new ArrayList<>()).add(d));
+    List<Family> out = new ArrayList<>();
+    byDialect.forEach((dialect, devices) -> out.add(new Family(dialect.id(), devices.size(), dialect.carriesTime(),
+        bridgedByPreset.getOrDefault(dialect.id(), 0L),
+        devices.stream().mapToLong(d -> silverByDevice.getOrDefault(d, 0L)).sum())));
+    return out;
   }
 
   /** The batch jobs' settings on this run's tables; with a window, scoring covers [from, asOf). */
@@ -441,6 +522,7 @@ public final class EndToEndRun {
     m.put(SimulatorConfig.SEED, Long.toString(settings.seed()));
     m.put(SimulatorConfig.MQTT_URL, settings.mqttUrl());
     m.put(SimulatorConfig.MQTT_CLIENT_ID, "vigil-e2e-sim-" + (historyPhase ? "history" : "live"));
+    m.put(SimulatorConfig.DIALECT, settings.dialects());
     if (historyPhase) {
       m.put(SimulatorConfig.HISTORY, settings.history().toMinutes() + "m");
       m.put(SimulatorConfig.DURATION, "0s");
