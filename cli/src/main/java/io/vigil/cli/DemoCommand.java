@@ -42,9 +42,9 @@ public final class DemoCommand implements Callable<Integer> {
   @Option(names = "--work-dir", paramLabel = "DIR", description = "Where the demo's tables and labels go (default: $VIGIL_HOME/demo/<time>).")
   Path workDir;
 
-  @Option(names = "--dialects", paramLabel = "LIST", defaultValue = EndToEndRun.DEMO_DIALECTS,
-      description = "The fleet's firmware: simulator dialects, each device's drawn from the seed (default: every family,"
-          + " history-capable ones twice so most devices backfill history; `vigil` alone for the plain contract).")
+  @Option(names = "--dialects", paramLabel = "LIST", defaultValue = "vigil",
+      description = "The fleet's firmware: simulator dialects, each device's drawn from the seed (default: ${DEFAULT-VALUE});"
+          + " `mixed` for every family, history-capable ones twice so most devices backfill history.")
   String dialects;
 
   @Option(names = "--report-devices", paramLabel = "N", defaultValue = "12",
@@ -63,7 +63,8 @@ public final class DemoCommand implements Callable<Integer> {
       StackEndpoints endpoints = stack.endpoints();
       EndToEndRun.Settings settings = new EndToEndRun.Settings(endpoints.kafkaBootstrapServers(), endpoints.mqttUrl(), work,
           devices, Duration.ofDays(3), Duration.ofMinutes(10), Duration.ofSeconds(liveSeconds), Duration.ofSeconds(2),
-          EndToEndRun.DEMO_FAULTS, seed, Duration.ofSeconds(120), true, dialects);
+          EndToEndRun.DEMO_FAULTS, seed, Duration.ofSeconds(120), true,
+          "mixed".equals(dialects) ? EndToEndRun.DEMO_DIALECTS : dialects);
       // Set once the run exists; read by the status line's thread.
       java.util.concurrent.atomic.AtomicReference<EndToEndRun> run = new java.util.concurrent.atomic.AtomicReference<>();
       boolean terminal = StatusPrinter.stdoutIsTerminal();
