@@ -527,7 +527,8 @@ public final class BridgeBenchmark {
     /**
      * Tasmota's tele/<device>/SENSOR of a device with an AM2301 and energy monitoring, as its docs
      * show it; Time is the device's local time, UTC here as the preset assumes. The sequence number
-     * rides along as one more top-level number (the preset keeps it as a metric, seq).
+     * rides along as one more top-level field, seq, which the shared parser reads as the message id
+     * (MessageIds), as it does in Vigil's dialect: no extra metric.
      */
     static byte[] tasmota(int seq, long publishMillis) {
       long second = Math.floorDiv(publishMillis, 1000);
