@@ -1,6 +1,7 @@
 package io.vigil.cli;
 
 import io.vigil.cli.internal.BridgeBenchmark;
+import io.vigil.cli.internal.PayloadShape;
 import io.vigil.cli.internal.StackSession;
 import io.vigil.cli.internal.StreamBenchmark;
 import io.vigil.common.VigilHome;
@@ -41,8 +42,14 @@ public final class BenchCommand implements Runnable {
     @Option(names = "--devices", defaultValue = "1000", description = "Device topics the load is spread over (default: ${DEFAULT-VALUE}).")
     int devices;
 
-    @Option(names = "--payload-bytes", defaultValue = "200", description = "Payload size (default: ${DEFAULT-VALUE}).")
+    @Option(names = "--payload-bytes", defaultValue = "200", description = "Payload size of --payload vigil (default: ${DEFAULT-VALUE}).")
     int payloadBytes;
+
+    @Option(names = "--payload", defaultValue = "vigil", paramLabel = "vigil|tasmota|zigbee2mqtt",
+        description = "What the devices send: Vigil's dialect (padded to --payload-bytes), Tasmota's nested tele/<device>/SENSOR"
+            + " or Zigbee2MQTT's zigbee2mqtt/<device>, on that family's topics; Vigil's bridge runs with the family's"
+            + " parser.preset (default: ${DEFAULT-VALUE}).")
+    String payload;
 
     @Option(names = "--naive-budget", paramLabel = "SECONDS", defaultValue = "60",
         description = "The naive bridge is measured for at most this long; its rate is what it managed (default: ${DEFAULT-VALUE}).")
@@ -66,15 +73,22 @@ public final class BenchCommand implements Runnable {
         throw new picocli.CommandLine.ParameterException(spec.commandLine(),
             "--rounds and --messages must be at least 1, were " + rounds + " and " + messages);
       }
+      PayloadShape shape;
+      try {
+        shape = PayloadShape.of(payload);
+      } catch (io.vigil.common.VigilException e) {
+        throw new picocli.CommandLine.ParameterException(spec.commandLine(), e.getMessage());
+      }
       PrintStream out = System.out;
       Path work = Files.createDirectories(VigilHome.dir().resolve("bench"));
       try (StackSession stack = new StackSession(out)) {
         StackEndpoints endpoints = stack.endpoints();
-        out.printf("Bridge benchmark: %,d QoS 1 messages of %d bytes over %,d device topics per contender (%s)%s%n",
-            messages, payloadBytes, devices, endpoints.mqttBroker(), overrides.isEmpty() ? "" : "; Vigil with " + overrides);
+        out.printf("Bridge benchmark: %,d QoS 1 %s messages of %d bytes over %,d device topics per contender (%s)%s%n",
+            messages, shape.option(), shape.reading(0, System.currentTimeMillis(), payloadBytes).length, devices,
+            endpoints.mqttBroker(), overrides.isEmpty() ? "" : "; Vigil with " + overrides);
         BridgeBenchmark.Result r = new BridgeBenchmark(new BridgeBenchmark.Settings(endpoints.mqttUrl(),
             endpoints.kafkaBootstrapServers(), messages, devices, payloadBytes, Duration.ofSeconds(naiveBudgetSeconds), work,
-            mqttVersion, overrides, rounds, stack.serverPids()),
+            mqttVersion, overrides, rounds, stack.serverPids(), shape),
             out).run();
         BridgeBenchmark.Figures vigil = r.medianVigil();
         out.printf("Median of %d rounds: ceiling %,.0f msg/s, Vigil %,.0f msg/s (p50 %.0f ms, p99 %.0f ms), naive %,.0f msg/s%n",
@@ -86,8 +100,9 @@ public final class BenchCommand implements Runnable {
         out.printf("CPU per 1,000 msgs (bench JVM + servers; steadier than msg/s on a busy machine): ceiling %.0f ms,"
             + " Vigil %.0f ms, ratio %.2f%n", r.medianCeiling().totalCpuMsPerThousand(), vigil.totalCpuMsPerThousand(),
             r.medianCeiling().totalCpuMsPerThousand() / vigil.totalCpuMsPerThousand());
-        out.printf("Vigil delivered every message in every round: %s%n", complete ? "yes" : "NO");
-        return complete ? 0 : 1;
+        out.printf("Vigil delivered every message in every round: %s; dead-lettered by its parser (%s preset): %d%n",
+            complete ? "yes" : "NO", shape.option(), r.deadLettered());
+        return complete && r.deadLettered() == 0 ? 0 : 1;
       }
     }
   }

@@ -46,12 +46,23 @@ import org.eclipse.paho.client.mqttv3.persist.MemoryPersistence;
  * arrival and sends each message to Kafka synchronously, as simple bridges do.
  *
  * <p>Throughput is messages over the time from the first publish to the last arrival (at the
- * subscriber, or Kafka's log-append time). Latency is publish time (in the payload) to that arrival.
+ * subscriber, or Kafka's log-append time). Latency is publish time to that arrival: the bench keeps
+ * each message's publish time in a table by its sequence number (which every payload shape carries),
+ * because the shapes of other firmware carry no time of millisecond resolution (Tasmota's Time is
+ * whole seconds; Zigbee2MQTT sends none), and a time field of our own would be a foreign metric to
+ * the preset under test.
  */
 public final class BridgeBenchmark {
   public record Settings(String mqttUrl, String bootstrapServers, int messages, int devices, int payloadBytes,
       Duration naiveBudget, Path workDir, String mqttVersion, Map<String, String> bridgeOverrides, int rounds,
-      Map<String, Long> serverPids) {}
+      Map<String, Long> serverPids, PayloadShape shape) {
+    /** Today's callers: Vigil's own dialect. */
+    public Settings(String mqttUrl, String bootstrapServers, int messages, int devices, int payloadBytes, Duration naiveBudget,
+        Path workDir, String mqttVersion, Map<String, String> bridgeOverrides, int rounds, Map<String, Long> serverPids) {
+      this(mqttUrl, bootstrapServers, messages, devices, payloadBytes, naiveBudget, workDir, mqttVersion, bridgeOverrides, rounds,
+          serverPids, PayloadShape.VIGIL);
+    }
+  }
 
   public record Figures(String name, long delivered, double seconds, double msgPerSecond, double p50Ms, double p99Ms,
       long duplicates, Map<String, Double> cpuMsPerThousand) {
@@ -74,6 +85,10 @@ public final class BridgeBenchmark {
   private final PrintStream out;
   private final String run = Long.toString(System.currentTimeMillis() % 1_000_000_000L, 36);
   private final List<String> createdTopics = new ArrayList<>();
+  /** Publish time by sequence number of the contender being measured (written before each publish). */
+  private long[] publishedAt = new long[0];
+  /** Messages Vigil's bridge dead-lettered in the counted rounds: the shape's preset must accept all. */
+  private long deadLettered;
 
   public BridgeBenchmark(Settings settings, PrintStream out) {
     this.settings = settings;
@@ -82,7 +97,7 @@ public final class BridgeBenchmark {
   }
 
   /** Every round's ceiling and Vigil figures (same index = same round), and the naive bridge's. */
-  public record Result(List<Figures> ceilings, List<Figures> vigils, Figures naive) {
+  public record Result(List<Figures> ceilings, List<Figures> vigils, Figures naive, long deadLettered) {
     /** Vigil over the ceiling of the same round, per round. */
     public List<Double> ratios() {
       List<Double> r = new ArrayList<>();
@@ -153,7 +168,7 @@ public final class BridgeBenchmark {
     }
     Figures naive = metered(this::naive);
     report(0, naive);
-    return new Result(ceilings, vigils, naive);
+    return new Result(ceilings, vigils, naive, deadLettered);
   }
 
   /** Runs one contender and adds the CPU it cost, per 1,000 messages delivered. */
@@ -188,7 +203,8 @@ public final class BridgeBenchmark {
   // ---- the three contenders ------------------------------------------------------------------
 
   private Figures ceiling(String name, String prefix, int n) throws Exception {
-    long[] latency = new long[n];
+    int[] arrivedSeq = new int[n];
+    long[] arrivedAt = new long[n];
     AtomicInteger received = new AtomicInteger();
     AtomicLong last = new AtomicLong();
     CountDownLatch done = new CountDownLatch(1);
@@ -199,7 +215,8 @@ public final class BridgeBenchmark {
         long now = System.currentTimeMillis();
         int i = received.getAndIncrement();
         if (i < n) {
-          latency[i] = now - Payloads.ts(message.getPayload());
+          arrivedSeq[i] = Payloads.seq(message.getPayload());
+          arrivedAt[i] = now;
         }
         last.set(now);
         if (i + 1 == n) {
@@ -208,14 +225,18 @@ public final class BridgeBenchmark {
       }
     });
     sub.connect(options(true)).waitForCompletion();
-    sub.subscribe(prefix + "/+/telemetry", 1).waitForCompletion();
+    sub.subscribe(settings.shape().filter(prefix), 1).waitForCompletion();
     long start = publish(prefix, n);
     done.await(10, TimeUnit.MINUTES);
     contenderDelivered();
     sub.disconnect().waitForCompletion();
     sub.close();
     int got = Math.min(received.get(), n);
-    return figures(name, Arrays.copyOf(latency, got), got, start, last.get(), 0);
+    long[] latency = new long[got];
+    for (int i = 0; i < got; i++) {
+      latency[i] = arrivedAt[i] - publishedAt[arrivedSeq[i]];
+    }
+    return figures(name, latency, got, start, last.get(), 0);
   }
 
   private Figures vigil(String id, int messages) throws Exception {
@@ -227,17 +248,27 @@ public final class BridgeBenchmark {
     raw.put(BridgeConfig.KAFKA_BOOTSTRAP, settings.bootstrapServers());
     raw.put(BridgeConfig.MQTT_CLIENT_ID, "bench-vigil-" + id);
     raw.put(BridgeConfig.MQTT_VERSION, settings.mqttVersion());
-    raw.put(BridgeConfig.MQTT_FILTERS, prefix + "/+/telemetry");
-    raw.put(BridgeConfig.TOPIC_LAYOUT, prefix + "/{deviceId}/telemetry");
+    raw.put(BridgeConfig.MQTT_FILTERS, settings.shape().filter(prefix));
+    raw.putAll(settings.shape().parserSettings());
+    raw.put(BridgeConfig.TOPIC_LAYOUT, settings.shape().layout(prefix));
     raw.put(BridgeConfig.KAFKA_TOPIC, topic);
+    String deadLetterTopic = topic + ".deadletter";
+    createTopic(deadLetterTopic);
+    raw.put(BridgeConfig.KAFKA_DEADLETTER_TOPIC, deadLetterTopic);
     raw.put(BridgeConfig.MQTT_PERSISTENCE_DIR, settings.workDir().resolve("vigil-bridge-" + id).toString());
     raw.putAll(settings.bridgeOverrides());
     BridgeConfig config = new BridgeConfig(raw);
     try (MqttKafkaBridge bridge = new MqttKafkaBridge(config)) {
       bridge.start();
       long start = publish(prefix, messages);
-      Figures f = countInKafka("vigil (MQTT " + settings.mqttVersion() + ")", topic, start, Duration.ofMinutes(10), messages);
+      Figures f = countInKafka("vigil (MQTT " + settings.mqttVersion() + ")", topic, start, Duration.ofMinutes(10), messages,
+          () -> bridge.metrics().deadLettered());
       out.println("      " + producerBatching(String.valueOf(config.producerProperties().get("client.id"))));
+      long rejected = bridge.metrics().deadLettered();
+      out.printf("      dead-lettered: %d%s%n", rejected, rejected == 0 ? "" : " " + bridge.metrics().rejectedByReason());
+      if (!id.endsWith("-warmup")) {
+        deadLettered += rejected;
+      }
       return f;
     }
   }
@@ -263,9 +294,9 @@ public final class BridgeBenchmark {
         }
       });
       sub.connect(options(true)).waitForCompletion();
-      sub.subscribe(prefix + "/+/telemetry", 1).waitForCompletion();
+      sub.subscribe(settings.shape().filter(prefix), 1).waitForCompletion();
       long start = publish(prefix, settings.messages());
-      Figures f = countInKafka("naive bridge", topic, start, settings.naiveBudget(), settings.messages());
+      Figures f = countInKafka("naive bridge", topic, start, settings.naiveBudget(), settings.messages(), () -> 0);
       sub.disconnectForcibly(1000, 1000);
       sub.close();
       return f;
@@ -279,16 +310,19 @@ public final class BridgeBenchmark {
     MqttAsyncClient pub = client("bench-pub-" + prefix.replace('/', '-'));
     pub.connect(options(true)).waitForCompletion();
     ArrayDeque<IMqttDeliveryToken> window = new ArrayDeque<>();
+    publishedAt = new long[messages];
     long start = System.currentTimeMillis();
     String[] topics = new String[settings.devices()];
     for (int d = 0; d < topics.length; d++) {
-      topics[d] = prefix + "/dev-" + d + "/telemetry";
+      topics[d] = settings.shape().topic(prefix, "dev-" + d);
     }
     for (int i = 0; i < messages; i++) {
       if (window.size() >= PUBLISH_WINDOW) {
         window.poll().waitForCompletion();
       }
-      MqttMessage m = new MqttMessage(Payloads.reading(i, System.currentTimeMillis(), settings.payloadBytes()));
+      long now = System.currentTimeMillis();
+      publishedAt[i] = now;
+      MqttMessage m = new MqttMessage(settings.shape().reading(i, now, settings.payloadBytes()));
       m.setQos(1);
       window.add(publishWhenRoom(pub, topics[i % topics.length], m, window));
     }
@@ -323,7 +357,8 @@ public final class BridgeBenchmark {
   }
 
   /** Reads the topic until every message is there (or the budget is spent). */
-  private Figures countInKafka(String name, String topic, long start, Duration budget, int n) {
+  private Figures countInKafka(String name, String topic, long start, Duration budget, int n,
+      java.util.function.LongSupplier deadLettered) {
     BitSet seen = new BitSet(n);
     long[] latency = new long[n];
     int distinct = 0;
@@ -341,7 +376,7 @@ public final class BridgeBenchmark {
       // Watch only the end offsets while the contender runs: reading records meanwhile would take CPU
       // from the bridge under test. Times come from the records' log-append timestamps afterwards.
       while (System.nanoTime() < deadline
-          && consumer.endOffsets(parts).values().stream().mapToLong(Long::longValue).sum() < n) {
+          && consumer.endOffsets(parts).values().stream().mapToLong(Long::longValue).sum() + deadLettered.getAsLong() < n) {
         sleepQuietly(200);
       }
       contenderDelivered();
@@ -360,7 +395,7 @@ public final class BridgeBenchmark {
           }
           seen.set(seq);
           // Log-append time: when Kafka had it, not when we read it.
-          latency[distinct++] = r.timestamp() - Payloads.ts(r.value());
+          latency[distinct++] = r.timestamp() - publishedAt[seq];
           last = Math.max(last, r.timestamp());
         }
       }
@@ -479,6 +514,53 @@ public final class BridgeBenchmark {
         bySize[slot] = suffix;
       }
       return (head + suffix).getBytes(StandardCharsets.UTF_8);
+    }
+
+    /** Tasmota's local time has whole seconds: formatted once a second, not per message. */
+    private record TasmotaTime(long second, String text) {}
+
+    private static volatile TasmotaTime tasmotaTime = new TasmotaTime(Long.MIN_VALUE, "");
+    private static final java.time.format.DateTimeFormatter TASMOTA_TIME = java.time.format.DateTimeFormatter.ofPattern("yyyy-MM-dd'T'HH:mm:ss");
+    private static final String[] TASMOTA_SUFFIXES = new String[1000];
+    private static final String[] ZIGBEE_SUFFIXES = new String[1000];
+
+    /**
+     * Tasmota's tele/<device>/SENSOR of a device with an AM2301 and energy monitoring, as its docs
+     * show it; Time is the device's local time, UTC here as the preset assumes. The sequence number
+     * rides along as one more top-level field, seq, which the shared parser reads as the message id
+     * (MessageIds), as it does in Vigil's dialect: no extra metric.
+     */
+    static byte[] tasmota(int seq, long publishMillis) {
+      long second = Math.floorDiv(publishMillis, 1000);
+      TasmotaTime t = tasmotaTime;
+      if (t.second() != second) {
+        t = new TasmotaTime(second, TASMOTA_TIME.format(java.time.LocalDateTime.ofEpochSecond(second, 0, java.time.ZoneOffset.UTC)));
+        tasmotaTime = t;
+      }
+      int slot = seq % 1000;
+      String suffix = TASMOTA_SUFFIXES[slot];
+      if (suffix == null) {
+        suffix = String.format(java.util.Locale.ROOT, ",\"AM2301\":{\"Temperature\":%.1f,\"Humidity\":%.1f},\"ENERGY\":{"
+            + "\"TotalStartTime\":\"2026-01-05T10:21:04\",\"Total\":%.3f,\"Yesterday\":%.3f,\"Today\":%.3f,\"Power\":%d,"
+            + "\"Factor\":%.2f,\"Voltage\":%d,\"Current\":%.3f},\"TempUnit\":\"C\"}", 18 + slot % 100 / 10.0,
+            40 + slot % 37 / 2.0, 120 + slot / 7.0, 1.2 + slot % 13 / 10.0, 0.4 + slot % 11 / 10.0, 20 + slot % 80,
+            0.5 + slot % 50 / 100.0, 225 + slot % 11, 0.1 + slot % 90 / 100.0);
+        TASMOTA_SUFFIXES[slot] = suffix;
+      }
+      return ("{\"Time\":\"" + t.text() + "\",\"seq\":" + seq + suffix).getBytes(StandardCharsets.UTF_8);
+    }
+
+    /** Zigbee2MQTT's zigbee2mqtt/<device> of a climate sensor, as its docs show it: no time (the bridge's arrival time). */
+    static byte[] zigbee2mqtt(int seq) {
+      int slot = seq % 1000;
+      String suffix = ZIGBEE_SUFFIXES[slot];
+      if (suffix == null) {
+        suffix = String.format(java.util.Locale.ROOT, ",\"battery\":%d,\"humidity\":%.2f,\"linkquality\":%d,\"occupancy\":%s,"
+            + "\"temperature\":%.2f,\"voltage\":%d,\"update\":{\"state\":\"idle\"}}", 50 + slot % 50, 40 + slot % 37 / 2.0,
+            60 + slot % 190, slot % 2 == 0, 18 + slot % 100 / 10.0, 2900 + slot % 200);
+        ZIGBEE_SUFFIXES[slot] = suffix;
+      }
+      return ("{\"seq\":" + seq + suffix).getBytes(StandardCharsets.UTF_8);
     }
 
     static long ts(byte[] payload) {
