@@ -168,8 +168,8 @@ class SeriesScorerTest {
     double[] v = {1, 1.2, 0.9, 1.1, 5, 5.2, 4.8, 1.0, 5.1, 5};
     // The step is at index 4; index 7 is one low reading after it, not the step.
     assertThat(SeriesScorer.onset(v, 0, 9, 1.0, 5.0)).isEqualTo(4);
-    assertThat(SeriesScorer.firstIndexAfter(new long[] {0, 10, 20, 30}, 10, 3)).isEqualTo(2);
-    assertThat(SeriesScorer.firstIndexAfter(new long[] {0, 10, 20, 30}, -5, 3)).isZero();
+    assertThat(ReadingRuns.firstIndexAfter(new long[] {0, 10, 20, 30}, 10, 3)).isEqualTo(2);
+    assertThat(ReadingRuns.firstIndexAfter(new long[] {0, 10, 20, 30}, -5, 3)).isZero();
   }
 
   @Test
@@ -431,7 +431,7 @@ class SeriesScorerTest {
         : seasonal(t) + (t >= gapEnd ? 2 : 0)), p, null);
 
     assertThat(r.readings()).noneMatch(SeriesScorer.ScoredReading::levelShift);
-    assertThat(SeriesScorer.gaps(new long[] {0, 10, 20, 30, 200}, 5)).containsExactly(false, false, false, false, true);
+    assertThat(ReadingRuns.gaps(new long[] {0, 10, 20, 30, 200}, 5)).containsExactly(false, false, false, false, true);
   }
 
   /**
