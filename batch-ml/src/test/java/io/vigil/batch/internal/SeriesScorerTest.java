@@ -92,8 +92,8 @@ class SeriesScorerTest {
     assertThat(ranked.get(0).forecastModel()).isEqualTo(SeriesScorer.SEASONAL_NAIVE);
     assertThat(r.events()).singleElement().satisfies(e -> {
       assertThat(e.kind()).isEqualTo(AnomalyKind.SPIKE);
-      assertThat(e.start()).isEqualTo(SeriesScorer.instant(spikeAt));
-      assertThat(e.detectedAt()).isEqualTo(SeriesScorer.instant(AS_OF));
+      assertThat(e.start()).isEqualTo(ScoreEvents.instant(spikeAt));
+      assertThat(e.detectedAt()).isEqualTo(ScoreEvents.instant(AS_OF));
       assertThat(e.eventId()).isEqualTo(AnomalyEvent.idFor(AnomalyKind.SPIKE, e.source(), "dev-1", "temp", e.start()));
     });
   }
@@ -106,7 +106,7 @@ class SeriesScorerTest {
 
     assertThat(r.events()).extracting(AnomalyEvent::kind).containsExactly(AnomalyKind.LEVEL_SHIFT);
     AnomalyEvent e = r.events().get(0);
-    assertThat(e.start()).isEqualTo(SeriesScorer.instant(onset));
+    assertThat(e.start()).isEqualTo(ScoreEvents.instant(onset));
     assertThat(e.value() - e.expected()).isBetween(4.0, 8.0);
   }
 
@@ -132,7 +132,7 @@ class SeriesScorerTest {
     System.out.printf("Step every %d s: events %s%n", seconds, events.stream().map(e -> e.kind() + "@" + e.start()).toList());
     assertThat(events).noneMatch(e -> e.kind() == AnomalyKind.SPIKE);
     assertThat(events).filteredOn(e -> e.kind() == AnomalyKind.LEVEL_SHIFT).singleElement().satisfies(e -> {
-      assertThat(e.start()).isBetween(SeriesScorer.instant(onset - step), SeriesScorer.instant(onset + step));
+      assertThat(e.start()).isBetween(ScoreEvents.instant(onset - step), ScoreEvents.instant(onset + step));
       assertThat(e.value() - e.expected()).isBetween(2.0, 4.0);
     });
     // From the onset on, the readings are the shift's.
@@ -167,7 +167,7 @@ class SeriesScorerTest {
   void theOnsetIsWhereAStepFitsTheReadingsBest() {
     double[] v = {1, 1.2, 0.9, 1.1, 5, 5.2, 4.8, 1.0, 5.1, 5};
     // The step is at index 4; index 7 is one low reading after it, not the step.
-    assertThat(SeriesScorer.onset(v, 0, 9, 1.0, 5.0)).isEqualTo(4);
+    assertThat(LevelShiftDetector.onset(v, 0, 9, 1.0, 5.0)).isEqualTo(4);
     assertThat(ReadingRuns.firstIndexAfter(new long[] {0, 10, 20, 30}, 10, 3)).isEqualTo(2);
     assertThat(ReadingRuns.firstIndexAfter(new long[] {0, 10, 20, 30}, -5, 3)).isZero();
   }
@@ -220,7 +220,7 @@ class SeriesScorerTest {
 
     System.out.println("Two-day drift events: " + events.stream().map(e -> e.kind() + "@" + e.start()).toList());
     assertThat(events).filteredOn(e -> e.kind() == AnomalyKind.DRIFT).singleElement().satisfies(e ->
-        assertThat(e.start()).isBetween(SeriesScorer.instant(driftStart), SeriesScorer.instant(driftStart + 12 * HOUR)));
+        assertThat(e.start()).isBetween(ScoreEvents.instant(driftStart), ScoreEvents.instant(driftStart + 12 * HOUR)));
     assertThat(events).noneMatch(e -> e.kind() != AnomalyKind.DRIFT);
   }
 
@@ -239,7 +239,7 @@ class SeriesScorerTest {
 
     System.out.println("Hovering drift " + perHour + ": " + events.stream().map(e -> e.kind() + "@" + e.start()).toList());
     assertThat(events).filteredOn(e -> e.kind() == AnomalyKind.DRIFT).singleElement().satisfies(e ->
-        assertThat(e.start()).isBetween(SeriesScorer.instant(driftStart), SeriesScorer.instant(driftStart + 24 * HOUR)));
+        assertThat(e.start()).isBetween(ScoreEvents.instant(driftStart), ScoreEvents.instant(driftStart + 24 * HOUR)));
   }
 
   @Test
@@ -277,33 +277,33 @@ class SeriesScorerTest {
     System.out.println("Two drifts: " + events.stream().map(e -> e.kind() + "@" + e.start()).toList());
     List<AnomalyEvent> drifts = events.stream().filter(e -> e.kind() == AnomalyKind.DRIFT).toList();
     assertThat(drifts).hasSize(2);
-    assertThat(drifts.get(0).start()).isBetween(SeriesScorer.instant(first), SeriesScorer.instant(held));
-    assertThat(drifts.get(1).start()).isBetween(SeriesScorer.instant(second), SeriesScorer.instant(AS_OF));
+    assertThat(drifts.get(0).start()).isBetween(ScoreEvents.instant(first), ScoreEvents.instant(held));
+    assertThat(drifts.get(1).start()).isBetween(ScoreEvents.instant(second), ScoreEvents.instant(AS_OF));
   }
 
   @Test
   void driftEpisodesBridgeShortDipsAndUnjudgedBucketsButNotAQuietSpell() {
     double z = 4.0;
-    double stay = z * SeriesScorer.DRIFT_STAY;
+    double stay = z * DriftDetector.DRIFT_STAY;
     // Drifting, a two-bucket dip under the threshold (one still at the stay level, one not), drifting again.
     double[] dip = {5, 6, 3, 1, 6, 7};
-    assertThat(SeriesScorer.driftEpisodes(flags(dip, z), judged(dip.length), dip, stay, 3))
-        .containsExactly(new SeriesScorer.DriftEpisode(0, 5, 5, true));
+    assertThat(DriftDetector.driftEpisodes(flags(dip, z), judged(dip.length), dip, stay, 3))
+        .containsExactly(new DriftDetector.DriftEpisode(0, 5, 5, true));
     // With one quiet bucket allowed, the bucket under the stay level ends it: every re-crossing is an event.
-    assertThat(SeriesScorer.driftEpisodes(flags(dip, z), judged(dip.length), dip, stay, 1)).hasSize(2);
+    assertThat(DriftDetector.driftEpisodes(flags(dip, z), judged(dip.length), dip, stay, 1)).hasSize(2);
     // Three quiet judged buckets end a drift; drifting after them is a new one.
     double[] twice = {5, 6, 0, 1, -1, 5};
-    assertThat(SeriesScorer.driftEpisodes(flags(twice, z), judged(twice.length), twice, stay, 3))
-        .containsExactly(new SeriesScorer.DriftEpisode(0, 1, 1, false), new SeriesScorer.DriftEpisode(5, 5, 5, true));
+    assertThat(DriftDetector.driftEpisodes(flags(twice, z), judged(twice.length), twice, stay, 3))
+        .containsExactly(new DriftDetector.DriftEpisode(0, 1, 1, false), new DriftDetector.DriftEpisode(5, 5, 5, true));
     // Buckets the detector could not judge (no readings, a shift in the look-back) neither continue nor end it.
     boolean[] blank = judged(twice.length);
     blank[2] = blank[3] = blank[4] = false;
-    assertThat(SeriesScorer.driftEpisodes(flags(twice, z), blank, twice, stay, 3))
-        .containsExactly(new SeriesScorer.DriftEpisode(0, 5, 1, true));
+    assertThat(DriftDetector.driftEpisodes(flags(twice, z), blank, twice, stay, 3))
+        .containsExactly(new DriftDetector.DriftEpisode(0, 5, 1, true));
     // A drift reversing its sign is a new drift at once.
     double[] reversing = {5, 6, -5, -6};
-    assertThat(SeriesScorer.driftEpisodes(flags(reversing, z), judged(reversing.length), reversing, stay, 3))
-        .containsExactly(new SeriesScorer.DriftEpisode(0, 1, 1, false), new SeriesScorer.DriftEpisode(2, 3, 3, true));
+    assertThat(DriftDetector.driftEpisodes(flags(reversing, z), judged(reversing.length), reversing, stay, 3))
+        .containsExactly(new DriftDetector.DriftEpisode(0, 1, 1, false), new DriftDetector.DriftEpisode(2, 3, 3, true));
   }
 
   private static boolean[] flags(double[] stat, double z) {
@@ -340,7 +340,7 @@ class SeriesScorerTest {
     LongToDoubleFunction firstTime = t -> t >= stepAt - 24 * HOUR * 3 && t < stepAt ? seasonal(t) : dailyStep(t);
     SeriesScorer.Result unexpected = SeriesScorer.score(input(p, firstTime), p, null);
     assertThat(unexpected.events()).extracting(AnomalyEvent::kind).containsExactly(AnomalyKind.LEVEL_SHIFT);
-    assertThat(unexpected.events().get(0).start()).isEqualTo(SeriesScorer.instant(stepAt));
+    assertThat(unexpected.events().get(0).start()).isEqualTo(ScoreEvents.instant(stepAt));
   }
 
   @Test
@@ -371,7 +371,7 @@ class SeriesScorerTest {
     assertThat(r.readings()).allMatch(SeriesScorer.ScoredReading::drift);
     assertThat(r.events()).singleElement().satisfies(e -> {
       assertThat(e.kind()).isEqualTo(AnomalyKind.SPIKE);
-      assertThat(e.start()).isEqualTo(SeriesScorer.instant(spikeAt));
+      assertThat(e.start()).isEqualTo(ScoreEvents.instant(spikeAt));
     });
   }
 
@@ -465,7 +465,7 @@ class SeriesScorerTest {
 
     assertThat(r.events()).singleElement().satisfies(e -> {
       assertThat(e.kind()).isEqualTo(AnomalyKind.SPIKE);
-      assertThat(e.start()).isEqualTo(SeriesScorer.instant(spikeAt));
+      assertThat(e.start()).isEqualTo(ScoreEvents.instant(spikeAt));
     });
     assertThat(r.readings()).noneMatch(SeriesScorer.ScoredReading::levelShift);
   }
@@ -480,7 +480,7 @@ class SeriesScorerTest {
 
     assertThat(r.events()).singleElement().satisfies(e -> {
       assertThat(e.kind()).isEqualTo(AnomalyKind.LEVEL_SHIFT);
-      assertThat(e.start()).isEqualTo(SeriesScorer.instant(onset));
+      assertThat(e.start()).isEqualTo(ScoreEvents.instant(onset));
       assertThat(e.value() - e.expected()).isBetween(2.0, 4.0);
     });
     assertThat(r.readings()).noneMatch(SeriesScorer.ScoredReading::spike);
