@@ -52,6 +52,7 @@ public final class ForecastJobConfig extends AbstractConfig {
   public static final String SCORE_CRITICAL_THRESHOLD = "score.critical.threshold";
   public static final String SCORE_MAX_LOG10P = "score.calibration.max.log10p";
   public static final String SCORE_MIN_HISTORY_POINTS = "score.min.history.points";
+  public static final String SCORE_REFERENCE_READINGS = "score.reference.readings";
   public static final String SCORE_SPIKE_MAX_RUN = "score.spike.max.run";
   public static final String SCORE_SHIFT_WINDOW = "score.shift.window";
   public static final String SCORE_SHIFT_SIGMAS = "score.shift.sigmas";
@@ -147,7 +148,9 @@ public final class ForecastJobConfig extends AbstractConfig {
               + " Longer is steadier and reads more raw readings per run.")
       .define(SCORE_THRESHOLD, Type.DOUBLE, 0.5, Validator.between(0, 1),
           "Score at or above which a reading is anomalous and may become an event. Scores are -log10(p)/"
-              + SCORE_MAX_LOG10P + " of the Gaussian two-sided p of the robust z: 0.5 with the default 10 is p <= 1e-5, |z| >= 4.42.")
+              + SCORE_MAX_LOG10P + " of the reading's tail probability against its series' recent normal readings"
+              + " (0.5 with the default 10 is p <= 1e-5, |z| >= 4.42 on Gaussian residuals). After an episode's first"
+              + " readings its scores are capped at 0.75 with the defaults: a threshold above that alarms once per episode.")
       .define(SCORE_CRITICAL_THRESHOLD, Type.DOUBLE, 0.9, Validator.between(0, 1),
           "Score at or above which an event is CRITICAL rather than WARNING; at least " + SCORE_THRESHOLD + ".")
       .define(SCORE_MAX_LOG10P, Type.DOUBLE, 10.0, Validator.between(1, 300),
@@ -155,6 +158,10 @@ public final class ForecastJobConfig extends AbstractConfig {
       .define(SCORE_MIN_HISTORY_POINTS, Type.INT, 30, Validator.between(3, 10_000_000),
           "Fewest history residuals a series needs before its readings are scored; below it they are written with status"
               + " INSUFFICIENT_HISTORY and no score.")
+      .define(SCORE_REFERENCE_READINGS, Type.INT, 3000, Validator.between(30, 1_000_000),
+          "Readings of a series' recent normal past each reading's score is judged against (its own tail, not a fixed"
+              + " Gaussian; see the scoring section of the README). Longer is steadier and adapts more slowly after a change;"
+              + " scoring reads up to twice this many readings before each window.")
       .define(SCORE_SPIKE_MAX_RUN, Type.INT, 2, Validator.between(1, 1_000),
           "Longest run of consecutive anomalous readings still reported as spikes (one SPIKE event per reading);"
               + " longer runs are level shifts, drift, or FORECAST_DEVIATION.")
@@ -263,6 +270,10 @@ public final class ForecastJobConfig extends AbstractConfig {
 
   public int scoreMinHistoryPoints() {
     return getInt(SCORE_MIN_HISTORY_POINTS);
+  }
+
+  public int scoreReferenceReadings() {
+    return getInt(SCORE_REFERENCE_READINGS);
   }
 
   public int scoreSpikeMaxRun() {

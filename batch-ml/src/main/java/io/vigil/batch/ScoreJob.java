@@ -61,7 +61,7 @@ public final class ScoreJob {
         config.scoreShiftWindow().toNanos() / 1_000, config.scoreShiftSigmas(), config.scoreShiftMinReadings(),
         config.scoreDriftBuckets(), config.scoreDriftMinBuckets(), config.scoreDriftZ(), config.scoreDriftAgreement(), config.scoreDriftSigmas(),
         quietBuckets(min(config.scoreDriftQuiet(), config.scoreHistory()), config.step()), config.scoreGapFactor(),
-        config.scoreScaleFloorRelative(), config.scoreScaleFloorAbsolute());
+        config.scoreScaleFloorRelative(), config.scoreScaleFloorAbsolute(), config.scoreReferenceReadings());
   }
 
   private static Duration min(Duration a, Duration b) {

@@ -13,7 +13,7 @@ import java.util.Arrays;
  */
 record Residuals(double[] forecast, String[] method, String[] version, int[] bucketOf, double[] r) {
 
-  /** Each reading's z against the history's robust scale, its score, and whether that score is over the threshold. */
+  /** Each reading's z, its published score, and whether the detectors take it for an anomalous reading. */
   record Scores(double[] z, double[] s, boolean[] over) {}
 
   /** Forecasts every target bucket (step 1) and takes each reading's residual against its bucket's (step 2). */
@@ -85,23 +85,29 @@ record Residuals(double[] forecast, String[] method, String[] version, int[] buc
   }
 
   /**
-   * Step (3): every reading's z against {@code scale}, its score, and whether the score reaches the threshold
-   * (the readings the detectors look at). The one place where a z becomes a score.
+   * Step (3): every reading's score against its series' own recent readings ({@link TailScore}: what the scores
+   * table and a replay publish), its z against the history's {@code scale} (where the history has too few residuals
+   * for one, the z that scored), and the readings the detectors look at: those whose z against the history's scale
+   * alone reaches the threshold on the Gaussian calibration. The detectors keep that rule because they judge runs
+   * of such readings against each other in z; the published score ranks every reading against the series' own tail.
    */
-  Scores scores(RobustScale scale, ScorePlan plan) {
+  Scores scores(SeriesScorer.Input in, boolean[] gapBefore, int firstWindow, RobustScale scale, boolean scaled,
+      double magnitude, ScorePlan plan) {
     int n = r.length;
+    // Twice the reference before the window: enough for the references to fill and settle whatever the history holds.
+    int from = (int) Math.max(0, firstWindow - 2L * plan.referenceReadings());
+    TailScore.Scores tail = TailScore.of(in.timesMicros(), in.values(), r, gapBefore, from, plan, plan.referenceReadings(),
+        plan.minHistoryPoints(), magnitude);
     double[] z = new double[n];
-    double[] s = new double[n];
     boolean[] over = new boolean[n];
     for (int j = 0; j < n; j++) {
-      z[j] = Double.isFinite(r[j]) ? scale.z(r[j]) : Double.NaN;
-      s[j] = ScoreCalibration.score(z[j], plan.maxLog10p());
-      over[j] = !Double.isNaN(s[j]) && s[j] >= plan.threshold();
+      z[j] = scaled && Double.isFinite(r[j]) ? scale.z(r[j]) : tail.z()[j];
+      over[j] = scaled && Double.isFinite(r[j]) && ScoreCalibration.score(z[j], plan.maxLog10p()) >= plan.threshold();
     }
-    return new Scores(z, s, over);
+    return new Scores(z, tail.score(), over);
   }
 
-  /** The |z| whose score is the threshold: how far a spike must stand out from its neighbours (the inverse of {@link #scores}). */
+  /** The |z| whose score is the threshold on Gaussian residuals: how far a spike must stand out from its neighbours. */
   static double thresholdZ(ScorePlan plan) {
     return ScoreCalibration.zFor(plan.threshold(), plan.maxLog10p());
   }

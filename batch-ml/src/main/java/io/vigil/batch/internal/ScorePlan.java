@@ -26,6 +26,7 @@ import java.io.Serializable;
  *     new drift
  * @param gapFactor a silence longer than this many median reading intervals is a gap: no detector window spans it
  * @param relativeFloor, absoluteFloor see {@link RobustScale}
+ * @param referenceReadings readings in each reference a reading's score is judged against ({@link TailScore})
  */
 public record ScorePlan(
     long asOfMicros,
@@ -50,7 +51,8 @@ public record ScorePlan(
     int driftQuietBuckets,
     double gapFactor,
     double relativeFloor,
-    double absoluteFloor) implements Serializable {
+    double absoluteFloor,
+    int referenceReadings) implements Serializable {
 
   /** First bucket whose one-step forecast is needed: the one holding the first history reading. */
   public long firstTargetIdx() {

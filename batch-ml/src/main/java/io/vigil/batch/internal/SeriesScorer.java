@@ -12,10 +12,13 @@ import java.util.List;
  * <p>Steps: (1) every bucket from the history start to as_of gets a one-step-ahead forecast from the
  * {@code contextBuckets} buckets before it only (the registered model where it serves that origin,
  * otherwise seasonal naive), so a bucket's forecast does not depend on when the run happens;
- * (2) each reading's residual is its value minus its bucket's forecast; (3) the residuals of the
- * history readings (before the window) give a median and robust scale ({@link RobustScale}), and
- * every reading gets {@code z = (residual - median) / scale} and a score ({@link ScoreCalibration});
- * (4) detectors:
+ * (2) each reading's residual is its value minus its bucket's forecast; (3) every reading gets its
+ * score against its series' own recent normal readings ({@link TailScore}: what is published), and the
+ * residuals of the history readings (before the window) give a median and robust scale ({@link RobustScale})
+ * by which every reading gets {@code z = (residual - median) / scale}; a reading whose z reaches the threshold
+ * on the Gaussian calibration ({@link ScoreCalibration}) is "over the threshold" for the detectors. A history
+ * with too few residuals for that scale (a series younger than its first forecastable bucket) still gets
+ * scores, but no events; (4) detectors:
  * <ul>
  *   <li>spike: a reading over the threshold that also stands out from the median z of its
  *       neighbours either side (one shift window's worth of readings) by the threshold's |z|, in a run of at most
@@ -95,16 +98,23 @@ public final class SeriesScorer {
       return new Result(device, metric, List.of(), List.of());
     }
 
-    // (3) robust centre and scale from the history residuals only; every reading's z and score.
+    // (3) every reading's score against its series' own recent readings; the history's robust scale for the detectors.
     double magnitude = Residuals.historyMagnitude(v, firstWindow);
     RobustScale scale = res.historyScale(firstWindow, magnitude, plan);
-    if (res.finiteHistory(firstWindow) < plan.minHistoryPoints()) {
+    boolean scaled = res.finiteHistory(firstWindow) >= plan.minHistoryPoints();
+    boolean[] gapBefore = ReadingRuns.gaps(t, plan.gapFactor());
+    Residuals.Scores scores = res.scores(in, gapBefore, firstWindow, scale, scaled, magnitude, plan);
+    if (!anyScored(scores.s(), firstWindow)) {
       return new Result(device, metric, insufficientHistory(in, res, firstWindow), List.of());
     }
-    Residuals.Scores scores = res.scores(scale, plan);
+    if (!scaled) {
+      // Scored against the readings before them, but too few history residuals to judge shifts, drift and spikes by.
+      boolean[] none = new boolean[t.length];
+      return new Result(device, metric, scoredReadings(in, plan, res, scale, scores, none, none, none, new String[t.length],
+          firstWindow), List.of());
+    }
 
     // (4) detectors. Gaps: no run and no detector window continues across one.
-    boolean[] gapBefore = ReadingRuns.gaps(t, plan.gapFactor());
     LevelShiftDetector shifts = new LevelShiftDetector(in.grid(), plan, t, v, res.r(), scale, gapBefore, firstWindow);
     DriftDetector drifts = new DriftDetector(plan, t, res, shifts.shifted(), magnitude, firstWindow);
     // Neighbourhoods for the spike test: about one shift window of readings either side.
@@ -120,11 +130,20 @@ public final class SeriesScorer {
     boolean[] spike = spikes.detect(kind, events, out);
     shifts.report(kind, spike, firstWindow, res, scale, events, out);
     drifts.report(kind, res, events, out);
-    return new Result(device, metric, scoredReadings(in, res, scale, scores, spike, shifts.shifted(), drifts.drift(), kind,
+    return new Result(device, metric, scoredReadings(in, plan, res, scale, scores, spike, shifts.shifted(), drifts.drift(), kind,
         firstWindow), out);
   }
 
-  /** The window's readings, unscored: too few history readings have a residual to scale them by. */
+  private static boolean anyScored(double[] s, int firstWindow) {
+    for (int j = firstWindow; j < s.length; j++) {
+      if (Double.isFinite(s[j])) {
+        return true;
+      }
+    }
+    return false;
+  }
+
+  /** The window's readings, unscored: too few readings precede them to judge them by. */
   private static List<ScoredReading> insufficientHistory(Input in, Residuals res, int firstWindow) {
     long[] t = in.timesMicros();
     double[] v = in.values();
@@ -138,7 +157,7 @@ public final class SeriesScorer {
   }
 
   /** The window's readings with their scores and what the detectors made of them. */
-  private static List<ScoredReading> scoredReadings(Input in, Residuals res, RobustScale scale, Residuals.Scores scores,
+  private static List<ScoredReading> scoredReadings(Input in, ScorePlan plan, Residuals res, RobustScale scale, Residuals.Scores scores,
       boolean[] spike, boolean[] shifted, boolean[] drift, String[] kind, int firstWindow) {
     long[] t = in.timesMicros();
     double[] v = in.values();
@@ -146,9 +165,9 @@ public final class SeriesScorer {
     List<ScoredReading> out = new ArrayList<>(t.length - firstWindow);
     for (int q = firstWindow; q < t.length; q++) {
       int k = res.bucketOf()[q];
-      String status = Double.isFinite(r[q]) ? SCORED : NO_FORECAST;
+      String status = Double.isFinite(scores.s()[q]) ? SCORED : Double.isFinite(r[q]) ? INSUFFICIENT_HISTORY : NO_FORECAST;
       out.add(new ScoredReading(t[q], v[q], res.forecastAt(k), res.methodAt(k), res.versionAt(k), r[q], scores.z()[q],
-          scores.s()[q], scores.over()[q], spike[q], shifted[q], drift[q], kind[q], status, scale.center(), scale.scale()));
+          scores.s()[q], scores.s()[q] >= plan.threshold(), spike[q], shifted[q], drift[q], kind[q], status, scale.center(), scale.scale()));
     }
     return out;
   }
