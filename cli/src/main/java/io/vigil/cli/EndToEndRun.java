@@ -103,7 +103,7 @@ public final class EndToEndRun {
 
     public static Settings demo(String bootstrapServers, String mqttUrl, Path workDir) {
       return new Settings(bootstrapServers, mqttUrl, workDir, 12, Duration.ofDays(3), Duration.ofMinutes(10),
-          Duration.ofSeconds(90), Duration.ofSeconds(2), DEMO_FAULTS, 7L, Duration.ofSeconds(120), true, "vigil");
+          Duration.ofSeconds(90), Duration.ofSeconds(2), DEMO_FAULTS, 7L, Duration.ofSeconds(120), true, DEMO_DIALECTS);
     }
   }
 

@@ -62,6 +62,8 @@ class PresetsEndToEndIT {
   private static final String STATUS = "it.presets.status";
   private static final String Z2M_GAP = "0x00158d0000aa0001";
   private static final String PUMP = "Plant:Edge_1:Pump_7";
+  private static final String NODE2 = "Plant:Edge_2";
+  private static final String FAN = "Plant:Edge_2:Fan_3";
   private static final String NODE = "Plant:Edge_1";
 
   private static SparkSession spark;
@@ -160,6 +162,10 @@ class PresetsEndToEndIT {
       await("INACTIVE for the Sparkplug device from its DDEATH").atMost(TIMEOUT).pollInterval(Duration.ofSeconds(1))
           .until(() -> table(events).where("kind = 'INACTIVE' and device_id = '" + PUMP + "'"
               + " and attributes['cause'] = 'device_status'").count() == 1);
+      await("INACTIVE for the second edge node and its device from the node's NDEATH").atMost(TIMEOUT)
+          .pollInterval(Duration.ofSeconds(1))
+          .until(() -> table(events).where("kind = 'INACTIVE' and device_id in ('" + NODE2 + "', '" + FAN + "')"
+              + " and attributes['cause'] = 'device_status'").count() == 2);
       await("the bridge has nothing in flight").atMost(TIMEOUT).until(() -> bridge.metrics().inFlight() == 0);
       long published = expected.stream().filter(e -> e.device().equals(Z2M_GAP)).count();
       await("every reading in silver").atMost(TIMEOUT).pollInterval(Duration.ofSeconds(1))
@@ -205,11 +211,11 @@ class PresetsEndToEndIT {
       Dataset<Row> quarantine = table(jobConfig.quarantinePath());
       assertThat(quarantine == null ? 0 : quarantine.count()).isZero();
       // Every one-message device falls silent too (the default interval applies below min.samples), so
-      // GAPs for them are right; only the z2m sensor must have one, and only the DDEATH makes INACTIVE.
+      // GAPs for them are right; only the z2m sensor must have one, and only the DDEATH and the NDEATH make INACTIVE.
       assertThat(table(events).where("kind = 'GAP'").select("device_id").collectAsList())
           .extracting(r -> r.getString(0)).contains(Z2M_GAP);
       assertThat(table(events).where("kind = 'INACTIVE'").select("device_id").collectAsList())
-          .extracting(r -> r.getString(0)).containsExactly(PUMP);
+          .extracting(r -> r.getString(0)).containsExactlyInAnyOrder(PUMP, NODE2, FAN);
       assertThat(job.queries().values()).allMatch(q -> q.isActive() && q.exception().isEmpty());
       System.out.printf("[presets-e2e] %d readings (%d from the silenced sensor) in %d ms%n",
           expected.size(), published, System.currentTimeMillis() - start);
@@ -322,6 +328,16 @@ class PresetsEndToEndIT {
         .addMetrics(Metric.newBuilder().setAlias(1).setDoubleValue(21.5)));
     expected.add(new Expected(NODE, "Cabinet_Temperature", 21.5, now - 1000, "PAYLOAD"));
     publish(edge, String.format(pump, "DDEATH"), Payload.newBuilder().setTimestamp(now - 500).setSeq(4));
+    // A second edge node with a device, then its NDEATH: the node and the device it had born go INACTIVE.
+    String node2 = "spBv1.0/Plant/%s/Edge 2";
+    publish(edge, String.format(node2, "NBIRTH"), Payload.newBuilder().setTimestamp(now - 4000).setSeq(0)
+        .addMetrics(named("bdSeq", DataType.UInt64).setLongValue(0))
+        .addMetrics(named("Cabinet Temperature", DataType.Double).setAlias(1).setDoubleValue(19.0)));
+    expected.add(new Expected(NODE2, "Cabinet_Temperature", 19.0, now - 4000, "PAYLOAD"));
+    publish(edge, String.format(node2 + "/Fan 3", "DBIRTH"), Payload.newBuilder().setTimestamp(now - 3000).setSeq(1)
+        .addMetrics(named("Speed", DataType.Double).setAlias(30).setDoubleValue(1200.0)));
+    expected.add(new Expected(FAN, "Speed", 1200.0, now - 3000, "PAYLOAD"));
+    publish(edge, String.format(node2, "NDEATH"), Payload.newBuilder().addMetrics(named("bdSeq", DataType.UInt64).setLongValue(0)));
   }
 
   private static Metric.Builder named(String name, DataType type) {

@@ -52,6 +52,7 @@ class BridgeSparkplugIT {
     long now = System.currentTimeMillis();
     String node = "spBv1.0/" + group + "/%s/Edge 1";
     String pump = "spBv1.0/" + group + "/%s/Edge 1/Pump 7";
+    String valve = "spBv1.0/" + group + "/%s/Edge 1/Valve 2";
     try (MqttKafkaBridge bridge = new MqttKafkaBridge(config)) {
       bridge.start();
       MqttClient edge = mosquitto.connect(id + "-edge", true);
@@ -72,23 +73,27 @@ class BridgeSparkplugIT {
       publish(edge, String.format(node, "NDATA"), Payload.newBuilder().setTimestamp(now - 1000).setSeq(3)
           .addMetrics(Metric.newBuilder().setAlias(1).setDoubleValue(21.5)));
       publish(edge, String.format(pump, "DDEATH"), Payload.newBuilder().setTimestamp(now - 500).setSeq(4));
+      publish(edge, String.format(valve, "DBIRTH"), Payload.newBuilder().setTimestamp(now - 400).setSeq(5)
+          .addMetrics(named("Position", DataType.Double).setAlias(20).setDoubleValue(40.0)));
+      // The node's death (its MQTT will in the field) takes the devices still alive behind it down too.
+      publish(edge, String.format(node, "NDEATH"), Payload.newBuilder().addMetrics(named("bdSeq", DataType.UInt64).setLongValue(0)));
       edge.disconnect();
       edge.close();
 
-      List<ConsumerRecord<byte[], byte[]>> records = kafka.awaitRecords("it.sparkplug." + id, read -> read.size() >= 5,
+      List<ConsumerRecord<byte[], byte[]>> records = kafka.awaitRecords("it.sparkplug." + id, read -> read.size() >= 7,
           Duration.ofSeconds(90));
       List<ConsumerRecord<byte[], byte[]>> dead = kafka.awaitRecords(config.deadLetterTopic(), read -> read.size() >= 1,
           Duration.ofSeconds(30));
       await().atMost(Duration.ofSeconds(30)).untilAsserted(() -> assertThat(bridge.metrics().inFlight()).isZero());
 
-      assertThat(records).hasSize(5);
+      assertThat(records).hasSize(7);
       Map<String, ParseResult> byTopic = new HashMap<>();
       for (ConsumerRecord<byte[], byte[]> r : records) {
         String mqttTopic = header(r, KafkaHeaders.MQTT_TOPIC);
         ParseResult parsed = STATELESS.parse(mqttTopic, r.value(), Long.parseLong(header(r, KafkaHeaders.ARRIVAL_MILLIS)), headers(r));
         assertThat(parsed.isAccepted()).as(mqttTopic + ": " + parsed).isTrue();
         assertThat(new String(r.key(), StandardCharsets.UTF_8)).isEqualTo(parsed.deviceId().orElseThrow());
-        byTopic.put(mqttTopic.split("/")[2], parsed);
+        byTopic.put(mqttTopic.split("/")[2] + (mqttTopic.endsWith("Valve 2") ? "-valve" : ""), parsed);
       }
 
       ConsumerRecord<byte[], byte[]> ddata = records.stream()
@@ -109,6 +114,16 @@ class BridgeSparkplugIT {
       assertThat(byTopic.get("NBIRTH").deviceStatus()).hasValueSatisfying(s -> assertThat(s.state()).isEqualTo(DeviceStatus.State.ONLINE));
       assertThat(byTopic.get("DDEATH").deviceStatus())
           .contains(new DeviceStatus(DeviceStatus.State.OFFLINE, now - 500, "DDEATH"));
+
+      // NDEATH: the node and Valve 2 (born, not dead) go OFFLINE; Pump 7 had its own DDEATH already.
+      ConsumerRecord<byte[], byte[]> ndeath = records.stream()
+          .filter(r -> header(r, KafkaHeaders.MQTT_TOPIC).equals(String.format(node, "NDEATH"))).findFirst().orElseThrow();
+      assertThat(header(ndeath, KafkaHeaders.SPARKPLUG_DEVICES)).isEqualTo("[\"Valve 2\"]");
+      ParseResult death = byTopic.get("NDEATH");
+      assertThat(death.deviceId()).contains("IT-spb:Edge_1");
+      assertThat(death.deviceStatus()).hasValueSatisfying(s -> assertThat(s.state()).isEqualTo(DeviceStatus.State.OFFLINE));
+      assertThat(death.relatedStatuses()).containsOnlyKeys("IT-spb:Edge_1:Valve_2");
+      assertThat(death.relatedStatuses().get("IT-spb:Edge_1:Valve_2").state()).isEqualTo(DeviceStatus.State.OFFLINE);
 
       assertThat(dead).singleElement().satisfies(r -> {
         assertThat(header(r, KafkaHeaders.MQTT_TOPIC)).isEqualTo(String.format(node, "NDATA"));

@@ -24,6 +24,13 @@ public final class KafkaHeaders {
    * DATA message carries the names it needs (SparkplugAliasTable writes it, the parser reads it).
    */
   public static final String SPARKPLUG_ALIASES = "vigil.sparkplug.aliases";
+  /**
+   * On Sparkplug B NDEATH records: the devices behind the edge node that were born (DBIRTH) in the
+   * session the death ends and not dead since (DDEATH), as a JSON array of their names as in the
+   * topics. A node's death takes its devices with it (Sparkplug B 3.0), and the parser is stateless,
+   * so the bridge (SparkplugAliasTable) names them and the parser marks each OFFLINE too.
+   */
+  public static final String SPARKPLUG_DEVICES = "vigil.sparkplug.devices";
   public static final String REJECT_REASON = "vigil.reject.reason";
   public static final String REJECT_FIELD = "vigil.reject.field";
   public static final String REJECT_MESSAGE = "vigil.reject.message";

@@ -21,9 +21,17 @@ public final class ParseResult implements Serializable {
   private final TimeSource timeSource;
   private final DeviceStatus deviceStatus;
   private final String dialect;
+  private final java.util.Map<String, DeviceStatus> relatedStatuses;
 
   private ParseResult(String deviceId, List<Measurement> measurements, List<Attribute> attributes, List<Rejection> fieldRejections,
       Rejection rejection, TimeSource timeSource, DeviceStatus deviceStatus, String dialect) {
+    this(deviceId, measurements, attributes, fieldRejections, rejection, timeSource, deviceStatus, dialect, java.util.Map.of());
+  }
+
+  private ParseResult(String deviceId, List<Measurement> measurements, List<Attribute> attributes, List<Rejection> fieldRejections,
+      Rejection rejection, TimeSource timeSource, DeviceStatus deviceStatus, String dialect,
+      java.util.Map<String, DeviceStatus> relatedStatuses) {
+    this.relatedStatuses = relatedStatuses;
     this.deviceId = deviceId;
     this.measurements = measurements;
     this.attributes = attributes;
@@ -77,7 +85,17 @@ public final class ParseResult implements Serializable {
 
   /** This result, naming the payload family (preset) that read it. */
   public ParseResult withDialect(String value) {
-    return new ParseResult(deviceId, measurements, attributes, fieldRejections, rejection, timeSource, deviceStatus, value);
+    return new ParseResult(deviceId, measurements, attributes, fieldRejections, rejection, timeSource, deviceStatus, value,
+        relatedStatuses);
+  }
+
+  /**
+   * This result, also stating the status of other devices (device id to status, in that order): a
+   * Sparkplug B NDEATH takes the devices behind its edge node down with it.
+   */
+  public ParseResult withRelatedStatuses(java.util.Map<String, DeviceStatus> statuses) {
+    return new ParseResult(deviceId, measurements, attributes, fieldRejections, rejection, timeSource, deviceStatus, dialect,
+        java.util.Collections.unmodifiableMap(new java.util.LinkedHashMap<>(statuses)));
   }
 
   public boolean isAccepted() {
@@ -109,6 +127,14 @@ public final class ParseResult implements Serializable {
   }
 
   /**
+   * What the message says about devices other than its own, by device id (empty for nearly every
+   * message): the devices behind a Sparkplug B edge node whose NDEATH this is, each OFFLINE.
+   */
+  public java.util.Map<String, DeviceStatus> relatedStatuses() {
+    return relatedStatuses;
+  }
+
+  /**
    * The payload family that read the message: the preset's name ({@code vigil}, {@code zigbee2mqtt},
    * ...), {@code custom} for a mapping set key by key; null only on results built outside the parser.
    */
@@ -132,6 +158,7 @@ public final class ParseResult implements Serializable {
       return "rejected(" + rejection + ")";
     }
     return "accepted" + measurements + (attributes.isEmpty() ? "" : " attributes" + attributes)
-        + (deviceStatus == null ? "" : " status " + deviceStatus) + " time from " + timeSource;
+        + (deviceStatus == null ? "" : " status " + deviceStatus)
+        + (relatedStatuses.isEmpty() ? "" : " related " + relatedStatuses) + " time from " + timeSource;
   }
 }

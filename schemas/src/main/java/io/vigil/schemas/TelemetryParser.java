@@ -89,6 +89,12 @@ public final class TelemetryParser implements Serializable {
       }
       out.put(family, new TelemetryParser(o));
     }
+    // Shelly's RPC notifications: the preset with its documented overrides (README, Connecting your devices).
+    ParserOptions shelly = out.get("shelly-gen2").options;
+    out.put(AutoDialect.SHELLY_GEN2_RPC, new TelemetryParser(shelly.withTopicLayout(TopicLayout.of("{deviceId}/events/rpc"))
+        .withMapping(shelly.mapping().withTimestampFields(List.of("params.ts")).withTimestampUnit(PayloadMapping.TimestampUnit.S)
+            .withMissingTimestamp(PayloadMapping.MissingTimestamp.REJECT).withMetricsRoot("params")
+            .withExclude(List.of("*.id", "*.minute_ts")).withStatusLayout(null))));
     return out;
   }
 
@@ -138,7 +144,7 @@ public final class TelemetryParser implements Serializable {
   /** One place picks the reader: the family's parser under preset=auto, the Sparkplug decoder, or JSON. */
   private ParseResult dispatch(String topic, byte[] payload, long arrivalMillis, Map<String, String> headers, boolean fastPath) {
     if (families != null) {
-      return families.get(AutoDialect.familyOf(topic)).dispatch(topic, payload, arrivalMillis, headers, fastPath);
+      return families.get(AutoDialect.familyOf(topic, payload)).dispatch(topic, payload, arrivalMillis, headers, fastPath);
     }
     if (format() == PayloadMapping.Format.SPARKPLUG_B) {
       return io.vigil.schemas.internal.SparkplugDecoder.decode(topic, payload, arrivalMillis, headers, options)
@@ -228,6 +234,12 @@ public final class TelemetryParser implements Serializable {
       return ParseResult.rejected(null, deviceProblem.get());
     }
     if (!vigil) {
+      if (StatusWords.isOwnTracksWill(options.mapping().name(), root)) {
+        // The app's MQTT last will: the device went away, not a reading. Its tst is when the app
+        // connected (owntracks.org booklet, JSON _type=lwt), so the status takes the arrival time.
+        return ParseResult.status(deviceId, new DeviceStatus(DeviceStatus.State.OFFLINE, arrivalMillis,
+            abbreviate(new String(payload, StandardCharsets.UTF_8).trim())));
+      }
       return mapped.read(root, deviceId, topicMetric, arrivalMillis);
     }
 

@@ -55,6 +55,36 @@ class SparkplugAliasTableTest {
   }
 
   @Test
+  void anNdeathNamesTheDevicesBornInItsSessionAndNotDeadSinceAndTheParserMarksEachOffline() throws IOException {
+    String otherDbirth = "spBv1.0/Plant1/DBIRTH/Edge-01/Valve 2";
+    String thirdDbirth = "spBv1.0/Plant1/DBIRTH/Edge-01/Fan";
+    String ndeath = "spBv1.0/Plant1/NDEATH/Edge-01";
+    table.observe(DBIRTH, SparkplugParserTest.resource("dbirth.pb")); // of the previous session: forgotten by the NBIRTH
+    table.observe(NBIRTH, SparkplugParserTest.resource("nbirth.pb"));
+    table.observe(DBIRTH, SparkplugParserTest.resource("dbirth.pb"));
+    table.observe(otherDbirth, SparkplugParserTest.resource("dbirth.pb"));
+    table.observe(thirdDbirth, SparkplugParserTest.resource("dbirth.pb"));
+    assertThat(table.observe("spBv1.0/Plant1/DDEATH/Edge-01/Fan", data()).devices()).isEmpty();
+    byte[] death = Payload.newBuilder().addMetrics(Metric.newBuilder().setName("bdSeq").setLongValue(3)).build().toByteArray();
+
+    SparkplugAliasTable.Lookup lookup = table.observe(ndeath, death);
+
+    assertThat(lookup.devices()).contains("[\"Pump 7\",\"Valve 2\"]");
+    ParseResult r = PARSER.parse(ndeath, death, SparkplugCorpus.ARRIVAL, Map.of(KafkaHeaders.SPARKPLUG_DEVICES, lookup.devices().get()));
+    assertThat(r.deviceId()).contains("Plant1:Edge-01");
+    assertThat(r.deviceStatus()).hasValueSatisfying(s -> assertThat(s.state()).isEqualTo(DeviceStatus.State.OFFLINE));
+    assertThat(r.relatedStatuses()).containsOnlyKeys("Plant1:Edge-01:Pump_7", "Plant1:Edge-01:Valve_2");
+    assertThat(r.relatedStatuses().values()).allSatisfy(s -> {
+      assertThat(s.state()).isEqualTo(DeviceStatus.State.OFFLINE);
+      assertThat(s.atMillis()).isEqualTo(SparkplugCorpus.ARRIVAL); // a will: the node went away when it arrived
+      assertThat(s.detail()).isEqualTo("NDEATH of edge node Plant1:Edge-01 bdSeq=3");
+    });
+    assertThat(table.observe(ndeath, death).devices()).as("a repeated NDEATH: the devices are already down").isEmpty();
+    assertThat(PARSER.parse(ndeath, death, SparkplugCorpus.ARRIVAL).relatedStatuses())
+        .as("a record without the header (bridged before it existed)").isEmpty();
+  }
+
+  @Test
   void messagesThatNameTheirMetricsOrAreNoDataNeedNothing() throws IOException {
     table.observe(NBIRTH, SparkplugParserTest.resource("nbirth.pb"));
     assertThat(table.observe(DDATA, SparkplugParserTest.resource("ddata-names.pb"))).isEqualTo(new SparkplugAliasTable.Lookup(java.util.Optional.empty(), false, "Plant1", "Edge-01"));

@@ -42,11 +42,23 @@ public final class DeviceWatch {
   private final DeviceWatchSettings settings;
   private final Clock clock;
   private final Map<String, ThresholdRule> rules;
+  private final long runStartedMs;
 
+  /** A watch that does not know when its query run began (see {@link #DeviceWatch(DeviceWatchSettings, Clock, long)}). */
   public DeviceWatch(DeviceWatchSettings settings, Clock clock) {
+    this(settings, clock, 0);
+  }
+
+  /**
+   * @param runStartedMs when the current run of the query began (wall clock), 0 if unknown: a
+   *     device's evidence gathered in this run holds however slow its batches are (see
+   *     {@link #effectiveNow}), evidence from before it (a restart) does not
+   */
+  public DeviceWatch(DeviceWatchSettings settings, Clock clock, long runStartedMs) {
     this.settings = Objects.requireNonNull(settings, "settings");
     this.clock = Objects.requireNonNull(clock, "clock");
     this.rules = settings.thresholdsByMetric();
+    this.runStartedMs = runStartedMs;
   }
 
   /**
@@ -228,10 +240,21 @@ public final class DeviceWatch {
    * <p>After a restart, Spark runs the first batch with the watermark of the last batch before the
    * stop (it restores it from the offset log), so the read position catches up one batch later
    * there; it can lag, never lead, so this delays a detection by a batch but raises nothing false.
+   *
+   * <p>Slow batches: on a busy machine a micro-batch can take far longer than two triggers (20 s
+   * and more with a 2 s trigger were measured in {@code vigil demo} on a shared 2-core box), so every
+   * look comes "late" and, judged by lateness alone, a silent fleet would never be flagged: the read
+   * position stands still at the fleet's last arrival and silence measured against it stops growing.
+   * Evidence gathered in the current run of the query (a look at or after {@code runStartedMs})
+   * therefore counts however late this look is: between two looks of one run, Spark ran the batches
+   * in between, and a batch reads everything that arrived before it started, so a device with data
+   * queued is called with its readings, not with a timeout. Evidence from before the run (the
+   * restored watermark after a restart) still needs an on-time look.
    */
   long effectiveNow(DeviceState s, long wall, long readPositionMs) {
     boolean onTime = s.getWakeAtMs() > 0 && wall - s.getWakeAtMs() <= stallTolerance();
-    boolean stalled = onTime && s.getReadPositionSeenAtMs() > 0 && readPositionMs <= s.getReadPositionMs();
+    boolean thisRun = runStartedMs > 0 && s.getReadPositionSeenAtMs() >= runStartedMs;
+    boolean stalled = (onTime || thisRun) && s.getReadPositionSeenAtMs() > 0 && readPositionMs <= s.getReadPositionMs();
     if (!stalled) {
       s.setReadPositionMs(readPositionMs);
       s.setReadPositionSeenAtMs(wall);

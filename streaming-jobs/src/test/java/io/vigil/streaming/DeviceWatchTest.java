@@ -47,6 +47,12 @@ class DeviceWatchTest {
     watch = new DeviceWatch(s, clock);
   }
 
+  /** A watch whose query run began at {@code runStartedMs}. */
+  void use(DeviceWatchSettings s, long runStartedMs) {
+    settings = s;
+    watch = new DeviceWatch(s, clock, runStartedMs);
+  }
+
   @Test
   void steadyStreamWithJitterRaisesNothingAndLearnsItsInterval() {
     Random random = new Random(42);
@@ -480,6 +486,87 @@ class DeviceWatchTest {
       }
     }
     assertThat(kinds()).containsExactly(AnomalyKind.GAP);
+  }
+
+  /**
+   * A busy machine: every batch takes 20 s although the trigger is 1 s, so every look comes long
+   * after its due time. Within one run of the query that is still evidence that the stream stands
+   * still (the watch knows when its run began); a watch that judged by lateness alone would never
+   * flag a silent fleet (the read position stops at its last arrival, so the silence stops growing).
+   * This is what kept a dead device from going INACTIVE in {@code vigil demo --dialects mixed}.
+   */
+  @Test
+  void slowBatchesInOneRunStillFlagASilentFleetByTheWallClock() {
+    use(settings("device.watch.inactive.after=2m"), T0);
+    steady(20, 10_000);
+    long silentFrom = lastReadingArrival;
+    readPosition = lastReadingArrival;
+    slowBatches(20_000, Duration.ofMinutes(4).toMillis());
+
+    assertThat(kinds()).containsExactly(AnomalyKind.GAP, AnomalyKind.INACTIVE);
+    assertThat(events.get(0).detectedAt().toEpochMilli() - silentFrom).isBetween(30_000L, 30_000L + 2 * 20_000L);
+    assertThat(events.get(1).detectedAt().toEpochMilli() - silentFrom).isBetween(120_000L, 120_000L + 2 * 20_000L);
+  }
+
+  @Test
+  void withoutItsRunStartTheWatchJudgesSlowLooksAsLateAndWaits() {
+    steady(20, 10_000);
+    readPosition = lastReadingArrival;
+    slowBatches(20_000, Duration.ofMinutes(4).toMillis());
+    assertThat(events).isEmpty(); // the behaviour the run start fixes: lateness alone never trusts the evidence
+  }
+
+  @Test
+  void aRestartIntoASilentFleetWithSlowBatchesWaitsForEvidenceOfTheNewRun() {
+    use(settings(), T0);
+    steady(20, 10_000);
+    long silentFrom = lastReadingArrival;
+    readPosition = lastReadingArrival;
+    clock.advance(Duration.ofMinutes(5).toMillis()); // down 5 minutes; nothing arrived meanwhile
+    watch = new DeviceWatch(settings, clock, clock.millis()); // the new run
+    clock.advance(20_000);
+    collect(watch.onTimeout(state, readPosition));
+    assertThat(events).as("the restored watermark is no evidence of this run").isEmpty();
+    slowBatches(20_000, 40_000);
+    assertThat(kinds()).containsExactly(AnomalyKind.GAP);
+    assertThat(events.get(0).value()).isGreaterThan((clock.millis() - 40_000 - silentFrom) / 1000.0);
+  }
+
+  @Test
+  void aRestartCatchingUpABacklogInSlowBatchesRaisesNoFalseGap() {
+    use(settings(), T0);
+    steady(20, 10_000);
+    long position = lastReadingArrival;
+    clock.advance(Duration.ofMinutes(10).toMillis()); // down while the device keeps sending every 10 s
+    watch = new DeviceWatch(settings, clock, clock.millis());
+    long nextReading = lastReadingArrival + 10_000;
+    // Each batch takes 20 s and reads 60 s of the backlog (and the device keeps sending).
+    while (position < clock.millis()) {
+      clock.advance(20_000);
+      long readUpTo = Math.min(position + 60_000, clock.millis());
+      List<DeviceWatch.Reading> batch = new ArrayList<>();
+      for (; nextReading <= readUpTo; nextReading += 10_000) {
+        batch.add(new DeviceWatch.Reading(nextReading + CLOCK_OFFSET_MS, nextReading));
+      }
+      if (!batch.isEmpty()) {
+        collect(watch.onReadings(DEVICE, state, batch, position));
+      } else if (clock.millis() >= state.getWakeAtMs()) {
+        collect(watch.onTimeout(state, position));
+      }
+      position = readUpTo;
+    }
+    assertThat(events).isEmpty();
+  }
+
+  /** Batches every {@code batchMs} (each as long as that) for {@code forMs}, the device's timeout fired when due. */
+  void slowBatches(long batchMs, long forMs) {
+    long end = clock.millis() + forMs;
+    while (clock.millis() < end) {
+      clock.advance(batchMs);
+      if (clock.millis() >= state.getWakeAtMs()) {
+        collect(watch.onTimeout(state, readPosition));
+      }
+    }
   }
 
   /**

@@ -71,14 +71,13 @@ public final class RecordFactory {
 
   private Routed telemetry(Route route, InboundMessage message, long arrivalMillis) {
     byte[] payload = message.payload();
-    String aliases = route.parser().format() == PayloadMapping.Format.SPARKPLUG_B ? sparkplugAliases(route, message) : null;
-    ParseResult result = aliases == null ? route.parser().parse(message.topic(), payload, arrivalMillis)
-        : route.parser().parse(message.topic(), payload, arrivalMillis, Map.of(KafkaHeaders.SPARKPLUG_ALIASES, aliases));
+    Map<String, String> sparkplug = route.parser().format() == PayloadMapping.Format.SPARKPLUG_B ? sparkplugHeaders(route, message)
+        : Map.of();
+    ParseResult result = sparkplug.isEmpty() ? route.parser().parse(message.topic(), payload, arrivalMillis)
+        : route.parser().parse(message.topic(), payload, arrivalMillis, sparkplug);
     List<Header> headers = mqttHeaders(route, message, arrivalMillis);
-    if (aliases != null) {
-      // On dead-lettered records too: a replay after the cause is fixed resolves the same names.
-      header(headers, KafkaHeaders.SPARKPLUG_ALIASES, aliases);
-    }
+    // On dead-lettered records too: a replay after the cause is fixed resolves the same names.
+    sparkplug.forEach((name, value) -> header(headers, name, value));
     byte[] key = result.deviceId().map(d -> d.getBytes(StandardCharsets.UTF_8)).orElse(null);
     if (result.isAccepted()) {
       return new Routed(new ProducerRecord<>(route.kafkaTopic(), null, arrivalMillis, key, payload, headers), null, result.dialect());
@@ -93,17 +92,24 @@ public final class RecordFactory {
   }
 
   /**
-   * Learns aliases from BIRTHs; for a DATA message, the header naming the aliases it uses. Records
-   * are built on the bridge's one sender thread in arrival order, so a BIRTH is always learnt before
-   * the DATA that follows it.
+   * Learns aliases and live devices from BIRTHs and DEATHs; for a DATA message, the header naming
+   * the aliases it uses; for an NDEATH, the header naming the devices that die with the node.
+   * Records are built on the bridge's one sender thread in arrival order, so a BIRTH is always
+   * learnt before the DATA (or DEATH) that follows it.
    */
-  private String sparkplugAliases(Route route, InboundMessage message) {
+  private Map<String, String> sparkplugHeaders(Route route, InboundMessage message) {
     SparkplugAliasTable table = aliasTables.computeIfAbsent(route.name(), n -> new SparkplugAliasTable());
     SparkplugAliasTable.Lookup lookup = table.observe(message.topic(), message.payload());
     if (lookup.unknownAlias()) {
       unknownAliasListener.accept(lookup, message);
     }
-    return lookup.header().orElse(null);
+    if (lookup.header().isEmpty() && lookup.devices().isEmpty()) {
+      return Map.of();
+    }
+    Map<String, String> out = new java.util.LinkedHashMap<>(2);
+    lookup.header().ifPresent(h -> out.put(KafkaHeaders.SPARKPLUG_ALIASES, h));
+    lookup.devices().ifPresent(h -> out.put(KafkaHeaders.SPARKPLUG_DEVICES, h));
+    return out;
   }
 
   /** Called on an alias no BIRTH defined (the message is dead-lettered UNKNOWN_ALIAS by the parser). */

@@ -68,7 +68,7 @@ public final class SparkplugDecoder {
     if (p.getMetricsCount() > options.maxMetrics()) {
       return ParseResult.rejected(deviceId, Rejections.tooManyMetrics(options.maxMetrics()));
     }
-    return new Reading(t, deviceId, p, arrivalMillis, bounds, headers).run();
+    return new Reading(t, deviceId, p, arrivalMillis, bounds, headers, options.deviceIdPattern()).run();
   }
 
   private record Bounds(long earliest, long latest) {
@@ -96,8 +96,11 @@ public final class SparkplugDecoder {
     private final List<Rejection> fieldRejections = new ArrayList<>();
     private boolean arrivalUsed;
     private String bdSeq;
+    private final java.util.regex.Pattern deviceIdPattern;
 
-    Reading(SparkplugTopic topic, String deviceId, Payload payload, long arrivalMillis, Bounds bounds, Map<String, String> headers) {
+    Reading(SparkplugTopic topic, String deviceId, Payload payload, long arrivalMillis, Bounds bounds, Map<String, String> headers,
+        java.util.regex.Pattern deviceIdPattern) {
+      this.deviceIdPattern = deviceIdPattern;
       this.topic = topic;
       this.deviceId = deviceId;
       this.payload = payload;
@@ -116,7 +119,7 @@ public final class SparkplugDecoder {
       if (topic.isDeath()) {
         DeviceStatus status = death();
         return ParseResult.accepted(deviceId, List.of(), List.of(), arrivalUsed ? TimeSource.ARRIVAL : TimeSource.PAYLOAD,
-            List.of(), status);
+            List.of(), status).withRelatedStatuses(devicesDown(status));
       }
       DeviceStatus status = null;
       if (topic.isBirth()) {
@@ -141,6 +144,29 @@ public final class SparkplugDecoder {
             "NDEATH" + (bdSeq == null ? "" : " bdSeq=" + bdSeq) + ": the edge node and all its devices (" + deviceId + ":*) are offline");
       }
       return new DeviceStatus(DeviceStatus.State.OFFLINE, messageTime(), "DDEATH");
+    }
+
+    /**
+     * The devices an NDEATH takes down with its edge node, as the bridge named them (the header
+     * {@link KafkaHeaders#SPARKPLUG_DEVICES}: the parser keeps no state), each OFFLINE at the node's
+     * status time. None for a DDEATH, or without the header (a record bridged before it existed).
+     */
+    private Map<String, DeviceStatus> devicesDown(DeviceStatus nodeStatus) {
+      String header = topic.type().equals("NDEATH") ? headers.get(KafkaHeaders.SPARKPLUG_DEVICES) : null;
+      List<String> devices = header == null ? null : SparkplugDevicesHeader.decode(header);
+      if (devices == null || devices.isEmpty()) {
+        return Map.of();
+      }
+      Map<String, DeviceStatus> out = new java.util.LinkedHashMap<>();
+      for (String device : devices) {
+        String id = SparkplugNames.deviceId(topic.group(), topic.node(), device);
+        if (!deviceIdPattern.matcher(id).matches()) {
+          continue; // its readings were refused for the same id: nothing watches it
+        }
+        out.put(id, new DeviceStatus(DeviceStatus.State.OFFLINE,
+            nodeStatus.atMillis(), "NDEATH of edge node " + deviceId + (bdSeq == null ? "" : " bdSeq=" + bdSeq)));
+      }
+      return out;
     }
 
     private long messageTime() {

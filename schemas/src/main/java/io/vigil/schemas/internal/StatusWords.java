@@ -35,6 +35,18 @@ public final class StatusWords {
     return word(text);
   }
 
+  /**
+   * Whether an object payload is an OwnTracks last will ({@code {"_type":"lwt","tst":...}}, the
+   * will the app registers when it connects), read under the {@code owntracks} preset.
+   */
+  public static boolean isOwnTracksWill(String mappingName, JsonNode root) {
+    if (!"owntracks".equals(mappingName)) {
+      return false;
+    }
+    JsonNode type = root.get("_type");
+    return type != null && type.isTextual() && type.asText().equals("lwt");
+  }
+
   /** Scalar switch words: ON/OFF and true/false as 1/0, else null. */
   public static Double switchValue(String text) {
     return switch (text.trim().toLowerCase(Locale.ROOT)) {

@@ -25,16 +25,23 @@ public final class DeviceWatchFunction implements FlatMapGroupsWithStateFunction
   private static final long serialVersionUID = 2L;
 
   private final DeviceWatchSettings settings;
+  /** When this run of the query began: the function is built anew each time the query starts. */
+  private final long runStartedMs;
 
   public DeviceWatchFunction(DeviceWatchSettings settings) {
+    this(settings, Clock.systemUTC());
+  }
+
+  public DeviceWatchFunction(DeviceWatchSettings settings, Clock clock) {
     this.settings = settings;
+    this.runStartedMs = clock.millis();
   }
 
   @Override
   public Iterator<Row> call(String deviceId, Iterator<Row> rows, GroupState<DeviceState> state) {
     long nowMs = state.getCurrentProcessingTimeMs();
     long readPosition = readPosition(state);
-    DeviceWatch watch = new DeviceWatch(settings, Clock.fixed(Instant.ofEpochMilli(nowMs), ZoneOffset.UTC));
+    DeviceWatch watch = new DeviceWatch(settings, Clock.fixed(Instant.ofEpochMilli(nowMs), ZoneOffset.UTC), runStartedMs);
     DeviceWatch.Outcome outcome;
     if (state.hasTimedOut()) {
       outcome = watch.onTimeout(state.get(), readPosition);

@@ -95,6 +95,7 @@ public final class ParsedRecords implements MapPartitionsFunction<Row, Row> {
   private static final int ARRIVAL_HEADER = 7;
   private static final int ROUTE_HEADER = 8;
   private static final int SPARKPLUG_ALIASES_HEADER = 9;
+  private static final int SPARKPLUG_DEVICES_HEADER = 10;
   private static final int COLUMNS = SCHEMA.size();
 
   private final TelemetryParser parser;
@@ -141,7 +142,8 @@ public final class ParsedRecords implements MapPartitionsFunction<Row, Row> {
         headers.getItem(KafkaHeaders.MQTT_TOPIC),
         headers.getItem(KafkaHeaders.ARRIVAL_MILLIS),
         headers.getItem(KafkaHeaders.BRIDGE_ROUTE),
-        headers.getItem(KafkaHeaders.SPARKPLUG_ALIASES));
+        headers.getItem(KafkaHeaders.SPARKPLUG_ALIASES),
+        headers.getItem(KafkaHeaders.SPARKPLUG_DEVICES));
   }
 
   @Override
@@ -189,7 +191,8 @@ public final class ParsedRecords implements MapPartitionsFunction<Row, Row> {
     String mqttTopic = kafka.getString(MQTT_TOPIC_HEADER);
     String route = kafka.getString(ROUTE_HEADER);
     long arrivalMs = arrivalMillis(kafka, kafka.getString(ARRIVAL_HEADER), ingestMs);
-    ParseResult result = parse(parserFor(route), mqttTopic, payload, arrivalMs, kafka.getString(SPARKPLUG_ALIASES_HEADER));
+    ParseResult result = parse(parserFor(route), mqttTopic, payload, arrivalMs, kafka.getString(SPARKPLUG_ALIASES_HEADER),
+        kafka.size() > SPARKPLUG_DEVICES_HEADER ? kafka.getString(SPARKPLUG_DEVICES_HEADER) : null);
     String deviceId = result.deviceId().orElseGet(() -> keyAsDevice(kafka, result));
     Record record = new Record(ingestMs, topic, partition, offset, mqttTopic, arrivalMs, route);
     int start = out.size();
@@ -220,6 +223,13 @@ public final class ParsedRecords implements MapPartitionsFunction<Row, Row> {
       row[STATUS_DETAIL] = status.detail();
       out.add(attribute(row, deviceId, TableSchemas.CONNECTION_ATTRIBUTE, status.state().name(), status.atMillis(), messageId));
     }
+    // A Sparkplug NDEATH speaks for the devices behind the edge node too: a status row each, under its own id.
+    result.relatedStatuses().forEach((other, status) -> {
+      Object[] row = record.row(other, timeSource, status.atMillis(), out.size() == start);
+      row[STATUS] = status.state().name();
+      row[STATUS_DETAIL] = status.detail();
+      out.add(attribute(row, other, TableSchemas.CONNECTION_ATTRIBUTE, status.state().name(), status.atMillis(), messageId));
+    });
     // Lenient mode: the refused fields of an accepted record are quarantined too, never dropped.
     for (Rejection r : result.fieldRejections()) {
       out.add(record.rejection(deviceId, r, payload, out.size() == start));
@@ -231,8 +241,17 @@ public final class ParsedRecords implements MapPartitionsFunction<Row, Row> {
    * data message's metric aliases resolve against (the bridge copies it from the birth certificate).
    */
   private static ParseResult parse(TelemetryParser parser, String mqttTopic, byte[] payload, long arrivalMs,
-      String sparkplugAliases) {
-    Map<String, String> headers = sparkplugAliases == null ? Map.of() : Map.of(KafkaHeaders.SPARKPLUG_ALIASES, sparkplugAliases);
+      String sparkplugAliases, String sparkplugDevices) {
+    Map<String, String> headers;
+    if (sparkplugDevices == null) {
+      headers = sparkplugAliases == null ? Map.of() : Map.of(KafkaHeaders.SPARKPLUG_ALIASES, sparkplugAliases);
+    } else {
+      headers = new java.util.HashMap<>(2);
+      headers.put(KafkaHeaders.SPARKPLUG_DEVICES, sparkplugDevices);
+      if (sparkplugAliases != null) {
+        headers.put(KafkaHeaders.SPARKPLUG_ALIASES, sparkplugAliases);
+      }
+    }
     return parser.parse(mqttTopic, payload, arrivalMs, headers);
   }
 
