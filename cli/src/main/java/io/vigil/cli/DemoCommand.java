@@ -42,9 +42,9 @@ public final class DemoCommand implements Callable<Integer> {
   @Option(names = "--work-dir", paramLabel = "DIR", description = "Where the demo's tables and labels go (default: $VIGIL_HOME/demo/<time>).")
   Path workDir;
 
-  @Option(names = "--dialects", paramLabel = "LIST", defaultValue = "mixed",
-      description = "The fleet's firmware: simulator dialects, each device's drawn from the seed (default: ${DEFAULT-VALUE}:"
-          + " every family, history-capable ones twice so most devices backfill history); `vigil` for Vigil's own contract only.")
+  @Option(names = "--dialects", paramLabel = "LIST", defaultValue = "vigil",
+      description = "The fleet's firmware: simulator dialects, each device's drawn from the seed (default: ${DEFAULT-VALUE},"
+          + " Vigil's own contract); `mixed` for every family, history-capable ones twice so most devices backfill history.")
   String dialects;
 
   @Option(names = "--report-devices", paramLabel = "N", defaultValue = "12",
@@ -62,7 +62,7 @@ public final class DemoCommand implements Callable<Integer> {
     try (StackSession stack = new StackSession(out)) {
       StackEndpoints endpoints = stack.endpoints();
       EndToEndRun.Settings settings = new EndToEndRun.Settings(endpoints.kafkaBootstrapServers(), endpoints.mqttUrl(), work,
-          devices, Duration.ofDays(3), Duration.ofMinutes(10), Duration.ofSeconds(liveSeconds), Duration.ofSeconds(2),
+          devices, EndToEndRun.DEMO_HISTORY, EndToEndRun.DEMO_HISTORY_INTERVAL, Duration.ofSeconds(liveSeconds), Duration.ofSeconds(2),
           EndToEndRun.DEMO_FAULTS, seed, Duration.ofSeconds(120), true,
           "mixed".equals(dialects) ? EndToEndRun.DEMO_DIALECTS : dialects);
       // Set once the run exists; read by the status line's thread.
@@ -135,14 +135,23 @@ public final class DemoCommand implements Callable<Integer> {
           + " precision %s%n", d.injected(), d.found(), fmt(d.recall()), d.detected(), d.correct(), fmt(d.precision()));
       out.printf("            scored %,d readings of %d series against %s%n", b.scoring().readingsScored(),
           b.scoring().seriesScored(), b.scoring().forecaster());
-      out.printf("Training    model %s: backtest relMASE vs seasonal naive %s over %d series (%s)%n", b.training().version(),
-          fmt(b.training().backtest().relMase()), b.training().backtest().seriesScored(),
-          b.training().promotion().promoted() ? "promoted" : "not promoted: " + b.training().promotion().reason());
+      out.println(modelLine(b.training()));
     }
     Double rel = r.forecast().relMase();
-    out.printf("Forecasts   %d series forecast, mean MASE %s, relMASE vs seasonal naive %s%n", r.forecast().seriesForecast(),
+    out.printf("Forecasts   %d series forecast (%s), baselines' mean MASE %s, relMASE vs seasonal naive %s%n",
+        r.forecast().seriesForecast(), r.forecast().modelVersion() == null ? "by the baselines, no model is current"
+            : r.forecast().seriesByModel() + " by model " + r.forecast().modelVersion(),
         fmt(r.forecast().meanMaseChosen()), fmt(rel));
     out.println("Work dir    " + work + " (Delta tables under tables/, fault labels in live-labels.csv)");
+  }
+
+  /** The trained model, its backtest against seasonal naive and whether it became the current model. */
+  static String modelLine(io.vigil.batch.ForecastTraining.Report t) {
+    var bt = t.backtest();
+    return String.format("Model       %s %s: backtest relMASE vs seasonal naive %s (MASE %s against %s) over %d series, %d targets%s",
+        t.version(), t.promotion().promoted() ? "PROMOTED, current" : "not promoted", fmt(bt.relMase()), fmt(bt.meanMaseModel()),
+        fmt(bt.meanMaseSeasonalNaive()), bt.seriesScored(), bt.targets(),
+        t.promotion().promoted() ? "" : System.lineSeparator() + "            " + t.promotion().reason() + "; the baselines forecast instead");
   }
 
   private static String fmt(Double d) {

@@ -94,7 +94,10 @@ class EndToEndIT {
     // Training backtested a model against seasonal naive; scoring scored the live window's readings,
     // and its events were matched against the injected spikes and shifts.
     assertThat(r.batch().training().backtest().seriesScored()).isPositive();
+    // The summary says which model was trained, how it did against seasonal naive, and whether it became current.
     assertThat(r.batch().training().backtest().relMase()).isFinite();
+    assertThat(summary.toString(java.nio.charset.StandardCharsets.UTF_8)).contains("Model       " + r.batch().training().version()
+        + (r.batch().training().promotion().promoted() ? " PROMOTED, current" : " not promoted"));
     assertThat(r.batch().scoring().readingsScored()).isPositive();
     assertThat(r.batch().detection().injected()).as("the seed must inject spikes or shifts").isPositive();
     assertThat(r.batch().detection().found()).isPositive();

@@ -18,6 +18,15 @@ import java.util.List;
  * does not bias it (under a linear trend the profile and the offset lag by the same amount and the
  * base is unbiased). An untrained or uninformed model therefore degrades to that base. The features
  * the trees see are differences from the series' own expectation, never levels (see {@link #vector}).
+ *
+ * <p>The model learns only where the base is formed ({@link #baseFormed}): a season of history
+ * before the origin gives the target a profile and the origin a level offset. Before that the base
+ * is a fallback (the last season's mean) with other errors; rows from it taught the trees
+ * corrections (the daily shape, mostly) that they then added to a formed base, where the shape is
+ * already in the profile. On the demo's three days (12 devices, hourly) 7,068 of the 8,259 rows
+ * before the backtest were such rows, and the model's backtest relMASE was 3.11 against 0.74 for the
+ * base alone; learning only where the base is formed it was 1.33 (too few rows left; on seven days
+ * 0.67 as of one hour, 1.03 as of another). Where the base is not formed the model adds nothing.
  */
 public final class Features {
   private Features() {}
@@ -136,8 +145,18 @@ public final class Features {
   }
 
   /**
+   * Whether the base for (t, h) is the profile moved by the level offset, not a fallback: the target's
+   * phase has a value in one of the last P seasons at or before t, and some bucket of the last L has
+   * a profile of its own. Only there does the model learn or add a correction.
+   */
+  public static boolean baseFormed(FeatureSpec spec, double[] z, int t, int h) {
+    return !Double.isNaN(profile(z, t + h, t, spec.season(), spec.profileSeasons()))
+        && !Double.isNaN(levelOffset(z, t, spec.season(), spec.profileSeasons(), spec.lags()));
+  }
+
+  /**
    * Training rows of one series: origins every {@code stride} buckets, horizons 1..H, whose target
-   * is at or before {@code lastTarget} and which are {@link #scorable}. Normalised with
+   * is at or before {@code lastTarget}, which are {@link #scorable} and whose base is {@link #baseFormed}. Normalised with
    * {@code norm}, which the caller fits on the training window only.
    */
   public static List<Example> examples(SeriesHistory s, FeatureSpec spec, Normaliser norm, int lastTarget, int stride) {
@@ -185,7 +204,7 @@ public final class Features {
         continue;
       }
       for (int h = 1; h <= spec.horizon() && t + h <= lastTarget; h++) {
-        if (scorable(s, spec, t, h)) {
+        if (scorable(s, spec, t, h) && baseFormed(spec, z, t, h)) {
           double label = labelsZ[t + h] - base(spec, z, t, h);
           out.add(new Example(t, h, vector(spec, s, z, t, h), label));
         }

@@ -60,7 +60,9 @@ public final class ModelForecaster implements Serializable {
     double[] out = new double[steps];
     for (int h = 1; h <= steps; h++) {
       double[] f = Features.vector(spec, grid, z, origin, h);
-      out[h - 1] = norm.denormalise(Features.base(spec, z, origin, h) + predictor.predict(f));
+      // The trees learned corrections to a formed base only; to a fallback base they add nothing.
+      double correction = Features.baseFormed(spec, z, origin, h) ? predictor.predict(f) : 0;
+      out[h - 1] = norm.denormalise(Features.base(spec, z, origin, h) + correction);
     }
     return new Forecast(out, norm.scale());
   }

@@ -206,4 +206,52 @@ class FeaturesTest {
     assertThat(n.scale()).isBetween(1.0, 2.0);
     assertThat(same).isEqualTo(n);
   }
+
+  /** {@link #series} whose first {@code missing} buckets are missing: a device that joined later. */
+  private static SeriesHistory startingAt(int n, int missing, long seed) {
+    SeriesHistory s = series(n, seed);
+    double[] y = s.y().clone();
+    Arrays.fill(y, 0, missing, Double.NaN);
+    return new SeriesHistory(s.deviceId(), s.metric(), s.startIdx(), s.bucketMicros(), y, s.imputed());
+  }
+
+  @Test
+  void theModelLearnsOnlyWhereTheBaseIsFormedASeasonAfterTheSeriesBegins() {
+    int first = 2 * M + 5;
+    SeriesHistory s = startingAt(6 * M, first, 7);
+    int lastTarget = s.length() - 1;
+    double[] z = Features.normalised(s, Normaliser.fit(s, lastTarget + 1), lastTarget);
+
+    List<Features.Example> examples = Features.examples(s, SPEC, Normaliser.fit(s, lastTarget + 1), lastTarget, 1);
+
+    assertThat(examples).isNotEmpty().allSatisfy(e -> {
+      assertThat(Features.baseFormed(SPEC, z, e.origin(), e.horizon())).isTrue();
+      // A season of the series' own history lies before the target's phase and the origin's lags.
+      assertThat(e.origin() + e.horizon() - M).isGreaterThanOrEqualTo(first);
+      assertThat(e.origin() - M).isGreaterThanOrEqualTo(first);
+    });
+    // Servable (the lags are there) but not formed: the first day of the series teaches nothing.
+    assertThat(Features.servable(s, SPEC, first + SPEC.lags())).isTrue();
+    assertThat(Features.baseFormed(SPEC, z, first + SPEC.lags(), 1)).isFalse();
+  }
+
+  @Test
+  void whereTheBaseIsNotFormedTheModelAddsNoCorrection() {
+    int first = 2 * M + 5;
+    SeriesHistory s = startingAt(6 * M, first, 8);
+    ModelForecaster corrected = new ModelForecaster(SPEC, f -> 100);
+    ModelForecaster baseOnly = new ModelForecaster(SPEC, f -> 0);
+
+    // Less than a season of the series' own history: the forecast is the fallback base alone.
+    int young = first + M / 2;
+    assertThat(corrected.forecastFrom(s, young, SPEC.horizon()).values())
+        .containsExactly(baseOnly.forecastFrom(s, young, SPEC.horizon()).values());
+    // Two seasons in: the correction applies to every step.
+    int grown = first + 2 * M;
+    double[] a = corrected.forecastFrom(s, grown, SPEC.horizon()).values();
+    double[] b = baseOnly.forecastFrom(s, grown, SPEC.horizon()).values();
+    for (int h = 0; h < a.length; h++) {
+      assertThat(a[h]).isGreaterThan(b[h]);
+    }
+  }
 }
