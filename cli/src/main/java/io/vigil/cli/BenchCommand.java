@@ -194,7 +194,7 @@ public final class BenchCommand implements Runnable {
     int days;
 
     @Option(names = "--score-days", defaultValue = "5",
-        description = "Days scored walk-forward after training; the simulator starts shifts and drifts in the middle 80% of its"
+        description = "Days scored walk-forward after training; the simulator starts shifts and drifts in the middle 80%% of its"
             + " days, so fewer scored days hold few of them (default: ${DEFAULT-VALUE}).")
     int scoreDays;
 
