@@ -99,6 +99,54 @@ class SimulatedFleetDetectionTest {
     assertThat(ratio(unexplained, events.size())).isLessThanOrEqualTo(0.2);
   }
 
+  /** Issue 17: on series with no fault at all, at most 1 % of readings score at or above the threshold, on every series. */
+  @Test
+  void aFaultFreeFleetScoresAtMostOnePercentOfItsReadingsOverTheThreshold() {
+    Map<String, String> s = new HashMap<>();
+    s.put(SimulatorConfig.DEVICES, "12");
+    s.put(SimulatorConfig.HISTORY, "4d");
+    s.put(SimulatorConfig.DURATION, "0s");
+    s.put(SimulatorConfig.INTERVAL, "2m");
+    s.put(SimulatorConfig.SEED, "5");
+    s.put(SimulatorConfig.OUTPUT, "count");
+    s.put(SimulatorConfig.FAULTS, "none");
+    FleetGenerator fleet = new FleetGenerator(new SimulatorConfig(s), Clock.fixed(ANCHOR, ZoneOffset.UTC));
+    TelemetryParser parser = new TelemetryParser(ParserOptions.defaults());
+    Map<String, TreeMap<Long, Double>> series = new TreeMap<>();
+    while (fleet.hasNext()) {
+      SimulatedMessage msg = fleet.next();
+      for (Measurement m : parser.parse(msg.topic(), msg.payload(), msg.publishTime().toEpochMilli()).measurements()) {
+        series.computeIfAbsent(m.deviceId() + "|" + m.metric(), k -> new TreeMap<>()).put(m.eventTimeMillis() * 1000, m.value());
+      }
+    }
+    io.vigil.batch.ForecastJobConfig config = new io.vigil.batch.ForecastJobConfig(Map.of(
+        io.vigil.batch.ForecastJobConfig.HISTORY, "2d", io.vigil.batch.ForecastJobConfig.SCORE_HISTORY, "2d"));
+    long scoredTo = ANCHOR.getEpochSecond() * 1_000_000L;
+    long readings = 0;
+    long over = 0;
+    double worst = 0;
+    for (Map.Entry<String, TreeMap<Long, Double>> e : series.entrySet()) {
+      String[] id = e.getKey().split("\\|");
+      long seriesReadings = 0;
+      long seriesOver = 0;
+      for (long asOf = scoredTo - 23 * HOUR; asOf <= scoredTo; asOf += HOUR) {
+        ScorePlan p = io.vigil.batch.ScoreJob.plan(config, Instant.EPOCH.plusNanos(asOf * 1_000));
+        for (SeriesScorer.ScoredReading r : SeriesScorer.score(input(id[0], id[1], e.getValue(), p), p, null).readings()) {
+          seriesReadings++;
+          seriesOver += r.score() >= p.threshold() ? 1 : 0;
+        }
+      }
+      readings += seriesReadings;
+      over += seriesOver;
+      worst = Math.max(worst, ratio(seriesOver, seriesReadings));
+    }
+    System.out.printf("Fault-free fleet: %d series, %d readings scored in 24 hourly windows, %d at or above the threshold;"
+        + " worst series %.2f %%%n", series.size(), readings, over, 100 * worst);
+
+    assertThat(readings).isGreaterThan(5_000);
+    assertThat(worst).isLessThanOrEqualTo(0.01);
+  }
+
   private static boolean same(AnomalyEvent ev, FaultLabel l) {
     return ev.deviceId().equals(l.device()) && (l.metric().equals(FaultLabel.WHOLE_DEVICE) || l.metric().equals(ev.metric()));
   }
