@@ -95,7 +95,7 @@ public final class TailScore {
       double c = changeResidual(v, gapBefore, j);
       boolean bucketLevel = Double.isFinite(bucketResidual[j]);
       levelValue[j] = bucketLevel ? bucketResidual[j] : v[j];
-      double l = shortMean(levelValue, gapBefore, j);
+      double l = shortMean(levelValue, gapBefore, Math.max(0, from), j);
       int kind = bucketLevel ? 1 : 0;
       if (kind != lastLevelKind) {
         // The level reference holds one kind of value: raw values and residuals do not mix.
@@ -138,11 +138,12 @@ public final class TailScore {
   /**
    * The trimmed mean of up to {@link #SHORT_READINGS} level values ending at {@code j} since the last gap: a fifth of
    * them dropped at either end. A quantised sensor crosses one step all the time, but a mean that sits a step away is
-   * rare; the trim keeps a spike or two out of it, so a spike does not lift the level of the readings after it.
+   * rare; the trim keeps a spike or two out of it, so a spike does not lift the level of the readings after it. Only
+   * values from {@code first} on exist.
    */
-  static double shortMean(double[] level, boolean[] gapBefore, int j) {
+  static double shortMean(double[] level, boolean[] gapBefore, int first, int j) {
     int from = j;
-    while (from > 0 && j - from + 1 < SHORT_READINGS && !gapBefore[from]) {
+    while (from > first && j - from + 1 < SHORT_READINGS && !gapBefore[from]) {
       from--;
     }
     double[] window = Arrays.copyOfRange(level, from, j + 1);
