@@ -34,23 +34,8 @@ class SimulatedFleetDetectionTest {
 
   @Test
   void spikesAreFoundAndFewEventsFallOutsideTheLabelledFaults() {
-    Map<String, String> s = new HashMap<>();
-    s.put(SimulatorConfig.DEVICES, "12");
-    s.put(SimulatorConfig.HISTORY, "5d");
-    s.put(SimulatorConfig.DURATION, "0s");
-    s.put(SimulatorConfig.INTERVAL, "2m");
-    s.put(SimulatorConfig.SEED, "5");
-    s.put(SimulatorConfig.OUTPUT, "count");
-    s.put(SimulatorConfig.FAULTS, "spike=0.003,level_shift=0.3,drift=0.3");
-    FleetGenerator fleet = new FleetGenerator(new SimulatorConfig(s), Clock.fixed(ANCHOR, ZoneOffset.UTC));
-    TelemetryParser parser = new TelemetryParser(ParserOptions.defaults());
-    Map<String, TreeMap<Long, Double>> series = new TreeMap<>();
-    while (fleet.hasNext()) {
-      SimulatedMessage msg = fleet.next();
-      for (Measurement m : parser.parse(msg.topic(), msg.payload(), msg.publishTime().toEpochMilli()).measurements()) {
-        series.computeIfAbsent(m.deviceId() + "|" + m.metric(), k -> new TreeMap<>()).put(m.eventTimeMillis() * 1000, m.value());
-      }
-    }
+    FleetGenerator fleet = fleet("5d", "spike=0.003,level_shift=0.3,drift=0.3");
+    Map<String, TreeMap<Long, Double>> series = series(fleet);
     List<FaultLabel> labels = fleet.labels();
 
     // The job's default detector settings; only the windows shortened to fit five days of history.
@@ -102,23 +87,7 @@ class SimulatedFleetDetectionTest {
   /** Issue 17: on series with no fault at all, at most 1 % of readings score at or above the threshold, on every series. */
   @Test
   void aFaultFreeFleetScoresAtMostOnePercentOfItsReadingsOverTheThreshold() {
-    Map<String, String> s = new HashMap<>();
-    s.put(SimulatorConfig.DEVICES, "12");
-    s.put(SimulatorConfig.HISTORY, "4d");
-    s.put(SimulatorConfig.DURATION, "0s");
-    s.put(SimulatorConfig.INTERVAL, "2m");
-    s.put(SimulatorConfig.SEED, "5");
-    s.put(SimulatorConfig.OUTPUT, "count");
-    s.put(SimulatorConfig.FAULTS, "none");
-    FleetGenerator fleet = new FleetGenerator(new SimulatorConfig(s), Clock.fixed(ANCHOR, ZoneOffset.UTC));
-    TelemetryParser parser = new TelemetryParser(ParserOptions.defaults());
-    Map<String, TreeMap<Long, Double>> series = new TreeMap<>();
-    while (fleet.hasNext()) {
-      SimulatedMessage msg = fleet.next();
-      for (Measurement m : parser.parse(msg.topic(), msg.payload(), msg.publishTime().toEpochMilli()).measurements()) {
-        series.computeIfAbsent(m.deviceId() + "|" + m.metric(), k -> new TreeMap<>()).put(m.eventTimeMillis() * 1000, m.value());
-      }
-    }
+    Map<String, TreeMap<Long, Double>> series = series(fleet("4d", "none"));
     io.vigil.batch.ForecastJobConfig config = new io.vigil.batch.ForecastJobConfig(Map.of(
         io.vigil.batch.ForecastJobConfig.HISTORY, "2d", io.vigil.batch.ForecastJobConfig.SCORE_HISTORY, "2d"));
     long scoredTo = ANCHOR.getEpochSecond() * 1_000_000L;
@@ -145,6 +114,32 @@ class SimulatedFleetDetectionTest {
 
     assertThat(readings).isGreaterThan(5_000);
     assertThat(worst).isLessThanOrEqualTo(0.01);
+  }
+
+  /** Twelve devices reporting every two minutes over {@code history} up to the anchor, seed 5, with {@code faults}. */
+  private static FleetGenerator fleet(String history, String faults) {
+    Map<String, String> s = new HashMap<>();
+    s.put(SimulatorConfig.DEVICES, "12");
+    s.put(SimulatorConfig.HISTORY, history);
+    s.put(SimulatorConfig.DURATION, "0s");
+    s.put(SimulatorConfig.INTERVAL, "2m");
+    s.put(SimulatorConfig.SEED, "5");
+    s.put(SimulatorConfig.OUTPUT, "count");
+    s.put(SimulatorConfig.FAULTS, faults);
+    return new FleetGenerator(new SimulatorConfig(s), Clock.fixed(ANCHOR, ZoneOffset.UTC));
+  }
+
+  /** The fleet's readings, parsed as the bridge would, by "device|metric" and event time in microseconds. */
+  private static Map<String, TreeMap<Long, Double>> series(FleetGenerator fleet) {
+    TelemetryParser parser = new TelemetryParser(ParserOptions.defaults());
+    Map<String, TreeMap<Long, Double>> series = new TreeMap<>();
+    while (fleet.hasNext()) {
+      SimulatedMessage msg = fleet.next();
+      for (Measurement m : parser.parse(msg.topic(), msg.payload(), msg.publishTime().toEpochMilli()).measurements()) {
+        series.computeIfAbsent(m.deviceId() + "|" + m.metric(), k -> new TreeMap<>()).put(m.eventTimeMillis() * 1000, m.value());
+      }
+    }
+    return series;
   }
 
   private static boolean same(AnomalyEvent ev, FaultLabel l) {
