@@ -53,6 +53,7 @@ public final class ForecastJobConfig extends AbstractConfig {
   public static final String SCORE_MAX_LOG10P = "score.calibration.max.log10p";
   public static final String SCORE_MIN_HISTORY_POINTS = "score.min.history.points";
   public static final String SCORE_REFERENCE_READINGS = "score.reference.readings";
+  public static final String SCORE_REFERENCE_MIN_READINGS = "score.reference.min.readings";
   public static final String SCORE_SPIKE_MAX_RUN = "score.spike.max.run";
   public static final String SCORE_SHIFT_WINDOW = "score.shift.window";
   public static final String SCORE_SHIFT_SIGMAS = "score.shift.sigmas";
@@ -162,6 +163,12 @@ public final class ForecastJobConfig extends AbstractConfig {
           "Readings of a series' recent normal past each reading's score is judged against (its own tail, not a fixed"
               + " Gaussian; see the scoring section of the README). Longer is steadier and adapts more slowly after a change;"
               + " scoring reads up to twice this many readings before each window.")
+      .define(SCORE_REFERENCE_MIN_READINGS, Type.INT, 300, Validator.between(3, 1_000_000),
+          "Fewest values a reference needs before it judges a reading: a series' first readings (and the first after its"
+              + " forecast appears) are its learning period and get no score. Fewer values do not show a series' tail, so"
+              + " its everyday excursions would look rare. A series that reports fewer readings in " + SCORE_HISTORY
+              + " learns for " + SCORE_HISTORY + " instead, and never for fewer than " + SCORE_MIN_HISTORY_POINTS
+              + " readings. At most " + SCORE_REFERENCE_READINGS + ".")
       .define(SCORE_SPIKE_MAX_RUN, Type.INT, 2, Validator.between(1, 1_000),
           "Longest run of consecutive anomalous readings still reported as spikes (one SPIKE event per reading);"
               + " longer runs are level shifts, drift, or FORECAST_DEVIATION.")
@@ -226,6 +233,10 @@ public final class ForecastJobConfig extends AbstractConfig {
       throw VigilErrors.invalidConfigValue(SCORE_DRIFT_MIN_BUCKETS, String.valueOf(scoreDriftMinBuckets()),
           "at most " + SCORE_DRIFT_BUCKETS + " (" + scoreDriftBuckets() + ")");
     }
+    if (scoreReferenceMinReadings() > scoreReferenceReadings()) {
+      throw VigilErrors.invalidConfigValue(SCORE_REFERENCE_MIN_READINGS, String.valueOf(scoreReferenceMinReadings()),
+          "at most " + SCORE_REFERENCE_READINGS + " (" + scoreReferenceReadings() + ")");
+    }
     if (scoreHistory().compareTo(scoreInterval()) < 0) {
       throw VigilErrors.invalidConfigValue(SCORE_HISTORY, String.valueOf(get(SCORE_HISTORY)),
           "at least " + SCORE_INTERVAL + " (" + scoreInterval() + "): the scale must come from more than one window");
@@ -274,6 +285,10 @@ public final class ForecastJobConfig extends AbstractConfig {
 
   public int scoreReferenceReadings() {
     return getInt(SCORE_REFERENCE_READINGS);
+  }
+
+  public int scoreReferenceMinReadings() {
+    return getInt(SCORE_REFERENCE_MIN_READINGS);
   }
 
   public int scoreSpikeMaxRun() {

@@ -61,7 +61,8 @@ public final class ScoreJob {
         config.scoreShiftWindow().toNanos() / 1_000, config.scoreShiftSigmas(), config.scoreShiftMinReadings(),
         config.scoreDriftBuckets(), config.scoreDriftMinBuckets(), config.scoreDriftZ(), config.scoreDriftAgreement(), config.scoreDriftSigmas(),
         quietBuckets(min(config.scoreDriftQuiet(), config.scoreHistory()), config.step()), config.scoreGapFactor(),
-        config.scoreScaleFloorRelative(), config.scoreScaleFloorAbsolute(), config.scoreReferenceReadings());
+        config.scoreScaleFloorRelative(), config.scoreScaleFloorAbsolute(), config.scoreReferenceReadings(),
+        config.scoreReferenceMinReadings());
   }
 
   private static Duration min(Duration a, Duration b) {

@@ -97,7 +97,7 @@ record Residuals(double[] forecast, String[] method, String[] version, int[] buc
     // Twice the reference before the window: enough for the references to fill and settle whatever the history holds.
     int from = (int) Math.max(0, firstWindow - 2L * plan.referenceReadings());
     TailScore.Scores tail = TailScore.of(in.timesMicros(), in.values(), r, gapBefore, from, plan, plan.referenceReadings(),
-        plan.minHistoryPoints(), magnitude);
+        learningReadings(in.timesMicros(), plan), magnitude);
     double[] z = new double[n];
     boolean[] over = new boolean[n];
     for (int j = 0; j < n; j++) {
@@ -105,6 +105,18 @@ record Residuals(double[] forecast, String[] method, String[] version, int[] buc
       over[j] = scaled && Double.isFinite(r[j]) && ScoreCalibration.score(z[j], plan.maxLog10p()) >= plan.threshold();
     }
     return new Scores(z, tail.score(), over);
+  }
+
+  /**
+   * A reference's learning period: score.reference.min.readings, but no longer than score.history at the series'
+   * typical interval (an hourly series with three days of history is judged after three days, not twelve), and never
+   * fewer than score.min.history.points.
+   */
+  static int learningReadings(long[] t, ScorePlan plan) {
+    double interval = ReadingRuns.typicalInterval(t);
+    double inHistory = Double.isFinite(interval) ? (plan.windowStartMicros() - plan.historyStartMicros()) / interval
+        : plan.referenceMinReadings();
+    return (int) Math.max(plan.minHistoryPoints(), Math.min(plan.referenceMinReadings(), Math.floor(inHistory)));
   }
 
   /** The |z| whose score is the threshold on Gaussian residuals: how far a spike must stand out from its neighbours. */

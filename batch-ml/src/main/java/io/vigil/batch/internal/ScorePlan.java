@@ -27,6 +27,7 @@ import java.io.Serializable;
  * @param gapFactor a silence longer than this many median reading intervals is a gap: no detector window spans it
  * @param relativeFloor, absoluteFloor see {@link RobustScale}
  * @param referenceReadings readings in each reference a reading's score is judged against ({@link TailScore})
+ * @param referenceMinReadings fewest values a reference needs before it judges a reading
  */
 public record ScorePlan(
     long asOfMicros,
@@ -52,7 +53,8 @@ public record ScorePlan(
     double gapFactor,
     double relativeFloor,
     double absoluteFloor,
-    int referenceReadings) implements Serializable {
+    int referenceReadings,
+    int referenceMinReadings) implements Serializable {
 
   /** First bucket whose one-step forecast is needed: the one holding the first history reading. */
   public long firstTargetIdx() {

@@ -30,9 +30,13 @@ import java.util.Arrays;
  * its threshold) who wants one alarm per fault sets the threshold above the cap.
  *
  * <p>Adapting: an anomalous run is kept out of the references, so a fault is judged against the normal
- * before it, but only for so long: a fifth of the reference for a run that began with a jump (a change
- * surprise), a fourteenth for one that crept in, which is more often the series wandering. After that the
- * new level enters the references and becomes the series' normal, so a changed series stops alarming.
+ * before it for as long as it lasts, up to a fifth of the reference. After that the new level enters the
+ * references and becomes the series' normal, so a changed series stops alarming.
+ *
+ * <p>Learning: a reference judges nothing until it holds {@code minReference} values. With fewer, its tail
+ * quantiles are not known yet and the scale rests on the MAD alone, so a series' everyday excursions (a rig
+ * warming up, a heavy-tailed load) looked rare: on SKAB most false alarms came from its files' first
+ * minutes until the learning period was 300 readings.
  *
  * <p>Causal: a reading's score reads only readings before it.
  */
@@ -47,10 +51,8 @@ public final class TailScore {
   static final int REFRACTORY = 60;
   /** Where an episode's later readings are capped: this share of the way from the threshold to 1. */
   static final double RUN_CAP = 0.5;
-  /** Share of the reference a run that began with a jump is kept out of it for, at most. */
-  static final double JUMP_EXCLUSION = 0.2;
-  /** Share of the reference a run that crept in (no jump at its start) is kept out of it for, at most. */
-  static final double CREPT_EXCLUSION = 0.07;
+  /** Share of the reference an anomalous run is kept out of it for, at most. */
+  static final double EXCLUSION = 0.2;
   /** Reference quantiles and their values on Gaussian data: the scale follows the reference's tail. */
   private static final double[] TAIL_QUANTILES = {0.9, 0.99};
   private static final double[] GAUSSIAN_ABS_QUANTILES = {1.6449, 2.5758};
@@ -69,7 +71,7 @@ public final class TailScore {
    * @param gapBefore a gap precedes the reading: the change baseline does not reach across it
    * @param from the first reading to score; those before it only precede it
    * @param referenceReadings readings in each reference
-   * @param minReference fewest reference values before a reading is scored
+   * @param minReference fewest reference values before a reading is scored (its learning period)
    * @param magnitude the series' typical level, for the scales' relative floor
    */
   public static Scores of(long[] t, double[] v, double[] bucketResidual, boolean[] gapBefore, int from, ScorePlan plan,
@@ -85,9 +87,7 @@ public final class TailScore {
     int runAge = -1;
     int lastAnomalous = -1;
     int episodeStart = -1;
-    boolean jumped = false;
-    int jumpExclusion = (int) (referenceReadings * JUMP_EXCLUSION);
-    int creptExclusion = (int) (referenceReadings * CREPT_EXCLUSION);
+    int exclusion = (int) (referenceReadings * EXCLUSION);
     double cap = plan.threshold() + (1 - plan.threshold()) * RUN_CAP;
     int lastLevelKind = -1;
     double[] levelValue = new double[n];
@@ -111,21 +111,14 @@ public final class TailScore {
       double sl = level.score(l, zl, plan.maxLog10p());
       double raw = max(max(sc, sl), sp);
       boolean anomalous = raw >= plan.threshold();
-      if (anomalous) {
-        runAge = runAge < 0 ? 0 : runAge + 1;
-        // A run that begins with a jump is a fault until shown otherwise; one that crept in may be the series
-        // wandering, and becomes its normal sooner.
-        jumped = (runAge > 0 && jumped) || (runAge < SHORT_READINGS && sc >= plan.threshold());
-      } else {
-        runAge = -1;
-      }
+      runAge = anomalous ? runAge + 1 : -1;
       boolean inEpisode = lastAnomalous >= 0 && j - lastAnomalous <= REFRACTORY;
       episodeStart = anomalous && !inEpisode ? j : episodeStart;
       double s = anomalous && j - episodeStart >= ONSET_READINGS ? Math.min(raw, cap) : raw;
       lastAnomalous = anomalous ? j : lastAnomalous;
       score[j] = s;
       z[j] = Double.isNaN(s) ? Double.NaN : strongest(sc, zc, sl, zl, sp, zp);
-      boolean keepOut = anomalous && runAge < (jumped ? jumpExclusion : creptExclusion);
+      boolean keepOut = anomalous && runAge < exclusion;
       if (!keepOut) {
         change.add(c);
         level.add(l);

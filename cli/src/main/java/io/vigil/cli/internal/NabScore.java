@@ -12,7 +12,14 @@ import java.util.List;
  * 57 s apart) the window ends there: windows are cut, not merged, so each labelled change stays one window
  * to find and one miss to pay for, and a reading belongs to one window at most.
  *
- * <p>Every reading whose score is at or above the threshold is a detection. The first detection in a
+ * <p>What a detection is, two ways ({@link Detections}). SKAB's published figures take a detector's predicted
+ * changepoints to be the changes of its alarm: the readings where "score at or above the threshold" turns on or
+ * off, the first reading counting when it alarms (its baselines compute {@code abs(prediction.diff())}), so a
+ * fault alarmed throughout is one detection at its start and one at its end, which SKAB labels as changepoints
+ * too. NAB's own corpus counts every alarming reading instead; with SKAB's 60 s windows a fault that lasts
+ * minutes then makes every reading after its first minute a false positive.
+ *
+ * <p>The first detection in a
  * window earns {@code A_TP * sigma(y)}, {@code sigma(y) = 2 / (1 + e^(5y)) - 1}, with {@code y = (t - start) / W - 1}
  * (W = 60 s, whether or not the window was cut): -1 at the changepoint, 0 a full window later, so earlier
  * is better; later detections in that window count nothing. A detection outside every window costs
@@ -34,6 +41,17 @@ public final class NabScore {
   public static final Profile LOW_FP = new Profile("low FP", 1, 0.22, 1);
   public static final Profile LOW_FN = new Profile("low FN", 1, 0.11, 2);
   public static final List<Profile> PROFILES = List.of(STANDARD, LOW_FP, LOW_FN);
+
+  /** Which readings are detections at a threshold. */
+  public enum Detections {
+    /** The readings where the alarm (score at or above the threshold) turns on or off: SKAB's published method. */
+    ALARM_CHANGES,
+    /** Every reading with a score at or above the threshold: NAB's own corpus. */
+    ALARMING_READINGS
+  }
+
+  /** Thresholds {@link #bestAlarmChanges} tries: this step from it up to 1. */
+  static final double THRESHOLD_STEP = 0.005;
 
   /** A window: readings with {@code startMicros <= t < endMicros}. */
   public record Window(long startMicros, long endMicros) {}
@@ -116,15 +134,19 @@ public final class NabScore {
     return new File(timesMicros, scores, windows, windowOf, factor);
   }
 
-  /** The tally of one file at {@code threshold} (every reading with score >= threshold is a detection). */
-  public static Tally tally(File f, double threshold, Profile p) {
+  /** The tally of one file at {@code threshold}. */
+  public static Tally tally(File f, double threshold, Profile p, Detections d) {
     boolean[] hit = new boolean[f.windows().size()];
     double tp = 0;
     double fp = 0;
     int found = 0;
     int fps = 0;
+    boolean wasAlarming = false;
     for (int i = 0; i < f.scores().length; i++) {
-      if (!(f.scores()[i] >= threshold)) {
+      boolean alarming = f.scores()[i] >= threshold; // NaN: no alarm
+      boolean detection = d == Detections.ALARM_CHANGES ? alarming != wasAlarming : alarming;
+      wasAlarming = alarming;
+      if (!detection) {
         continue;
       }
       int w = f.windowOf()[i];
@@ -156,17 +178,41 @@ public final class NabScore {
   }
 
   /** The tally of files pooled at one threshold. */
-  public static Tally tally(List<File> files, double threshold, Profile p) {
+  public static Tally tally(List<File> files, double threshold, Profile p, Detections d) {
     Tally t = Tally.ZERO;
     for (File f : files) {
-      t = t.plus(tally(f, threshold, p));
+      t = t.plus(tally(f, threshold, p, d));
     }
     return t;
   }
 
+  /** The best threshold of {@code p} for {@code d}, files pooled. */
+  public static Best best(List<File> files, Profile p, Detections d) {
+    return d == Detections.ALARM_CHANGES ? bestAlarmChanges(files, p) : best(files, p);
+  }
+
   /**
-   * The threshold that maximises the pooled score of {@code p}, among every distinct score (detections at
-   * score >= it) and never alarming; ties go to the higher threshold (fewer alarms). One pass over the
+   * The best threshold when detections are the alarm's changes, among every {@link #THRESHOLD_STEP} up to 1 and
+   * never alarming; ties go to the higher threshold. A lower threshold can remove detections as well as add them (two
+   * alarms merge into one), so each threshold is tallied on its own.
+   */
+  static Best bestAlarmChanges(List<File> files, Profile p) {
+    Tally never = tally(files, Double.POSITIVE_INFINITY, p, Detections.ALARM_CHANGES);
+    Best best = new Best(p, Double.POSITIVE_INFINITY, never);
+    int steps = (int) Math.round(1 / THRESHOLD_STEP);
+    for (int k = steps; k >= 1; k--) {
+      double threshold = k * THRESHOLD_STEP;
+      Tally t = tally(files, threshold, p, Detections.ALARM_CHANGES);
+      if (t.normalised() > best.tally().normalised()) {
+        best = new Best(p, threshold, t);
+      }
+    }
+    return best;
+  }
+
+  /**
+   * The threshold that maximises the pooled score of {@code p} when every alarming reading is a detection, among
+   * every distinct score (detections at score >= it) and never alarming; ties go to the higher threshold (fewer alarms). One pass over the
    * readings in descending score order, keeping each window's earliest detection.
    */
   public static Best best(List<File> files, Profile p) {

@@ -12,10 +12,12 @@ import org.junit.jupiter.api.Test;
 /**
  * Hand-made files: one reading a second for 200 s, changepoints where a case says. The expected figures were
  * computed by hand from the published formulas (sigma(y) = 2 / (1 + e^(5y)) - 1; sigma(-1) = 0.98661), not by
- * the code under test.
+ * the code under test. Most cases count every alarming reading; the last ones count the alarm's changes.
  */
 class NabScoreTest {
   private static final double PERFECT = 0.9866142981514305;
+  private static final NabScore.Detections READINGS = NabScore.Detections.ALARMING_READINGS;
+  private static final NabScore.Detections CHANGES = NabScore.Detections.ALARM_CHANGES;
 
   private static long[] seconds(int n) {
     return IntStream.range(0, n).mapToLong(i -> i * 1_000_000L).toArray();
@@ -40,7 +42,7 @@ class NabScoreTest {
 
   private static double score(NabScore.Profile p, int[] cps, int... detectedAt) {
     NabScore.File f = NabScore.file(seconds(200), changepoints(200, cps), detections(200, detectedAt));
-    return NabScore.tally(f, 0.5, p).normalised();
+    return NabScore.tally(f, 0.5, p, READINGS).normalised();
   }
 
   @Test
@@ -95,7 +97,7 @@ class NabScoreTest {
   void tallyPoolsFilesBeforeNormalising() {
     NabScore.File found = NabScore.file(seconds(200), changepoints(200, 100), detections(200, 100));
     NabScore.File missed = NabScore.file(seconds(200), changepoints(200, 100), detections(200));
-    NabScore.Tally t = NabScore.tally(List.of(found, missed), 0.5, NabScore.STANDARD);
+    NabScore.Tally t = NabScore.tally(List.of(found, missed), 0.5, NabScore.STANDARD, READINGS);
     assertEquals(2, t.windows());
     assertEquals(1, t.found());
     assertEquals(100 * (PERFECT - 1 + 2) / (2 * PERFECT + 2), t.normalised(), 1e-9);
@@ -135,10 +137,64 @@ class NabScoreTest {
     }).toList();
     for (NabScore.Profile p : NabScore.PROFILES) {
       NabScore.Best b = NabScore.best(files, p);
-      assertEquals(NabScore.tally(files, b.threshold(), p).normalised(), b.tally().normalised(), 1e-9, p.name());
+      assertEquals(NabScore.tally(files, b.threshold(), p, READINGS).normalised(), b.tally().normalised(), 1e-9, p.name());
       for (int k = 0; k <= 50; k++) {
-        double direct = NabScore.tally(files, k / 50.0, p).normalised();
+        double direct = NabScore.tally(files, k / 50.0, p, READINGS).normalised();
         assertTrue(direct <= b.tally().normalised() + 1e-9, p.name() + " threshold " + k / 50.0 + ": " + direct + " > " + b);
+      }
+    }
+  }
+
+  /** Score 1 on the readings in [from, to), 0 elsewhere. */
+  private static double[] alarmed(int n, int from, int to) {
+    double[] s = new double[n];
+    java.util.Arrays.fill(s, from, to, 1);
+    return s;
+  }
+
+  @Test
+  void countingTheAlarmsChangesFindsAFaultsStartAndEndAndMakesNoFalseAlarmInsideIt() {
+    // A fault from 100 to 180 (SKAB labels both changepoints), alarmed throughout.
+    NabScore.File f = NabScore.file(seconds(250), changepoints(250, 100, 180), alarmed(250, 100, 180));
+    assertEquals(100, NabScore.tally(f, 0.5, NabScore.STANDARD, CHANGES).normalised(), 1e-9);
+    NabScore.Tally readings = NabScore.tally(f, 0.5, NabScore.STANDARD, READINGS);
+    assertEquals(1, readings.found()); // the end is never a new alarming reading
+    assertEquals(20, readings.falsePositives()); // 160..179: inside the fault, after its first window
+  }
+
+  @Test
+  void anAlarmThatTurnsOffEarlyIsAFalseAlarmWhereItTurnsOff() {
+    // On at 100 (found), off at 170, outside both windows: a false alarm 10 s after the first window; the end is missed.
+    NabScore.File f = NabScore.file(seconds(250), changepoints(250, 100, 180), alarmed(250, 100, 170));
+    NabScore.Tally t = NabScore.tally(f, 0.5, NabScore.STANDARD, CHANGES);
+    assertEquals(1, t.found());
+    assertEquals(1, t.falsePositives());
+    double raw = PERFECT + 0.11 * NabScore.sigma(10 / 60.0) - 1;
+    assertEquals(100 * (raw + 2) / (2 * PERFECT + 2), t.normalised(), 1e-9);
+  }
+
+  @Test
+  void anAlarmAtTheFirstReadingIsAChange() {
+    // SKAB's baselines count the first reading's prediction itself: alarmed 0..9, then quiet, is two false alarms.
+    NabScore.File f = NabScore.file(seconds(200), changepoints(200, 100), alarmed(200, 0, 10));
+    NabScore.Tally t = NabScore.tally(f, 0.5, NabScore.STANDARD, CHANGES);
+    assertEquals(2, t.falsePositives());
+    assertEquals(100 * (-1 - 2 * 0.11 + 1) / (PERFECT + 1), t.normalised(), 1e-9);
+  }
+
+  @Test
+  void theAlarmChangesSweepAgreesWithScoringEachThresholdDirectly() {
+    Random rnd = new Random(23);
+    List<NabScore.File> files = IntStream.range(0, 4).mapToObj(k -> {
+      double[] s = IntStream.range(0, 300).mapToDouble(i -> Math.round(rnd.nextDouble() * 40) / 40.0).toArray();
+      return NabScore.file(seconds(300), changepoints(300, 50 + k, 120, 140 + 10 * k, 250), s);
+    }).toList();
+    for (NabScore.Profile p : NabScore.PROFILES) {
+      NabScore.Best b = NabScore.best(files, p, CHANGES);
+      assertEquals(NabScore.tally(files, b.threshold(), p, CHANGES).normalised(), b.tally().normalised(), 1e-9, p.name());
+      for (int k = 1; k <= 200; k++) {
+        double direct = NabScore.tally(files, k * NabScore.THRESHOLD_STEP, p, CHANGES).normalised();
+        assertTrue(direct <= b.tally().normalised() + 1e-9, p.name() + " threshold " + k * NabScore.THRESHOLD_STEP);
       }
     }
   }
