@@ -67,6 +67,9 @@ class ForecastJobConfigTest {
       "forecast.backtest.origins, 0, forecast.backtest.origins",
       "forecast.backtest.spacing, 0, forecast.backtest.spacing",
       "models.promote.max.relmase, -1, models.promote.max.relmase",
+      "score.reference.min.readings, 2, score.reference.min.readings",
+      // Longer than the reference itself: it could never fill.
+      "score.reference.min.readings, 5000, score.reference.min.readings",
       "forecast.horizn, 12, forecast.horizn"})
   void invalidSettingsAreRefusedNamingTheKey(String key, String value, String named) {
     Map<String, String> m = required();

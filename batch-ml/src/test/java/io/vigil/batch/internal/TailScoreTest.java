@@ -13,6 +13,10 @@ class TailScoreTest {
   private static final int REFERENCE = 1000;
 
   private static double[] scores(int n, IntToDoubleFunction value) {
+    return scores(n, 30, value);
+  }
+
+  private static double[] scores(int n, int learning, IntToDoubleFunction value) {
     long[] t = new long[n];
     double[] v = new double[n];
     for (int i = 0; i < n; i++) {
@@ -21,7 +25,7 @@ class TailScoreTest {
     }
     double[] none = new double[n];
     Arrays.fill(none, Double.NaN);
-    return TailScore.of(t, v, none, new boolean[n], 0, PLAN, REFERENCE, 30, 0).score();
+    return TailScore.of(t, v, none, new boolean[n], 0, PLAN, REFERENCE, learning, 0).score();
   }
 
   private static double share(double[] s, int from, int to) {
@@ -98,5 +102,21 @@ class TailScoreTest {
     assertThat(s[0]).isNaN();
     assertThat(Arrays.stream(s).filter(Double::isFinite)).allSatisfy(x -> assertThat(x).isBetween(0.0, 1.0));
     assertThat(Arrays.stream(s).filter(Double::isFinite).count()).isGreaterThan(150);
+  }
+
+  @Test
+  void aSeriesSettlingInItsFirstMinutesIsLearntWhenTheReferenceWaitsForItsTail() {
+    Random r = new Random(5);
+    // A rig settling in its first minutes, as SKAB's files begin: steady for 200 readings, then cooling by 40 noise
+    // sigmas over 75 readings to the level it keeps.
+    double[] v = new double[2000];
+    for (int i = 0; i < v.length; i++) {
+      v[i] = 0.07 * r.nextGaussian() - 3 * Math.min(1, Math.max(0, (i - 200) / 75.0));
+    }
+
+    assertThat(share(scores(2000, 30, i -> v[i]), 200, 400)).isGreaterThan(0.2);
+    double[] learnt = scores(2000, 300, i -> v[i]);
+    assertThat(Arrays.stream(learnt, 0, 300).allMatch(Double::isNaN)).isTrue();
+    assertThat(share(learnt, 300, 2000)).isLessThanOrEqualTo(0.01);
   }
 }
