@@ -56,6 +56,8 @@ final class SecurityItSupport {
     raw.put(BridgeConfig.KAFKA_DEADLETTER_TOPIC, "it.deadletter." + clientId);
     raw.put(BridgeConfig.KAFKA_STATUS_TOPIC, "it.status." + clientId);
     raw.put(BridgeConfig.MQTT_PERSISTENCE_DIR, persistence.resolve(clientId).toString());
+    // No ops endpoint: the default port (9464) may be held by another bridge or process on this machine.
+    raw.put(BridgeConfig.METRICS_PORT, "0");
     return raw;
   }
 

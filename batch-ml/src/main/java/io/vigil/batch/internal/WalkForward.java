@@ -89,13 +89,13 @@ public final class WalkForward {
         return;
       }
       ScorePlan plan = planAt.apply(asOf);
-      int from = lowerBound(tf, plan.historyStartMicros());
+      int from = ReadingRuns.firstIndexAtOrAfter(tf, plan.historyStartMicros());
       int to = starts[w + 1];
       SeriesScorer.Input in = new SeriesScorer.Input(grid.window(device, metric, plan),
           Arrays.copyOfRange(tf, from, to), Arrays.copyOfRange(vf, from, to));
       SeriesScorer.Result r = SeriesScorer.score(in, plan, models.at(asOf));
       // The window's readings come back in order, one per finite reading in [windowStart, as_of).
-      int base = lowerBound(tf, plan.windowStartMicros());
+      int base = ReadingRuns.firstIndexAtOrAfter(tf, plan.windowStartMicros());
       for (int q = 0; q < r.readings().size(); q++) {
         double s = r.readings().get(q).score();
         finiteScores[base + q] = s;
@@ -112,20 +112,6 @@ public final class WalkForward {
       all.addAll(e);
     }
     return new Result(scores, all, scored, windows);
-  }
-
-  static int lowerBound(long[] t, long x) {
-    int lo = 0;
-    int hi = t.length;
-    while (lo < hi) {
-      int mid = (lo + hi) >>> 1;
-      if (t[mid] < x) {
-        lo = mid + 1;
-      } else {
-        hi = mid;
-      }
-    }
-    return lo;
   }
 
   /** The series' bucket means over its whole span; {@code closedBy[i]} is the observed bucket that ends an interpolated gap. */
