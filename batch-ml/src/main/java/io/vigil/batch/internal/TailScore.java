@@ -35,8 +35,8 @@ import java.util.Arrays;
  *
  * <p>Learning: a reference judges nothing until it holds {@code minReference} values. With fewer, its tail
  * quantiles are not known yet and the scale rests on the MAD alone, so a series' everyday excursions (a rig
- * warming up, a heavy-tailed load) looked rare: on SKAB most false alarms came from its files' first
- * minutes until the learning period was 300 readings.
+ * settling, a heavy-tailed load) look rare: with 30 values, most of SKAB's false alarms came from its files'
+ * first minutes, where the rig settles.
  *
  * <p>Causal: a reading's score reads only readings before it.
  */

@@ -26,8 +26,8 @@ import java.util.stream.IntStream;
  * file's first {@value #WARM_UP_ROWS} rows at score.threshold ({@link PointwiseScore}), and NAB standard /
  * low-FP / low-FN on 60 s windows from each changepoint with the best threshold per profile
  * ({@link NabScore}), the detections being the alarm's changes as in SKAB's published figures (and, beside
- * them, every alarming reading as NAB's own corpus counts); both on the device score ({@link DeviceScore}: the metrics of a file combined at
- * each reading). Also the share of SKAB's anomaly-free run at or above score.threshold, per metric and
+ * them, every alarming reading as NAB's own corpus counts); both on the device score ({@link DeviceScore}: the
+ * metrics of a file combined at each reading). Also the share of SKAB's anomaly-free run at or above score.threshold, per metric and
  * for the device.
  */
 public final class DetectBenchmark {
@@ -55,9 +55,8 @@ public final class DetectBenchmark {
 
   /** Everything the bench prints. */
   public record Result(Path skab, List<String> overrides, double threshold, List<FolderFigures> folders, FolderFigures total,
-      List<NabScore.Best> best, List<NabScore.Best> bestReadings, AnomalyFree anomalyFree, long readings, int metrics, double nonZeroDeviceShare, long outOfRange,
-      long rejectedRows,
-      long missingValues, double readSeconds, double scoreSeconds, double evaluateSeconds) {}
+      List<NabScore.Best> best, List<NabScore.Best> bestReadings, AnomalyFree anomalyFree, long readings, int metrics,
+      double nonZeroDeviceShare, long outOfRange, long rejectedRows, long missingValues, double readSeconds, double scoreSeconds, double evaluateSeconds) {}
 
   private DetectBenchmark() {}
 

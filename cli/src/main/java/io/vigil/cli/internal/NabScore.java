@@ -19,9 +19,9 @@ import java.util.List;
  * too. NAB's own corpus counts every alarming reading instead; with SKAB's 60 s windows a fault that lasts
  * minutes then makes every reading after its first minute a false positive.
  *
- * <p>The first detection in a
- * window earns {@code A_TP * sigma(y)}, {@code sigma(y) = 2 / (1 + e^(5y)) - 1}, with {@code y = (t - start) / W - 1}
- * (W = 60 s, whether or not the window was cut): -1 at the changepoint, 0 a full window later, so earlier
+ * <p>The first detection in a window earns {@code A_TP * sigma(y)}, {@code sigma(y) = 2 / (1 + e^(5y)) - 1}, with
+ * {@code y = (t - start) / W - 1} (W = 60 s, whether or not the window was cut): -1 at the changepoint, 0 a full
+ * window later, so earlier
  * is better; later detections in that window count nothing. A detection outside every window costs
  * {@code A_FP * sigma(y)} with {@code y = (t - end of the preceding window) / W}: nearly nothing right after
  * a window, the full A_FP far from one; with no window before it in its file it costs the full A_FP (the
