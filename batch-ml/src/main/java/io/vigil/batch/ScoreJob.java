@@ -62,7 +62,7 @@ public final class ScoreJob {
         config.scoreDriftBuckets(), config.scoreDriftMinBuckets(), config.scoreDriftZ(), config.scoreDriftAgreement(), config.scoreDriftSigmas(),
         quietBuckets(min(config.scoreDriftQuiet(), config.scoreHistory()), config.step()), config.scoreGapFactor(),
         config.scoreScaleFloorRelative(), config.scoreScaleFloorAbsolute(), config.scoreReferenceReadings(),
-        config.scoreReferenceMinReadings());
+        config.scoreReferenceMinReadings(), config.movingAverageWindow());
   }
 
   private static Duration min(Duration a, Duration b) {

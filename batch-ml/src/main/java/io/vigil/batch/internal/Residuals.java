@@ -22,8 +22,9 @@ record Residuals(double[] forecast, String[] method, String[] version, int[] buc
     double[] forecast = new double[targets];
     String[] method = new String[targets];
     String[] version = new String[targets];
+    BucketBaseline baseline = BucketBaseline.choose(in.grid(), plan);
     for (int k = 0; k < targets; k++) {
-      forecastBucket(in.grid(), plan, model, k, forecast, method, version);
+      forecastBucket(in.grid(), plan, model, baseline, k, forecast, method, version);
     }
     long[] t = in.timesMicros();
     double[] v = in.values();
@@ -38,9 +39,9 @@ record Residuals(double[] forecast, String[] method, String[] version, int[] buc
     return new Residuals(forecast, method, version, bucketOf, r);
   }
 
-  /** The forecast of target bucket {@code k} from the context before it: the model where it serves, else seasonal naive. */
-  static void forecastBucket(SeriesHistory grid, ScorePlan plan, SeriesForecasts.Model model, int k, double[] forecast,
-      String[] method, String[] version) {
+  /** The forecast of target bucket {@code k} from the context before it: the model where it serves, else the baseline. */
+  static void forecastBucket(SeriesHistory grid, ScorePlan plan, SeriesForecasts.Model model, BucketBaseline baseline,
+      int k, double[] forecast, String[] method, String[] version) {
     int g = (int) (plan.firstTargetIdx() - grid.startIdx()) + k;
     int from = g - plan.contextBuckets();
     if (model != null) {
@@ -54,13 +55,10 @@ record Residuals(double[] forecast, String[] method, String[] version, int[] buc
         return;
       }
     }
-    int i = g - plan.season();
-    while (i >= from && !grid.present(i)) {
-      i -= plan.season();
-    }
-    forecast[k] = i >= from ? grid.y()[i] : Double.NaN;
-    method[k] = i >= from ? SeriesScorer.SEASONAL_NAIVE : null;
-    version[k] = i >= from ? SeriesForecasts.MODEL_VERSION : null;
+    double f = baseline.forecast(grid, g, plan);
+    forecast[k] = f;
+    method[k] = Double.isFinite(f) ? baseline.method() : null;
+    version[k] = Double.isFinite(f) ? SeriesForecasts.MODEL_VERSION : null;
   }
 
   /** The number of target buckets. */

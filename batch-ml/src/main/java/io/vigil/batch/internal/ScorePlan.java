@@ -28,6 +28,7 @@ import java.io.Serializable;
  * @param relativeFloor, absoluteFloor see {@link RobustScale}
  * @param referenceReadings readings in each reference a reading's score is judged against ({@link TailScore})
  * @param referenceMinReadings fewest values a reference needs before it judges a reading
+ * @param movingAverageWindow buckets the moving-average baseline averages ({@link BucketBaseline})
  */
 public record ScorePlan(
     long asOfMicros,
@@ -54,7 +55,8 @@ public record ScorePlan(
     double relativeFloor,
     double absoluteFloor,
     int referenceReadings,
-    int referenceMinReadings) implements Serializable {
+    int referenceMinReadings,
+    int movingAverageWindow) implements Serializable {
 
   /** First bucket whose one-step forecast is needed: the one holding the first history reading. */
   public long firstTargetIdx() {

@@ -29,7 +29,7 @@ class SeriesScorerTest {
   /** The hourly window ending at {@code asOf}, scaled by the {@code historyHours} before it; 12 quiet buckets end a drift. */
   static ScorePlan plan(long asOf, int historyHours) {
     return new ScorePlan(asOf, asOf - HOUR, asOf - HOUR - historyHours * HOUR, HOUR, 24, 72, 0.5, 0.9, 10, 30, 2, 20 * MINUTE,
-        3.0, 4, 6, 4, 4.0, 0.75, 1.0, 12, 5.0, 1e-3, 1e-9, 3000, 300);
+        3.0, 4, 6, 4, 4.0, 0.75, 1.0, 12, 5.0, 1e-3, 1e-9, 3000, 300, 24);
   }
 
   /** Readings from the plan's context start to as_of (exclusive) and the hourly grid of their means. */
