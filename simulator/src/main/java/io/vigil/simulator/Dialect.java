@@ -14,7 +14,8 @@ import java.util.stream.Collectors;
  * <p>The simulator's device id ({@code dev-0001}) is the id each dialect carries where its parser preset
  * reads the device: Zigbee2MQTT's friendly name, Tasmota's topic, Shelly's topic prefix (and NotifyStatus {@code src}),
  * the ESPHome node / Home Assistant statestream base topic (one Home Assistant per site), OwnTracks' {@code <device>} segment (user
- * {@value #OWNTRACKS_USER}), The Things Stack's {@code end_device_ids.device_id} (also in the topic). So the
+ * {@value #OWNTRACKS_USER}; the preset names the device {@code <user>:<device>}, so the simulator's id is
+ * {@code vigil:dev-0001}), The Things Stack's {@code end_device_ids.device_id} (also in the topic). So the
  * labels file names the device the lake shows.
  *
  * <p>Sparkplug B is added here (constant {@code SPARKPLUG_B("sparkplug-b", TimeSource.DEVICE, false)}) and

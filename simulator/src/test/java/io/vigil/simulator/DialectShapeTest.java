@@ -171,7 +171,9 @@ class DialectShapeTest {
   void owntracksSendsLocationsWithTstInEpochSeconds() {
     Fleets.Run r = run(Dialect.OWNTRACKS);
     for (SimulatedMessage m : r.messages()) {
-      assertThat(topic("owntracks/" + Dialect.OWNTRACKS_USER + "/([^/]+)", m).group(1)).isEqualTo(m.deviceId());
+      // The preset names the device <user>:<device>, and so do the simulator's labels.
+      assertThat(Dialect.OWNTRACKS_USER + ":" + topic("owntracks/" + Dialect.OWNTRACKS_USER + "/([^/]+)", m).group(1))
+          .isEqualTo(m.deviceId());
       JsonNode n = Fleets.parse(m);
       assertThat(n.get("_type").asText()).isEqualTo("location");
       assertThat(n.get("tst").isIntegralNumber()).isTrue();
@@ -181,7 +183,7 @@ class DialectShapeTest {
       assertThat(n.get("batt").asInt()).isBetween(0, 100);
       assertThat(Math.abs(n.get("lat").asDouble())).isLessThanOrEqualTo(90);
     }
-    assertThat(r.generator().metricsOf("dev-0001")).containsExactly("lat", "lon", "acc", "batt", "vel");
+    assertThat(r.generator().metricsOf(Dialect.OWNTRACKS_USER + ":dev-0001")).containsExactly("lat", "lon", "acc", "batt", "vel");
   }
 
   @Test

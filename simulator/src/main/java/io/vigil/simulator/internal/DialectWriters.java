@@ -39,8 +39,19 @@ public final class DialectWriters {
   }
 
   /**
+   * The device id the lake shows for the simulator's device {@code name} ({@code dev-0001}): the name itself,
+   * but for OwnTracks, whose preset names a device {@code <user>:<device>} (device names repeat across users).
+   * Labels and {@code SimulatedMessage.deviceId()} carry it.
+   */
+  public static String deviceId(Dialect d, String name) {
+    return d == Dialect.OWNTRACKS ? Dialect.OWNTRACKS_USER + ":" + name : name;
+  }
+
+  /**
    * The topic of a device's readings; for scalar dialects the filter matching all of them. Segments are the
    * ones each family's parser preset reads the device id from.
+   *
+   * @param deviceId the simulator's device name ({@code dev-0001})
    */
   public static String topic(Dialect d, String deviceId, String vigilLayout) {
     return switch (d) {
