@@ -21,8 +21,9 @@ import java.util.Optional;
  * <p>{@code {deviceId}} may likewise span several segments, joined with {@value #DEVICE_JOIN} (a
  * character device ids allow, unlike {@code /}): OwnTracks' {@code owntracks/{deviceId}/{deviceId}}
  * reads {@code owntracks/alice/phone} as device {@code alice:phone}, so two users' phones stay two
- * devices. A segment that itself holds a {@code :} makes such an id ambiguous ({@code a:b} + {@code c}
- * and {@code a} + {@code b:c} both give {@code a:b:c}).
+ * devices. A {@code :} inside one of those segments becomes {@code _} (as in Sparkplug B's ids), so the
+ * id has exactly one part per segment: {@code a:b} + {@code c} and {@code a} + {@code b:c} would both
+ * read {@code a:b:c} otherwise.
  */
 public final class TopicLayout implements Serializable {
   private static final long serialVersionUID = 1L;
@@ -177,7 +178,7 @@ public final class TopicLayout implements Serializable {
     StringBuilder id = new StringBuilder();
     for (int i = 0; i < segments.length; i++) {
       if (segments[i].equals(DEVICE_PLACEHOLDER)) {
-        id.append(i == deviceSegment ? "" : String.valueOf(DEVICE_JOIN)).append(levels[i]);
+        id.append(i == deviceSegment ? "" : String.valueOf(DEVICE_JOIN)).append(levels[i].replace(DEVICE_JOIN, '_'));
       }
     }
     return id.toString();
