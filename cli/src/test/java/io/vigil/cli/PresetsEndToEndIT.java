@@ -192,8 +192,8 @@ class PresetsEndToEndIT {
       Map<String, String> wantedAttributes = new LinkedHashMap<>();
       wantedAttributes.put("0x00158d0001a2b3c4|update.state", "idle");
       wantedAttributes.put("plug_kitchen|ENERGY.TotalStartTime", "2026-01-12T09:14:31");
-      wantedAttributes.put("phone|tid", "ph");
-      wantedAttributes.put("phone|conn", "w");
+      wantedAttributes.put("alice:phone|tid", "ph");
+      wantedAttributes.put("alice:phone|conn", "w");
       wantedAttributes.put(PUMP + "|Mode", "MANUAL");
       await("attributes of every family that sends text").atMost(TIMEOUT).pollInterval(Duration.ofSeconds(1)).until(() -> {
         Dataset<Row> a = table(attributes);
@@ -286,7 +286,12 @@ class PresetsEndToEndIT {
     c.publish("owntracks/alice/phone", json("{'_type': 'location', 'acc': 12, 'batt': 83, 'conn': 'w', 'lat': 52.52,"
         + " 'lon': 13.405, 'tid': 'ph', 'tst': " + now / 1000 + "}"), 1, false);
     for (Object[] m : new Object[][] {{"acc", 12.0}, {"batt", 83.0}, {"lat", 52.52}, {"lon", 13.405}}) {
-      expected.add(new Expected("phone", (String) m[0], (Double) m[1], now, "PAYLOAD"));
+      expected.add(new Expected("alice:phone", (String) m[0], (Double) m[1], now, "PAYLOAD"));
+    }
+    // Another user's device of the same name is another device (<user>:<device>).
+    c.publish("owntracks/bob/phone", json("{'_type': 'location', 'acc': 30, 'lat': 48.137, 'lon': 11.575, 'tst': " + now / 1000 + "}"), 1, false);
+    for (Object[] m : new Object[][] {{"acc", 30.0}, {"lat", 48.137}, {"lon", 11.575}}) {
+      expected.add(new Expected("bob:phone", (String) m[0], (Double) m[1], now, "PAYLOAD"));
     }
 
     String iso = Instant.ofEpochMilli(now - 1588).toString();

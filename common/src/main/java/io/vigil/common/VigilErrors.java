@@ -54,7 +54,7 @@ public final class VigilErrors {
 
   public static VigilException invalidTopicLayout(String template, String problem) {
     return new VigilException("The topic layout '" + template + "' is not usable: " + problem + ".",
-        "A layout is an MQTT topic whose segments are literals, + or {deviceId} (at most once).",
+        "A layout is an MQTT topic whose segments are literals, +, {deviceId} (several are joined with ':') or {metric}.",
         "Write it like devices/{deviceId}/telemetry.");
   }
 

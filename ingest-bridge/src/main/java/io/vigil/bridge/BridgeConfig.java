@@ -108,9 +108,10 @@ public final class BridgeConfig extends AbstractConfig {
       .define(KAFKA_TOPIC, Type.STRING, Topics.TELEMETRY, Validator.nonEmpty(), "Kafka topic for accepted telemetry.")
       .define(KAFKA_DEADLETTER_TOPIC, Type.STRING, Topics.DEAD_LETTER, Validator.nonEmpty(),
           "Kafka topic for messages the edge checks refuse; the reason travels in headers.")
-      .define(TOPIC_LAYOUT, Type.STRING, null,
+      .define(TOPIC_LAYOUT, Type.STRING, null, TopicLayout.validator(),
           "Where the device id sits in the MQTT topic, such as devices/{deviceId}/telemetry; a {metric} segment names the metric "
-              + "of bare-value payloads (ESPHome's {deviceId}/+/{metric}/state). Unset: the preset's (devices/{deviceId}/telemetry for vigil).")
+              + "of bare-value payloads (ESPHome's {deviceId}/+/{metric}/state); several {deviceId} segments make one id joined with : "
+              + "(owntracks/{deviceId}/{deviceId} reads owntracks/alice/phone as alice:phone). Unset: the preset's (devices/{deviceId}/telemetry for vigil).")
       .define(PARSER_STRICT, Type.BOOLEAN, true, "Refuse a whole message when one metric is bad (true) or keep its good metrics (false).")
       .define(PARSER_MAX_PAYLOAD_BYTES, Type.INT, ParserOptions.DEFAULT_MAX_PAYLOAD_BYTES, Validator.between(64, 16 * 1024 * 1024),
           "Larger payloads go to the dead-letter topic.")
@@ -143,7 +144,7 @@ public final class BridgeConfig extends AbstractConfig {
       .define(MQTT_STATUS_FILTERS, Type.LIST, List.of("devices/+/status"), BridgeConfig::validFilters,
           "MQTT topic filters of device status messages (birth, last will), forwarded as they are to " + KAFKA_STATUS_TOPIC
               + ", never parsed as telemetry. Empty disables status forwarding.")
-      .define(STATUS_TOPIC_LAYOUT, Type.STRING, "devices/{deviceId}/status", Validator.nonEmpty(),
+      .define(STATUS_TOPIC_LAYOUT, Type.STRING, "devices/{deviceId}/status", TopicLayout.validator(),
           "Where the device id sits in a status topic; it becomes the status record's key.")
       .define(KAFKA_STATUS_TOPIC, Type.STRING, Topics.DEVICE_STATUS, Validator.nonEmpty(), "Kafka topic for device status messages.")
       .define(METRICS_PORT, Type.INT, 9464, Validator.between(0, 65535),

@@ -69,8 +69,9 @@ final class RouteConfig extends AbstractConfig {
             "telemetry: checked by the shared parser, refusals dead-lettered; raw: forwarded byte for byte.")
         .define(p + KAFKA_TOPIC, Type.STRING, null,
             "Kafka topic of this route; telemetry routes default to " + BridgeConfig.KAFKA_TOPIC + ", raw routes must set it.")
-        .define(p + TOPIC_LAYOUT, Type.STRING, null,
-            "Where the device id (and a {metric} segment) sits in this route's topics, such as sites/{deviceId}/alarms; defaults to "
+        .define(p + TOPIC_LAYOUT, Type.STRING, null, TopicLayout.validator(),
+            "Where the device id (and a {metric} segment) sits in this route's topics, such as sites/{deviceId}/alarms (several {deviceId} segments: one id "
+                + "joined with :, such as alice:phone for owntracks/{deviceId}/{deviceId}); defaults to "
                 + "the route's preset's, else " + BridgeConfig.TOPIC_LAYOUT + ".")
         .define(p + KEY_FROM, Type.STRING, null, Validator.oneOf("topic", "payload", "topic_or_payload"),
             "Where the record key (the device id) comes from: a topic segment (the layout's {deviceId}), a payload field, "

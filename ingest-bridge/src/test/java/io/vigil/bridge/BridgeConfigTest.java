@@ -74,6 +74,9 @@ class BridgeConfigTest {
       "mqtt.filters=devices/+/status;mqtt.status.filters",
       "routes=a|routes.a.filters=x/+|routes.a.preset=tasmota8;routes.a.preset",
       "routes=a|routes.a.filters=x/+|routes.a.timestamp.unit=h;routes.a.timestamp.unit",
+      "routes=a|routes.a.filters=x/+/+|routes.a.topic.layout=x/{deviceId}/{device};routes.a.topic.layout",
+      "parser.topic.layout=devices/#;parser.topic.layout",
+      "parser.status.topic.layout=devices/{deviceId}+/status;parser.status.topic.layout",
   })
   void badRoutesAreRefusedNamingTheKey(String settings, String key) {
     Map<String, String> raw = new HashMap<>();
@@ -176,6 +179,14 @@ class BridgeConfigTest {
   void badTopicLayoutIsRefused() {
     assertThatThrownBy(() -> new BridgeConfig(Map.of("parser.topic.layout", "devices/#")))
         .isInstanceOf(VigilException.class).hasMessageContaining("devices/#");
+  }
+
+  @Test
+  void aDeviceIdOfSeveralSegmentsKeysTheRecords() {
+    BridgeConfig c = new BridgeConfig(Map.of("routes", "ot", "routes.ot.filters", "tracks/+/+/loc",
+        "routes.ot.topic.layout", "tracks/{deviceId}/{deviceId}/loc"));
+    assertThat(c.routes().of("tracks/alice/phone/loc").parser().parse("tracks/alice/phone/loc", "{\"ts\":1796655600000,\"lat\":1.5}".getBytes(
+        java.nio.charset.StandardCharsets.UTF_8), 1796655600000L).deviceId()).contains("alice:phone");
   }
 
   @Test

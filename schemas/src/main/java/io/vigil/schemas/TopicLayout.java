@@ -1,6 +1,8 @@
 package io.vigil.schemas;
 
 import io.vigil.common.VigilErrors;
+import io.vigil.common.VigilException;
+import io.vigil.common.config.Validator;
 import java.io.Serializable;
 import java.util.Optional;
 
@@ -15,24 +17,63 @@ import java.util.Optional;
  * {@code switch:0.apower}). It may appear in several segments, joined with {@code .}: Home
  * Assistant's {@code {deviceId}/{metric}/{metric}/state} names the metric after the entity id,
  * {@code sensor.outdoor_temperature}.
+ *
+ * <p>{@code {deviceId}} may likewise span several segments, joined with {@value #DEVICE_JOIN} (a
+ * character device ids allow, unlike {@code /}): OwnTracks' {@code owntracks/{deviceId}/{deviceId}}
+ * reads {@code owntracks/alice/phone} as device {@code alice:phone}, so two users' phones stay two
+ * devices. A {@code :} inside one of those segments becomes {@code _} (as in Sparkplug B's ids), so the
+ * id has exactly one part per segment: {@code a:b} + {@code c} and {@code a} + {@code b:c} would both
+ * read {@code a:b:c} otherwise.
  */
 public final class TopicLayout implements Serializable {
   private static final long serialVersionUID = 1L;
   public static final String DEVICE_PLACEHOLDER = "{deviceId}";
   public static final String METRIC_PLACEHOLDER = "{metric}";
+  /** Joins the segments of a device id that spans several {@code {deviceId}} segments. */
+  public static final char DEVICE_JOIN = ':';
   public static final TopicLayout DEFAULT = TopicLayout.of("devices/{deviceId}/telemetry");
 
   private final String template;
   private final String[] segments;
   private final int deviceSegment;
+  private final int deviceSegments;
   private final boolean carriesMetric;
 
-  private TopicLayout(String template, String[] segments, int deviceSegment, boolean carriesMetric) {
+  private TopicLayout(String template, String[] segments, int deviceSegment, int deviceSegments, boolean carriesMetric) {
     this.template = template;
     this.segments = segments;
     this.deviceSegment = deviceSegment;
+    this.deviceSegments = deviceSegments;
     this.carriesMetric = carriesMetric;
   }
+
+  /**
+   * A config key's check: its value, when set, must be a usable layout; the error names the key.
+   */
+  public static Validator validator() {
+    return new Validator() {
+      @Override
+      public void ensureValid(String key, Object value) {
+        if (value == null) {
+          return;
+        }
+        try {
+          of(value.toString());
+        } catch (VigilException e) {
+          throw VigilErrors.invalidConfigValue(key, value.toString(), LAYOUT_RULE + " (" + e.what() + ")");
+        }
+      }
+
+      @Override
+      public String describe() {
+        return LAYOUT_RULE;
+      }
+    };
+  }
+
+  private static final String LAYOUT_RULE = "an MQTT topic whose segments are literals, +, " + DEVICE_PLACEHOLDER
+      + " (one or more: several are joined with " + DEVICE_JOIN + ") or " + METRIC_PLACEHOLDER + ", such as devices/"
+      + DEVICE_PLACEHOLDER + "/telemetry";
 
   public static TopicLayout of(String template) {
     if (template == null || template.isBlank()) {
@@ -40,22 +81,21 @@ public final class TopicLayout implements Serializable {
     }
     String[] segments = template.split("/", -1);
     int device = -1;
+    int devices = 0;
     boolean metric = false;
     for (int i = 0; i < segments.length; i++) {
       String s = segments[i];
       if (s.equals(METRIC_PLACEHOLDER)) {
         metric = true;
       } else if (s.equals(DEVICE_PLACEHOLDER)) {
-        if (device >= 0) {
-          throw VigilErrors.invalidTopicLayout(template, DEVICE_PLACEHOLDER + " appears twice");
-        }
-        device = i;
+        device = device < 0 ? i : device;
+        devices++;
       } else if (s.equals("#") || (s.contains("+") && !s.equals("+")) || s.contains("{") || s.contains("}")) {
         throw VigilErrors.invalidTopicLayout(template, "segment '" + s + "' is neither literal, +, " + DEVICE_PLACEHOLDER
             + " nor " + METRIC_PLACEHOLDER);
       }
     }
-    return new TopicLayout(template, segments, device, metric);
+    return new TopicLayout(template, segments, device, devices, metric);
   }
 
   public String template() {
@@ -95,9 +135,25 @@ public final class TopicLayout implements Serializable {
     return Optional.of(metric.toString());
   }
 
-  /** The topic a device publishes on. */
+  /**
+   * The topic a device publishes on. A device id of several segments is split at its first
+   * {@value #DEVICE_JOIN}s, one part per {@code {deviceId}} segment (the last part keeps the rest).
+   */
   public String topicFor(String deviceId) {
-    return template.replace(DEVICE_PLACEHOLDER, deviceId);
+    if (deviceSegments <= 1) {
+      return template.replace(DEVICE_PLACEHOLDER, deviceId);
+    }
+    String[] parts = deviceId.split(String.valueOf(DEVICE_JOIN), deviceSegments);
+    if (parts.length != deviceSegments) {
+      throw new IllegalArgumentException("device id '" + deviceId + "' has fewer than " + deviceSegments + " parts joined with "
+          + DEVICE_JOIN + " for the layout " + template);
+    }
+    StringBuilder topic = new StringBuilder();
+    int part = 0;
+    for (int i = 0; i < segments.length; i++) {
+      topic.append(i == 0 ? "" : "/").append(segments[i].equals(DEVICE_PLACEHOLDER) ? parts[part++] : segments[i]);
+    }
+    return topic.toString();
   }
 
   public boolean matches(String topic) {
@@ -110,7 +166,22 @@ public final class TopicLayout implements Serializable {
     if (bounds == NO_MATCH || deviceSegment < 0) {
       return Optional.empty();
     }
+    if (deviceSegments > 1) {
+      return Optional.of(joinedDeviceId(topic));
+    }
     return Optional.of(topic.substring((int) (bounds >>> 32), (int) bounds));
+  }
+
+  /** The {@code {deviceId}} segments of a matching topic, joined with {@link #DEVICE_JOIN}. */
+  private String joinedDeviceId(String topic) {
+    String[] levels = topic.split("/", -1);
+    StringBuilder id = new StringBuilder();
+    for (int i = 0; i < segments.length; i++) {
+      if (segments[i].equals(DEVICE_PLACEHOLDER)) {
+        id.append(i == deviceSegment ? "" : String.valueOf(DEVICE_JOIN)).append(levels[i].replace(DEVICE_JOIN, '_'));
+      }
+    }
+    return id.toString();
   }
 
   private static final long NO_MATCH = -1;
@@ -138,7 +209,7 @@ public final class TopicLayout implements Serializable {
       String segment = segments[i];
       if (i == deviceSegment) {
         device = ((long) start << 32) | end;
-      } else if (!segment.equals("+") && !(carriesMetric && segment.equals(METRIC_PLACEHOLDER)) && (segment.length() != end - start || !topic.startsWith(segment, start))) {
+      } else if (!segment.equals("+") && !(deviceSegments > 1 && segment.equals(DEVICE_PLACEHOLDER)) && !(carriesMetric && segment.equals(METRIC_PLACEHOLDER)) && (segment.length() != end - start || !topic.startsWith(segment, start))) {
         return NO_MATCH;
       }
       start = end + 1;

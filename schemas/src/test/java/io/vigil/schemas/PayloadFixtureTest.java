@@ -47,6 +47,21 @@ class PayloadFixtureTest {
     assertThat(accepted.values()).allSatisfy(n -> assertThat(n).isGreaterThanOrEqualTo(3));
   }
 
+  /** Device names repeat across OwnTracks users (everyone has a "phone"): the user is part of the id. */
+  @ParameterizedTest(name = "preset={0}")
+  @org.junit.jupiter.params.provider.ValueSource(strings = {"owntracks", "auto"})
+  void ownTracksDevicesOfOneNameUnderTwoUsersAreTwoDevices(String preset) throws Exception {
+    TelemetryParser parser = new TelemetryParser(PayloadMappingConfig.apply(ParserOptions.defaults(), Map.of("preset", preset)));
+    Map<String, String> devices = new LinkedHashMap<>();
+    for (String name : new String[] {"owntracks/location-android.json", "owntracks/location-same-device-name-other-user.json"}) {
+      JsonNode f = load(Path.of(name));
+      ParseResult r = parser.parse(f.get("topic").asText(), JSON.writeValueAsBytes(f.get("payload")),
+          Instant.parse(f.get("arrival").asText()).toEpochMilli());
+      devices.put(f.get("topic").asText(), r.deviceId().orElseThrow());
+    }
+    assertThat(devices).containsExactly(Map.entry("owntracks/alice/phone", "alice:phone"), Map.entry("owntracks/bob/phone", "bob:phone"));
+  }
+
   @ParameterizedTest(name = "{0}")
   @MethodSource("fixtures")
   void parsesAsDocumented(Path fixture) throws Exception {

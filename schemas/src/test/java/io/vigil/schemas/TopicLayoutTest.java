@@ -26,6 +26,16 @@ class TopicLayoutTest {
       "devices/{deviceId}/telemetry, devices/d1/telemetry/, NONE",
       "a/{deviceId}, a/, ''",
       "{deviceId}/x, /x, ''",
+      "owntracks/{deviceId}/{deviceId}, owntracks/alice/phone, alice:phone",
+      "owntracks/{deviceId}/{deviceId}, owntracks/bob/phone, bob:phone",
+      "owntracks/{deviceId}/{deviceId}, owntracks/a:b/c, a_b:c",
+      "owntracks/{deviceId}/{deviceId}, owntracks/a/b:c, a:b_c",
+      "x/{deviceId}, x/a:b, a:b",
+      "owntracks/{deviceId}/{deviceId}, owntracks/alice, NONE",
+      "owntracks/{deviceId}/{deviceId}, owntracks/alice/phone/event, NONE",
+      "owntracks/{deviceId}/{deviceId}, other/alice/phone, NONE",
+      "{deviceId}/+/{deviceId}/up, site1/x/m7/up, site1:m7",
+      "{deviceId}/+/{deviceId}/up, site1/x/m7/down, NONE",
   })
   void extractsDeviceId(String template, String topic, String expected) {
     assertThat(TopicLayout.of(template).deviceIdOf(topic).orElse(null)).isEqualTo(expected);
@@ -45,7 +55,7 @@ class TopicLayoutTest {
   }
 
   @ParameterizedTest(name = "layout ''{0}'' is refused")
-  @ValueSource(strings = {"", "devices/#", "devices/{deviceId}/{deviceId}", "devices/x+/{deviceId}", "devices/{device}/t"})
+  @ValueSource(strings = {"", "devices/#", "devices/{deviceId}x/t", "devices/x+/{deviceId}", "devices/{device}/t"})
   void refusesBadTemplates(String template) {
     assertThatThrownBy(() -> TopicLayout.of(template)).isInstanceOf(VigilException.class)
         .hasMessageContaining("topic layout").hasMessageContaining("Fix:");
@@ -65,8 +75,29 @@ class TopicLayoutTest {
     assertThat(layout.metricOf(topic).orElse(null)).isEqualTo(metric);
   }
 
+  @ParameterizedTest(name = "{0} for {1} -> {2}")
+  @CsvSource({"devices/{deviceId}/telemetry, d1, devices/d1/telemetry", "owntracks/{deviceId}/{deviceId}, alice:phone, owntracks/alice/phone",
+      "{deviceId}/+/{deviceId}/up, site1:m7, site1/+/m7/up", "owntracks/{deviceId}/{deviceId}, a:b:c, owntracks/a/b:c"})
+  void topicForPlacesTheDeviceIdsParts(String template, String device, String topic) {
+    TopicLayout layout = TopicLayout.of(template);
+    assertThat(layout.topicFor(device)).isEqualTo(topic);
+  }
+
+  @org.junit.jupiter.api.Test
+  void topicForRefusesADeviceIdWithTooFewParts() {
+    assertThatThrownBy(() -> TopicLayout.of("owntracks/{deviceId}/{deviceId}").topicFor("phone"))
+        .isInstanceOf(IllegalArgumentException.class).hasMessageContaining("owntracks/{deviceId}/{deviceId}");
+  }
+
+  @ParameterizedTest(name = "{1}")
+  @CsvSource({"routes.ot.topic.layout, owntracks/{deviceId}/x+", "parser.topic.layout, a/#"})
+  void theConfigCheckNamesTheKey(String key, String template) {
+    assertThatThrownBy(() -> TopicLayout.validator().ensureValid(key, template)).isInstanceOf(VigilException.class)
+        .hasMessageContaining(key).hasMessageContaining(template).hasMessageContaining("Change " + key);
+  }
+
   @ParameterizedTest
-  @CsvSource({"devices/{deviceId}/telemetry, devices/+/telemetry", "a/+/{deviceId}/b, a/+/+/b", "{deviceId}/+/{metric}/state, +/+/+/state"})
+  @CsvSource({"devices/{deviceId}/telemetry, devices/+/telemetry", "a/+/{deviceId}/b, a/+/+/b", "owntracks/{deviceId}/{deviceId}, owntracks/+/+", "{deviceId}/+/{metric}/state, +/+/+/state"})
   void subscriptionFilterReplacesDeviceSegment(String template, String filter) {
     assertThat(TopicLayout.of(template).subscriptionFilter()).isEqualTo(filter);
   }

@@ -14,11 +14,10 @@ import java.util.stream.Collectors;
  * <p>The simulator's device id ({@code dev-0001}) is the id each dialect carries where its parser preset
  * reads the device: Zigbee2MQTT's friendly name, Tasmota's topic, Shelly's topic prefix (and NotifyStatus {@code src}),
  * the ESPHome node / Home Assistant statestream base topic (one Home Assistant per site), OwnTracks' {@code <device>} segment (user
- * {@value #OWNTRACKS_USER}), The Things Stack's {@code end_device_ids.device_id} (also in the topic). So the
- * labels file names the device the lake shows.
- *
- * <p>Sparkplug B is added here (constant {@code SPARKPLUG_B("sparkplug-b", TimeSource.DEVICE, false)}) and
- * in {@code internal.DialectWriters} once its protobuf classes are in {@code schemas}.
+ * {@value #OWNTRACKS_USER}; the preset names the device {@code <user>:<device>}, so the simulator's id is
+ * {@code vigil:dev-0001}), The Things Stack's {@code end_device_ids.device_id} (also in the topic), Sparkplug's
+ * {@code <group>:<edge node>:<device>} ({@code vigil-sim:edge-0001:dev-0001}). So the labels file names the device
+ * the lake shows.
  */
 public enum Dialect {
   /** {@code devices/{deviceId}/telemetry}, {@code {"ts":..,"msgId"|"seq":..,<metrics> | "metrics":{..}}}. */
@@ -38,7 +37,12 @@ public enum Dialect {
   /** {@code owntracks/<user>/<device>}, a location with {@code tst} in epoch seconds. Devices are trackers. */
   OWNTRACKS("owntracks", TimeSource.DEVICE, false),
   /** {@code v3/<app>@<tenant>/devices/<device>/up}, the network server's ISO {@code received_at}. */
-  TTN_V3("ttn-v3", TimeSource.NETWORK, false);
+  TTN_V3("ttn-v3", TimeSource.NETWORK, false),
+  /**
+   * Sparkplug B protobuf on {@code spBv1.0/vigil-sim/<type>/<edge node>/<device>}: NBIRTH and DBIRTH (metric names
+   * and aliases) before the first DDATA (aliases and timestamps), a DDEATH when the device dies.
+   */
+  SPARKPLUG_B("sparkplug-b", TimeSource.DEVICE, false);
 
   /** Where a dialect's event time comes from. */
   public enum TimeSource {

@@ -83,7 +83,7 @@ public final class SimulateCommand implements Callable<Integer> {
 
   @Option(names = "--dialect", paramLabel = "DIALECT",
       description = "Payload dialect: vigil (default), zigbee2mqtt, tasmota, shelly-gen2, shelly-gen2-rpc, esphome, "
-          + "homeassistant-statestream, owntracks, ttn-v3; 'mixed' for a fleet of all, or a comma list for a fleet of those.")
+          + "homeassistant-statestream, owntracks, ttn-v3, sparkplug-b; 'mixed' for a fleet of all, or a comma list for a fleet of those.")
   String dialect;
 
   @Option(names = "--speedup", paramLabel = "FACTOR", description = "Run simulated time this many times faster than real time (default 1).")

@@ -77,7 +77,9 @@ public final class SimulatorConfig extends AbstractConfig {
               + "tele/{deviceId}/SENSOR; shelly-gen2 {deviceId}/status/<component> (generic status); shelly-gen2-rpc "
               + "{deviceId}/events/rpc (NotifyStatus with params.ts); esphome and homeassistant-statestream "
               + "{deviceId}/sensor/<metric>/state (a bare value per metric); owntracks owntracks/" + Dialect.OWNTRACKS_USER
-              + "/{deviceId} (devices are location trackers); ttn-v3 v3/vigil-sim@ttn/devices/{deviceId}/up. "
+              + "/{deviceId} (devices are location trackers, named " + Dialect.OWNTRACKS_USER + ":{deviceId} as the lake shows them); ttn-v3 v3/vigil-sim@ttn/devices/{deviceId}/up; "
+              + "sparkplug-b spBv1.0/vigil-sim/<NBIRTH|DBIRTH|DDATA|DDEATH>/edge-NNNN[/{deviceId}] (protobuf; device "
+              + "vigil-sim:edge-NNNN:{deviceId}). "
               + "zigbee2mqtt, shelly-gen2, esphome and homeassistant-statestream carry no timestamp: their devices publish "
               + "only in real time (never " + HISTORY + ") and need " + SPEEDUP + "=1 for the labels to match arrival times.")
       .define(TASMOTA_ZONE, Type.STRING, "UTC", zoneId(),

@@ -2,10 +2,12 @@ package io.vigil.simulator;
 
 import static org.assertj.core.api.Assertions.assertThat;
 
+import io.vigil.schemas.KafkaHeaders;
 import io.vigil.schemas.Measurement;
 import io.vigil.schemas.ParseResult;
 import io.vigil.schemas.ParserOptions;
 import io.vigil.schemas.PayloadMappingConfig;
+import io.vigil.schemas.SparkplugAliasTable;
 import io.vigil.schemas.TelemetryParser;
 import io.vigil.schemas.TimeSource;
 import io.vigil.schemas.TopicLayout;
@@ -41,6 +43,33 @@ class DialectParserTest {
     return new TelemetryParser(PayloadMappingConfig.apply(ParserOptions.defaults(), Map.of("preset", d.id())));
   }
 
+  /**
+   * Reads messages in publish order as the bridge and the streaming job do: a Sparkplug DATA message gets
+   * the names of its aliases from the BIRTHs before it (the bridge's {@link SparkplugAliasTable}, sent as a
+   * Kafka header); other families need no header.
+   */
+  static final class Reader {
+    private final TelemetryParser parser;
+    private final SparkplugAliasTable aliases = new SparkplugAliasTable();
+
+    Reader(TelemetryParser parser) {
+      this.parser = parser;
+    }
+
+    ParseResult read(SimulatedMessage m) {
+      SparkplugAliasTable.Lookup lookup = aliases.observe(m.topic(), m.payload());
+      Map<String, String> headers = new HashMap<>();
+      lookup.header().ifPresent(h -> headers.put(KafkaHeaders.SPARKPLUG_ALIASES, h));
+      lookup.devices().ifPresent(h -> headers.put(KafkaHeaders.SPARKPLUG_DEVICES, h));
+      return parser.parse(m.topic(), m.payload(), m.publishTime().toEpochMilli(), headers);
+    }
+  }
+
+  /** The device a message is of: the simulated device's, but a Sparkplug NBIRTH is its edge node's. */
+  static String deviceOf(SimulatedMessage m) {
+    return m.topic().contains("/NBIRTH/") ? m.deviceId().substring(0, m.deviceId().lastIndexOf(':')) : m.deviceId();
+  }
+
   /** The event time's resolution in the dialect: Tasmota and OwnTracks send whole seconds, Shelly hundredths. */
   static long resolutionMs(Dialect d) {
     return switch (d) {
@@ -56,13 +85,13 @@ class DialectParserTest {
     // Clock skew is left out: under skew the lake shows the device's wrong time, by design.
     Fleets.Run r = Fleets.run(SimulatorConfig.DIALECT, d.id(), SimulatorConfig.DEVICES, "6", SimulatorConfig.HISTORY, "1h",
         SimulatorConfig.DURATION, "20m", SimulatorConfig.FAULTS, "default,malformed=0,skew=0,spike=0.01,late=0.01,ooo=0.01");
-    TelemetryParser parser = parserFor(d);
+    Reader parser = new Reader(parserFor(d));
     Map<String, Set<String>> shown = new HashMap<>();
     int checked = 0;
     for (SimulatedMessage m : r.messages()) {
-      ParseResult p = parser.parse(m.topic(), m.payload(), m.publishTime().toEpochMilli());
+      ParseResult p = parser.read(m);
       assertThat(p.isAccepted()).as("%s %s accepted: %s", m.topic(), m.payloadText(), p).isTrue();
-      assertThat(p.deviceId()).contains(m.deviceId());
+      assertThat(p.deviceId()).contains(deviceOf(m));
       assertThat(p.timeSource()).isEqualTo(d.carriesTime() ? TimeSource.PAYLOAD : TimeSource.ARRIVAL);
       long res = resolutionMs(d);
       long expected = Math.floorDiv(m.eventTime().toEpochMilli(), res) * res;
@@ -93,16 +122,16 @@ class DialectParserTest {
    */
   @org.junit.jupiter.api.Test
   void presetAutoReadsAMixedFleetOnOneRoute() {
-    Fleets.Run r = Fleets.run(SimulatorConfig.DIALECT, "vigil,zigbee2mqtt,tasmota,shelly-gen2,esphome,owntracks,ttn-v3",
+    Fleets.Run r = Fleets.run(SimulatorConfig.DIALECT, "vigil,zigbee2mqtt,tasmota,shelly-gen2,esphome,owntracks,ttn-v3,sparkplug-b",
         SimulatorConfig.DEVICES, "21", SimulatorConfig.HISTORY, "30m", SimulatorConfig.DURATION, "20m",
         SimulatorConfig.FAULTS, "default,malformed=0,skew=0");
-    TelemetryParser auto = new TelemetryParser(PayloadMappingConfig.apply(ParserOptions.defaults(), Map.of("preset", "auto")));
+    Reader auto = new Reader(new TelemetryParser(PayloadMappingConfig.apply(ParserOptions.defaults(), Map.of("preset", "auto"))));
     Set<String> families = new HashSet<>();
     for (SimulatedMessage m : r.messages()) {
-      ParseResult p = auto.parse(m.topic(), m.payload(), m.publishTime().toEpochMilli());
+      ParseResult p = auto.read(m);
       assertThat(p.isAccepted()).as("%s %s accepted: %s", m.topic(), m.payloadText(), p).isTrue();
       assertThat(p.dialect()).isEqualTo(m.dialect().id());
-      assertThat(p.deviceId()).contains(m.deviceId());
+      assertThat(p.deviceId()).contains(deviceOf(m));
       long res = resolutionMs(m.dialect());
       Map<String, Double> read = new HashMap<>();
       for (Measurement x : p.measurements()) {
@@ -112,7 +141,36 @@ class DialectParserTest {
       assertThat(read).containsAllEntriesOf(m.values());
       families.add(p.dialect());
     }
-    assertThat(families).hasSize(7);
+    assertThat(families).hasSize(8);
+  }
+
+  /**
+   * A Sparkplug device the fault plan kills says DDEATH: the parser reads the device OFFLINE at the DEAD
+   * label's time (what turns the device watch's INACTIVE on at once), and its births ONLINE.
+   */
+  @org.junit.jupiter.api.Test
+  void aDeadSparkplugDeviceGoesOfflineAtItsLabelsTime() {
+    Fleets.Run r = Fleets.run(SimulatorConfig.DIALECT, "sparkplug-b", SimulatorConfig.DEVICES, "8", SimulatorConfig.HISTORY, "1h",
+        SimulatorConfig.DURATION, "10m", SimulatorConfig.FAULTS, "dead=0.5");
+    Reader reader = new Reader(parserFor(Dialect.SPARKPLUG_B));
+    Map<String, Long> offline = new HashMap<>();
+    Set<String> online = new HashSet<>();
+    for (SimulatedMessage m : r.messages()) {
+      ParseResult p = reader.read(m);
+      assertThat(p.isAccepted()).as("%s: %s", m.topic(), p).isTrue();
+      p.deviceStatus().ifPresent(s -> {
+        if (s.state() == io.vigil.schemas.DeviceStatus.State.OFFLINE) {
+          offline.put(p.deviceId().orElseThrow(), s.atMillis());
+        } else {
+          online.add(p.deviceId().orElseThrow());
+        }
+      });
+    }
+    Map<String, Long> dead = new HashMap<>();
+    r.labels().stream().filter(l -> l.kind() == FaultKind.DEAD).forEach(l -> dead.put(l.device(), l.start().toEpochMilli()));
+    assertThat(dead).isNotEmpty();
+    assertThat(offline).isEqualTo(dead);
+    assertThat(online).containsAll(r.generator().deviceIds());
   }
 
   @ParameterizedTest(name = "{0}")
@@ -120,10 +178,10 @@ class DialectParserTest {
   void malformedMessagesAreRefusedOrLoseOnlyTheBrokenMetric(Dialect d) {
     Fleets.Run r = Fleets.run(SimulatorConfig.DIALECT, d.id(), SimulatorConfig.DEVICES, "6", SimulatorConfig.HISTORY, "1h",
         SimulatorConfig.DURATION, "20m", SimulatorConfig.FAULTS, "malformed=0.05");
-    TelemetryParser parser = parserFor(d);
+    Reader parser = new Reader(parserFor(d));
     int broken = 0;
     for (SimulatedMessage m : r.messages()) {
-      ParseResult p = parser.parse(m.topic(), m.payload(), m.publishTime().toEpochMilli());
+      ParseResult p = parser.read(m);
       if (!m.faults().contains(FaultKind.MALFORMED)) {
         assertThat(p.isAccepted()).as("%s %s", m.topic(), m.payloadText()).isTrue();
         continue;

@@ -12,6 +12,8 @@ import java.util.List;
 import java.util.Map;
 import java.util.regex.Matcher;
 import java.util.regex.Pattern;
+import org.eclipse.tahu.protobuf.SparkplugBProto.DataType;
+import org.eclipse.tahu.protobuf.SparkplugBProto.Payload;
 import org.junit.jupiter.api.Test;
 
 /**
@@ -171,7 +173,9 @@ class DialectShapeTest {
   void owntracksSendsLocationsWithTstInEpochSeconds() {
     Fleets.Run r = run(Dialect.OWNTRACKS);
     for (SimulatedMessage m : r.messages()) {
-      assertThat(topic("owntracks/" + Dialect.OWNTRACKS_USER + "/([^/]+)", m).group(1)).isEqualTo(m.deviceId());
+      // The preset names the device <user>:<device>, and so do the simulator's labels.
+      assertThat(Dialect.OWNTRACKS_USER + ":" + topic("owntracks/" + Dialect.OWNTRACKS_USER + "/([^/]+)", m).group(1))
+          .isEqualTo(m.deviceId());
       JsonNode n = Fleets.parse(m);
       assertThat(n.get("_type").asText()).isEqualTo("location");
       assertThat(n.get("tst").isIntegralNumber()).isTrue();
@@ -181,7 +185,7 @@ class DialectShapeTest {
       assertThat(n.get("batt").asInt()).isBetween(0, 100);
       assertThat(Math.abs(n.get("lat").asDouble())).isLessThanOrEqualTo(90);
     }
-    assertThat(r.generator().metricsOf("dev-0001")).containsExactly("lat", "lon", "acc", "batt", "vel");
+    assertThat(r.generator().metricsOf(Dialect.OWNTRACKS_USER + ":dev-0001")).containsExactly("lat", "lon", "acc", "batt", "vel");
   }
 
   @Test
@@ -218,6 +222,65 @@ class DialectShapeTest {
         assertThat(b.messages().get(i).payload()).isEqualTo(a.messages().get(i).payload());
       }
       assertThat(FaultLabels.toCsv(b.labels())).isEqualTo(FaultLabels.toCsv(a.labels()));
+    }
+  }
+
+  /**
+   * Sparkplug B (Eclipse Sparkplug 3.0): per edge node NBIRTH first (seq 0, bdSeq), the DBIRTH defining every
+   * metric by name, alias and datatype, then DDATA by alias only with timestamps; seq counts the node's messages
+   * 0 to 255; a device that dies says DDEATH at its label's time, and nothing after.
+   */
+  @Test
+  void sparkplugBirthsBeforeDataByAliasWithASequencePerNodeAndADeathForADeadDevice() throws Exception {
+    Fleets.Run r = run(Dialect.SPARKPLUG_B, SimulatorConfig.FAULTS, "dead=0.5", SimulatorConfig.INTERVAL, "5s");
+    Map<String, Long> deaths = new HashMap<>();
+    for (FaultLabel l : r.labels()) {
+      if (l.kind() == FaultKind.DEAD) {
+        deaths.put(l.device(), l.start().toEpochMilli());
+      }
+    }
+    assertThat(deaths).isNotEmpty().hasSizeLessThan(8);
+    for (String device : r.generator().deviceIds()) {
+      Matcher id = Pattern.compile("vigil-sim:(edge-\\d{4}):(dev-\\d{4})").matcher(device);
+      assertThat(id.matches()).as(device).isTrue();
+      String node = "spBv1.0/vigil-sim/%s/" + id.group(1);
+      List<SimulatedMessage> ms = r.of(device);
+      assertThat(ms.get(0).topic()).isEqualTo(node.formatted("NBIRTH"));
+      assertThat(ms.get(1).topic()).isEqualTo(node.formatted("DBIRTH") + "/" + id.group(2));
+      Payload nbirth = Payload.parseFrom(ms.get(0).payload());
+      assertThat(nbirth.getSeq()).isZero();
+      assertThat(nbirth.getMetricsList()).anySatisfy(m -> {
+        assertThat(m.getName()).isEqualTo("bdSeq");
+        assertThat(m.getDatatype()).isEqualTo(DataType.Int64_VALUE);
+      });
+      Payload dbirth = Payload.parseFrom(ms.get(1).payload());
+      assertThat(dbirth.getMetricsList()).hasSize(r.generator().metricsOf(device).size()).allSatisfy(m -> {
+        assertThat(m.getName()).startsWith("Sensors/");
+        assertThat(m.hasAlias()).isTrue();
+        assertThat(m.getDatatype()).isEqualTo(DataType.Double_VALUE);
+      });
+      long expectedSeq = 0;
+      for (SimulatedMessage m : ms) {
+        Payload p = Payload.parseFrom(m.payload());
+        assertThat(p.getSeq()).as("seq of %s", m.topic()).isEqualTo(expectedSeq);
+        expectedSeq = (expectedSeq + 1) % 256;
+        if (m.topic().contains("/DDATA/")) {
+          assertThat(p.getTimestamp()).isEqualTo(m.eventTime().toEpochMilli());
+          assertThat(p.getMetricsList()).allSatisfy(x -> {
+            assertThat(x.hasName()).isFalse();
+            assertThat(x.hasAlias()).isTrue();
+            assertThat(x.getTimestamp()).isEqualTo(m.eventTime().toEpochMilli());
+          });
+        }
+      }
+      SimulatedMessage last = ms.get(ms.size() - 1);
+      if (deaths.containsKey(device)) {
+        assertThat(last.topic()).isEqualTo(node.formatted("DDEATH") + "/" + id.group(2));
+        assertThat(Payload.parseFrom(last.payload()).getTimestamp()).isEqualTo(deaths.get(device));
+        assertThat(ms.stream().filter(m -> m.topic().contains("/DDEATH/"))).hasSize(1);
+      } else {
+        assertThat(ms).noneMatch(m -> m.topic().contains("DEATH"));
+      }
     }
   }
 }

@@ -75,7 +75,7 @@ class SimulatorConfigTest {
   @CsvSource(delimiter = '|', value = {
       "vigil|VIGIL|1",
       "Shelly-Gen2-RPC|SHELLY_GEN2_RPC|1",
-      "mixed|TTN_V3|9",
+      "mixed|SPARKPLUG_B|10",
       "zigbee2mqtt, esphome,zigbee2mqtt|ESPHOME|2",
   })
   void dialectSpecsParse(String spec, Dialect member, int size) {

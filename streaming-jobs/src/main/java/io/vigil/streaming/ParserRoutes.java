@@ -44,9 +44,9 @@ final class ParserRoutes {
   static ConfigDef definition(String name) {
     String p = PREFIX + name + ".";
     return PayloadMappingConfig.define(new ConfigDef()
-        .define(p + TOPIC_LAYOUT, Type.STRING, null,
+        .define(p + TOPIC_LAYOUT, Type.STRING, null, TopicLayout.validator(),
             "Where the device id (and a {metric} segment) sits in this route's MQTT topics, as the bridge route's"
-                + " topic.layout; defaults to the route's preset's, else " + StreamingJobConfig.PARSER_TOPIC_LAYOUT + ".")
+                + " topic.layout (several {deviceId} segments: one id joined with :); defaults to the route's preset's, else " + StreamingJobConfig.PARSER_TOPIC_LAYOUT + ".")
         .define(p + KEY_FROM, Type.STRING, null, Validator.oneOf("topic", "payload", "topic_or_payload"),
             "Where the device id comes from, as the bridge route's key.from; defaults to the route's preset's, else "
                 + StreamingJobConfig.PARSER_DEVICE_ID_FROM + ".")

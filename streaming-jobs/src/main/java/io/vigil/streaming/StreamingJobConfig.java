@@ -225,9 +225,10 @@ public final class StreamingJobConfig extends AbstractConfig {
           "Late or out-of-order readings within burst.window that make a LATE_DATA or OUT_OF_ORDER burst.")
       .define(WATCH_BURST_WINDOW, Type.DURATION, Duration.ofMinutes(5), Validator.positiveDuration(),
           "Readings of one burst are at most this far apart in arrival time; a later one starts a new burst.")
-      .define(PARSER_TOPIC_LAYOUT, Type.STRING, null,
+      .define(PARSER_TOPIC_LAYOUT, Type.STRING, null, TopicLayout.validator(),
           "Where the device id (and a {metric} segment) sits in the MQTT topic (header vigil.mqtt.topic), e.g."
-              + " devices/{deviceId}/telemetry. Unset: the preset's (devices/{deviceId}/telemetry for vigil). The same as"
+              + " devices/{deviceId}/telemetry; several {deviceId} segments make one id joined with : (owntracks/alice/phone"
+              + " is alice:phone under owntracks/{deviceId}/{deviceId}). Unset: the preset's (devices/{deviceId}/telemetry for vigil). The same as"
               + " the bridge's key of that name.")
       .define(PARSER_STRICT, Type.BOOLEAN, true,
           "Quarantine the whole message when one metric is bad; false keeps the good metrics and quarantines the bad fields.")

@@ -54,8 +54,9 @@ public final class Presets {
       // <base>/<domain>/<object id>/state: the device is the Home Assistant instance (its base
       // topic), the metric the entity id (sensor.outdoor_temperature).
       case "homeassistant-statestream" -> fromTopic(base, "{deviceId}/{metric}/{metric}/state", DEVICE_JSON.withName(name));
-      // owntracks/<user>/<device>; tst is epoch seconds; created_at is when the app built the message.
-      case "owntracks" -> fromTopic(base, "owntracks/+/{deviceId}", DEVICE_JSON.withName(name)
+      // owntracks/<user>/<device> is device <user>:<device>: device names (phone) repeat across users.
+      // tst is epoch seconds; created_at is when the app built the message.
+      case "owntracks" -> fromTopic(base, "owntracks/{deviceId}/{deviceId}", DEVICE_JSON.withName(name)
           .withTimestampFields(List.of("tst")).withTimestampUnit(TimestampUnit.S).withMissingTimestamp(MissingTimestamp.REJECT)
           .withExclude(List.of("created_at")));
       // v3/<app>@<tenant>/devices/<device>/up; readings are what the payload formatter decoded.

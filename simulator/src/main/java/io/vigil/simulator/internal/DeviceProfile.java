@@ -41,8 +41,8 @@ public record DeviceProfile(int index, String id, DeviceType type, List<MetricMo
     DeviceType t = type;
     List<MetricModel> metrics = type.metricsFor(rng).stream()
         .map(m -> m.named(DialectWriters.metricName(dialect, t, m.name()))).toList();
-    String id = deviceId(index);
-    return new DeviceProfile(index, id, type, metrics, interval, jitter, phase, nested, iso, seq,
-        DialectWriters.topic(dialect, id, topicLayout), dialect);
+    String name = deviceId(index);
+    return new DeviceProfile(index, DialectWriters.deviceId(dialect, name), type, metrics, interval, jitter, phase, nested, iso,
+        seq, DialectWriters.topic(dialect, name, topicLayout), dialect);
   }
 }

@@ -26,6 +26,8 @@ public final class DeviceStream {
     long eventMs;
     long publishMs;
     List<DialectWriter.Publication> out;
+    /** What the device publishes once before this, its first reading (Sparkplug's births); else empty. */
+    List<DialectWriter.Publication> before = List.of();
     EnumSet<FaultKind> faults;
     Delivery delivery;
   }
@@ -150,6 +152,10 @@ public final class DeviceStream {
     }
     Instant event = Instant.ofEpochMilli(current.eventMs);
     Instant publish = Instant.ofEpochMilli(current.publishMs);
+    for (DialectWriter.Publication p : current.before) {
+      buffer.add(new Pending(new SimulatedMessage(profile.id(), p.topic(), p.payload(), event, event, Set.of(), dialect, p.values()),
+          order++));
+    }
     int copies = current.delivery == Delivery.DUPLICATE ? 2 : 1;
     for (int c = 0; c < copies; c++) {
       for (DialectWriter.Publication p : current.out) {
@@ -196,6 +202,7 @@ public final class DeviceStream {
       if (e >= plan.deathAt()) {
         if (deadFirst < 0) {
           deadFirst = e;
+          announceDeath(e);
         }
         continue;
       }
@@ -210,6 +217,18 @@ public final class DeviceStream {
       return reading(e, changedCadence, v, uKind, uMetric, uSign, uSize, uVariant, uDelay);
     }
     return null;
+  }
+
+  /** The device's last word, if its family has one (Sparkplug's DDEATH), once it has said anything at all. */
+  private void announceDeath(long e) {
+    if (seq == 0) {
+      return;
+    }
+    Instant at = Instant.ofEpochMilli(e);
+    for (DialectWriter.Publication p : writer.death(e)) {
+      buffer.add(new Pending(new SimulatedMessage(profile.id(), p.topic(), p.payload(), at, at, EnumSet.of(FaultKind.DEAD), dialect,
+          p.values()), order++));
+    }
   }
 
   private Reading reading(long e, boolean changedCadence, double[] v, double uKind, double uMetric, double uSign,
@@ -284,6 +303,9 @@ public final class DeviceStream {
     }
     for (int m = 0; m < v.length; m++) {
       v[m] = metrics.get(m).round(v[m]);
+    }
+    if (seq == 1) {
+      r.before = writer.start(new DialectWriter.Sample(e, ts, seq, v, null, metric, false));
     }
     r.out = writer.write(new DialectWriter.Sample(e, ts, seq, v, bad, metric, uSign < 0.5));
     return r;

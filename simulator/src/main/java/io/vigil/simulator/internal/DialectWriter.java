@@ -43,4 +43,21 @@ public interface DialectWriter {
 
   /** The messages one reading goes out as, in publish order (several for scalar dialects). */
   List<Publication> write(Sample sample);
+
+  /**
+   * What the device publishes once, just before its first reading (Sparkplug's NBIRTH and DBIRTH): sent
+   * at that reading's event time, never delayed, duplicated or broken, since every later message relies
+   * on it. None by default.
+   */
+  default List<Publication> start(Sample first) {
+    return List.of();
+  }
+
+  /**
+   * What the device publishes when it dies (Sparkplug's DDEATH), at {@code atMs}, the time its first
+   * missing reading was due. None by default: most families just fall silent.
+   */
+  default List<Publication> death(long atMs) {
+    return List.of();
+  }
 }

@@ -15,6 +15,8 @@ public final class DialectWriters {
   /** The Things Stack application and tenant the simulated end devices belong to. */
   public static final String TTN_APPLICATION = "vigil-sim";
   public static final String TTN_TENANT = "ttn";
+  /** The Sparkplug group every simulated edge node belongs to. */
+  public static final String SPARKPLUG_GROUP = "vigil-sim";
 
   /** Settings some dialects need. */
   public record Options(ZoneId tasmotaZone) {
@@ -35,12 +37,34 @@ public final class DialectWriters {
       case ESPHOME, HOMEASSISTANT_STATESTREAM -> new ScalarWriter(p, extras);
       case OWNTRACKS -> new OwnTracksWriter(p, extras);
       case TTN_V3 -> new TtnV3Writer(p, extras);
+      case SPARKPLUG_B -> new SparkplugWriter(p);
     };
+  }
+
+  /**
+   * The device id the lake shows for the simulator's device {@code name} ({@code dev-0001}): the name itself,
+   * but for OwnTracks, whose preset names a device {@code <user>:<device>} (device names repeat across users),
+   * and Sparkplug B, {@code <group>:<edge node>:<device>} (each device behind an edge node of its own,
+   * {@code edge-0001} for {@code dev-0001}). Labels and {@code SimulatedMessage.deviceId()} carry it.
+   */
+  public static String deviceId(Dialect d, String name) {
+    return switch (d) {
+      case OWNTRACKS -> Dialect.OWNTRACKS_USER + ":" + name;
+      case SPARKPLUG_B -> SPARKPLUG_GROUP + ":" + sparkplugNode(name) + ":" + name;
+      default -> name;
+    };
+  }
+
+  /** The edge node a Sparkplug device is behind: {@code edge-0001} for {@code dev-0001}. */
+  private static String sparkplugNode(String name) {
+    return "edge-" + name.substring(name.indexOf('-') + 1);
   }
 
   /**
    * The topic of a device's readings; for scalar dialects the filter matching all of them. Segments are the
    * ones each family's parser preset reads the device id from.
+   *
+   * @param deviceId the simulator's device name ({@code dev-0001})
    */
   public static String topic(Dialect d, String deviceId, String vigilLayout) {
     return switch (d) {
@@ -52,6 +76,8 @@ public final class DialectWriters {
       case ESPHOME, HOMEASSISTANT_STATESTREAM -> deviceId + "/+/+/state";
       case OWNTRACKS -> "owntracks/" + Dialect.OWNTRACKS_USER + "/" + deviceId;
       case TTN_V3 -> "v3/" + TTN_APPLICATION + "@" + TTN_TENANT + "/devices/" + deviceId + "/up";
+      // Every message of the device's edge node: N/D BIRTH, DATA and DEATH.
+      case SPARKPLUG_B -> "spBv1.0/" + SPARKPLUG_GROUP + "/+/" + sparkplugNode(deviceId) + "/#";
     };
   }
 
@@ -69,6 +95,8 @@ public final class DialectWriters {
   static String metricName(Dialect d, DeviceType type, String base) {
     return switch (d) {
       case VIGIL, ESPHOME, OWNTRACKS, TTN_V3 -> base;
+      // Sparkplug names are paths (Sensors/temperature); the preset reads / as a dot.
+      case SPARKPLUG_B -> "Sensors." + base;
       // The statestream preset names a metric by its entity id, domain and object id.
       case HOMEASSISTANT_STATESTREAM -> "sensor." + base;
       case ZIGBEE2MQTT -> base.equals("power_w") ? "power" : base;

@@ -3,6 +3,7 @@ package io.vigil.simulator.internal;
 import com.fasterxml.jackson.core.JsonFactory;
 import com.fasterxml.jackson.core.JsonGenerator;
 import io.vigil.common.VigilErrors;
+import io.vigil.simulator.Dialect;
 import io.vigil.simulator.FaultKind;
 import io.vigil.simulator.FaultLabels;
 import io.vigil.simulator.MessageSink;
@@ -12,10 +13,12 @@ import java.io.IOException;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
+import java.util.Base64;
 
 /**
  * One JSON object per line: deviceId, topic, eventTime, publishTime, faults and the payload as a
- * string (payloads are always UTF-8 text, even malformed ones).
+ * string (UTF-8 text, even malformed ones), or for a binary dialect (Sparkplug B's protobuf) as
+ * {@code payloadBase64}.
  */
 public final class JsonlSink implements MessageSink {
   private static final JsonFactory JSON = new JsonFactory();
@@ -50,7 +53,11 @@ public final class JsonlSink implements MessageSink {
         g.writeString(k.name());
       }
       g.writeEndArray();
-      g.writeStringField("payload", m.payloadText());
+      if (m.dialect() == Dialect.SPARKPLUG_B) {
+        g.writeStringField("payloadBase64", Base64.getEncoder().encodeToString(m.payload()));
+      } else {
+        g.writeStringField("payload", m.payloadText());
+      }
       g.writeEndObject();
       g.flush();
       writer.write('\n');

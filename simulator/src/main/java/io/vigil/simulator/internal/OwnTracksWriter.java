@@ -1,7 +1,6 @@
 package io.vigil.simulator.internal;
 
 import com.fasterxml.jackson.core.JsonGenerator;
-import io.vigil.simulator.Dialect;
 import java.io.IOException;
 import java.util.SplittableRandom;
 
@@ -17,7 +16,7 @@ final class OwnTracksWriter extends JsonDialectWriter {
 
   OwnTracksWriter(DeviceProfile profile, SplittableRandom extras) {
     super(profile, extras);
-    this.topic = DialectWriters.topic(Dialect.OWNTRACKS, profile.id(), "");
+    this.topic = profile.topic();
     String id = profile.id();
     this.tid = id.substring(Math.max(0, id.length() - 2));
   }
