@@ -42,9 +42,9 @@ public final class DemoCommand implements Callable<Integer> {
   @Option(names = "--work-dir", paramLabel = "DIR", description = "Where the demo's tables and labels go (default: $VIGIL_HOME/demo/<time>).")
   Path workDir;
 
-  @Option(names = "--dialects", paramLabel = "LIST", defaultValue = "vigil",
-      description = "The fleet's firmware: simulator dialects, each device's drawn from the seed (default: ${DEFAULT-VALUE},"
-          + " Vigil's own contract); `mixed` for every family, history-capable ones twice so most devices backfill history.")
+  @Option(names = "--dialects", paramLabel = "LIST", defaultValue = "mixed",
+      description = "The fleet's firmware: simulator dialects, each device's drawn from the seed (default: ${DEFAULT-VALUE}:"
+          + " every family, history-capable ones twice so most devices backfill history); `vigil` for Vigil's own contract only.")
   String dialects;
 
   @Option(names = "--report-devices", paramLabel = "N", defaultValue = "12",
