@@ -102,6 +102,7 @@ class DeviceWatchFunctionTest {
         new DeviceWatch.Reading(T0 + 150, T0 + 150, "humidity", 40.0, true))).state();
     org.apache.spark.sql.catalyst.encoders.ExpressionEncoder<DeviceState> encoder =
         (org.apache.spark.sql.catalyst.encoders.ExpressionEncoder<DeviceState>) org.apache.spark.sql.Encoders.bean(DeviceState.class);
+    // What the state store does with it: serialize to a row, read the row back (Scala's default arguments spelled out).
     DeviceState back = encoder.resolveAndBind(encoder.resolveAndBind$default$1(), encoder.resolveAndBind$default$2())
         .createDeserializer().apply(encoder.createSerializer().apply(s).copy());
     assertThat(back.getPacingMetric()).isEqualTo("temperature");
