@@ -42,9 +42,9 @@ public final class DemoCommand implements Callable<Integer> {
   @Option(names = "--work-dir", paramLabel = "DIR", description = "Where the demo's tables and labels go (default: $VIGIL_HOME/demo/<time>).")
   Path workDir;
 
-  @Option(names = "--dialects", paramLabel = "LIST", defaultValue = "vigil",
-      description = "The fleet's firmware: simulator dialects, each device's drawn from the seed (default: ${DEFAULT-VALUE},"
-          + " Vigil's own contract); `mixed` for every family, history-capable ones twice so most devices backfill history.")
+  @Option(names = "--dialects", paramLabel = "LIST", defaultValue = "mixed",
+      description = "The fleet's firmware: simulator dialects, each device's drawn from the seed (default: ${DEFAULT-VALUE}:"
+          + " every family, history-capable ones twice so most devices backfill history); `vigil` for Vigil's own contract only.")
   String dialects;
 
   @Option(names = "--report-devices", paramLabel = "N", defaultValue = "12",
@@ -112,7 +112,7 @@ public final class DemoCommand implements Callable<Integer> {
         r.history().failed() + r.live().failed());
     out.printf("Bridged     %,d to Kafka, %,d refused to the dead-letter topic, %,d acknowledged%n",
         r.bridge().get("produced"), r.bridge().get("dead_lettered"), r.bridge().get("acked"));
-    out.println("Fleet       firmware family: devices (history?), records bridged to Kafka (by parsed family), silver rows");
+    out.println("Fleet       firmware family: devices (history?), records bridged to Kafka (by its route), silver rows");
     for (EndToEndRun.Family f : r.fleet()) {
       out.printf("            %-26s %2d device(s) %-10s bridged %,8d  silver %,8d%s%n", f.dialect(), f.devices(),
           f.history() ? "(history)" : "(live)", f.bridged(), f.silverRows(), f.silverRows() == 0 ? "  <- NOTHING LANDED" : "");

@@ -377,7 +377,7 @@ public final class EndToEndRun {
       Map<String, Long> silverByDevice = new HashMap<>();
       spark.read().format("delta").load(streamConfig.silverPath()).groupBy("device_id").count().collectAsList()
           .forEach(row -> silverByDevice.put(row.getString(0), row.getLong(1)));
-      List<Family> fleet = families(fleetPlan, bridge.metrics().producedByDialect(), silverByDevice);
+      List<Family> fleet = families(fleetPlan, bridge.metrics().producedByRoute(), silverByDevice);
       long quarantine = spark.read().format("delta").load(streamConfig.quarantinePath()).count();
       long anomalyRows = spark.read().format("delta").load(streamConfig.anomalyEventsPath()).count();
 
@@ -458,13 +458,17 @@ public final class EndToEndRun {
     return m;
   }
 
-  /** Per firmware family of the fleet: what the bridge sent to Kafka and what landed in silver. */
-  private static List<Family> families(FleetGenerator fleet, Map<String, Long> bridgedByPreset, Map<String, Long> silverByDevice) {
+  /**
+   * Per firmware family of the fleet: what the bridge sent to Kafka (counted by route, one per
+   * family: see {@link #routes}; by preset, Shelly's RPC notifications would count as its status
+   * topics) and what landed in silver.
+   */
+  private static List<Family> families(FleetGenerator fleet, Map<String, Long> bridgedByRoute, Map<String, Long> silverByDevice) {
     Map<Dialect, List<String>> byDialect = new java.util.TreeMap<>();
     fleet.deviceIds().forEach(d -> byDialect.computeIfAbsent(fleet.dialectOf(d), k -> new ArrayList<>()).add(d));
     List<Family> out = new ArrayList<>();
     byDialect.forEach((dialect, devices) -> out.add(new Family(dialect.id(), devices.size(), dialect.carriesTime(),
-        bridgedByPreset.getOrDefault(dialect.id(), 0L),
+        bridgedByRoute.getOrDefault(dialect.id(), 0L),
         devices.stream().mapToLong(d -> silverByDevice.getOrDefault(d, 0L)).sum())));
     return out;
   }

@@ -24,6 +24,7 @@ public final class BridgeMetrics {
   final AtomicLong inFlightPeak = new AtomicLong();
   final Map<String, LongAdder> rejectedByReason = new ConcurrentHashMap<>();
   final Map<String, LongAdder> producedByDialect = new ConcurrentHashMap<>();
+  final Map<String, LongAdder> producedByRoute = new ConcurrentHashMap<>();
   final LatencyHistogram kafkaLatency = new LatencyHistogram();
   volatile boolean mqttConnected;
   private final long maxInFlightMessages;
@@ -53,6 +54,20 @@ public final class BridgeMetrics {
     }
     count.increment();
     return first;
+  }
+
+  /**
+   * Counts a telemetry message Kafka took, by the route that took it: two routes may read with one
+   * preset (Shelly's status topics and its RPC notifications).
+   */
+  void producedOn(String route) {
+    producedByRoute.computeIfAbsent(route, r -> new LongAdder()).increment();
+  }
+
+  public Map<String, Long> producedByRoute() {
+    Map<String, Long> out = new TreeMap<>();
+    producedByRoute.forEach((k, v) -> out.put(k, v.sum()));
+    return out;
   }
 
   public Map<String, Long> producedByDialect() {
@@ -119,6 +134,9 @@ public final class BridgeMetrics {
     t.family("vigil_bridge_messages_by_dialect_total", "counter",
         "Telemetry messages Kafka confirmed on the telemetry topic, by the payload family (route preset) that read them.");
     producedByDialect().forEach((dialect, n) -> t.sample("vigil_bridge_messages_by_dialect_total", Map.of("dialect", dialect), n));
+    t.family("vigil_bridge_messages_by_route_total", "counter",
+        "Telemetry messages Kafka confirmed on the telemetry topic, by the route that took them.");
+    producedByRoute().forEach((route, n) -> t.sample("vigil_bridge_messages_by_route_total", Map.of("route", route), n));
     t.family("vigil_bridge_messages_dead_lettered_total", "counter",
         "Messages Kafka confirmed on the dead-letter topic, by the edge check that refused them.");
     rejectedByReason().forEach((reason, n) -> t.sample("vigil_bridge_messages_dead_lettered_total", Map.of("reason", reason), n));

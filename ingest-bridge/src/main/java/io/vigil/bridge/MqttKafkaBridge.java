@@ -302,6 +302,7 @@ public final class MqttKafkaBridge implements AutoCloseable {
             metrics.rejected(routed.rejection().reason().name());
           } else {
             metrics.produced.increment();
+            metrics.producedOn(routed.route());
             if (metrics.producedAs(routed.dialect())) {
               log.info("First {} message landed (topic {}, device {}); vigil_bridge_messages_by_dialect_total counts them",
                   routed.dialect(), routed.mqttTopic(), routed.deviceKey());

@@ -34,6 +34,9 @@ class BridgeMetricsTest {
     assertThat(m.producedAs("zigbee2mqtt")).isFalse();
     assertThat(m.producedAs(null)).isFalse();
     m.producedAs("tasmota");
+    m.producedOn("plugs");
+    m.producedOn("plugs-rpc");
+    m.producedOn("plugs-rpc");
     m.sendFailures.increment();
     m.reconnects.increment();
     m.mqttConnected = true;
@@ -86,9 +89,11 @@ class BridgeMetricsTest {
   }
 
   @Test
-  void acceptedMessagesAreCountedByDialect() {
+  void acceptedMessagesAreCountedByDialectAndByRoute() {
     BridgeMetrics m = busy();
     assertThat(m.producedByDialect()).containsExactly(Map.entry("tasmota", 1L), Map.entry("zigbee2mqtt", 2L));
     assertThat(m.prometheus()).contains("vigil_bridge_messages_by_dialect_total{dialect=\"zigbee2mqtt\"} 2");
+    assertThat(m.producedByRoute()).containsExactly(Map.entry("plugs", 1L), Map.entry("plugs-rpc", 2L));
+    assertThat(m.prometheus()).contains("vigil_bridge_messages_by_route_total{route=\"plugs-rpc\"} 2");
   }
 }

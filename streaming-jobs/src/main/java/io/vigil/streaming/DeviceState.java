@@ -10,11 +10,11 @@ import java.util.Map;
  * stores it as columns (Encoders.bean) in the state store; a change to its fields changes the state
  * schema and needs a new checkpoint version (see {@link StreamingJobConfig#CHECKPOINT_VERSIONS}).
  *
- * <p>Size is bounded: a fixed ring of recent intervals, a few scalars, and one entry per configured
- * threshold rule at most.
+ * <p>Size is bounded: a fixed ring of recent intervals, a few scalars, one entry per configured
+ * threshold rule at most, and a message count for at most {@link PacingMetric#MAX_METRICS} metrics.
  */
 public final class DeviceState implements Serializable {
-  private static final long serialVersionUID = 2L;
+  private static final long serialVersionUID = 3L;
 
   /** Where a device stands. */
   public enum Status {
@@ -52,6 +52,13 @@ public final class DeviceState implements Serializable {
   private long referenceIntervalMs;
   /** Intervals learned since the reference was set: a change is judged only over new ones. */
   private int intervalsSinceReference;
+  /** The metric whose messages the interval is learned from (see {@link PacingMetric}); null until the first message. */
+  private String pacingMetric;
+  /** Arrival and event time of the pacing metric's previous message; arrival 0: none since the last silence. */
+  private long pacingArrivalMs;
+  private long pacingEventMs;
+  /** Messages per leading metric (decaying counts, at most {@link PacingMetric#MAX_METRICS} metrics). */
+  private Map<String, Long> messagesByMetric = new HashMap<>();
 
   /** The stream read position (arrival watermark) this device last saw, and the wall-clock time it saw it (see DeviceWatch#effectiveNow). */
   private long readPositionMs;
@@ -131,6 +138,18 @@ public final class DeviceState implements Serializable {
     intervalsSinceReference++;
   }
 
+  /**
+   * Forgets every learned interval and the reference learned from them (a registry interval stays
+   * the reference): they measured another metric's cadence.
+   */
+  void restartLearning() {
+    Arrays.fill(recentIntervalsMs, 0);
+    nextIntervalSlot = 0;
+    intervalsSeen = 0;
+    intervalsSinceReference = 0;
+    referenceIntervalMs = registryIntervalMs;
+  }
+
   /** Keeps only the newest {@code n} intervals (after a frequency change the old cadence is history). */
   void keepNewest(int n) {
     long[] newest = newest(n);
@@ -200,6 +219,14 @@ public final class DeviceState implements Serializable {
   public void setReferenceIntervalMs(long v) { referenceIntervalMs = v; }
   public int getIntervalsSinceReference() { return intervalsSinceReference; }
   public void setIntervalsSinceReference(int v) { intervalsSinceReference = v; }
+  public String getPacingMetric() { return pacingMetric; }
+  public void setPacingMetric(String v) { pacingMetric = v; }
+  public long getPacingArrivalMs() { return pacingArrivalMs; }
+  public void setPacingArrivalMs(long v) { pacingArrivalMs = v; }
+  public long getPacingEventMs() { return pacingEventMs; }
+  public void setPacingEventMs(long v) { pacingEventMs = v; }
+  public Map<String, Long> getMessagesByMetric() { return messagesByMetric; }
+  public void setMessagesByMetric(Map<String, Long> v) { messagesByMetric = v == null ? new HashMap<>() : new HashMap<>(v); }
   public long getReadPositionMs() { return readPositionMs; }
   public void setReadPositionMs(long v) { readPositionMs = v; }
   public long getReadPositionSeenAtMs() { return readPositionSeenAtMs; }
@@ -235,6 +262,8 @@ public final class DeviceState implements Serializable {
     c.silenceStartEventMs = silenceStartEventMs; c.silenceStartArrivalMs = silenceStartArrivalMs;
     c.recentIntervalsMs = recentIntervalsMs.clone(); c.nextIntervalSlot = nextIntervalSlot; c.intervalsSeen = intervalsSeen;
     c.referenceIntervalMs = referenceIntervalMs; c.intervalsSinceReference = intervalsSinceReference;
+    c.pacingMetric = pacingMetric; c.pacingArrivalMs = pacingArrivalMs; c.pacingEventMs = pacingEventMs;
+    c.messagesByMetric = new HashMap<>(messagesByMetric);
     c.readPositionMs = readPositionMs; c.readPositionSeenAtMs = readPositionSeenAtMs; c.wakeAtMs = wakeAtMs;
     c.lateStartMs = lateStartMs; c.lateLastMs = lateLastMs; c.lateCount = lateCount; c.lateRaised = lateRaised;
     c.outOfOrderStartMs = outOfOrderStartMs; c.outOfOrderLastMs = outOfOrderLastMs; c.outOfOrderCount = outOfOrderCount;
@@ -245,6 +274,6 @@ public final class DeviceState implements Serializable {
   @Override
   public String toString() {
     return "DeviceState{" + deviceId + ' ' + status + " lastArrival=" + lastArrivalMs + " lastEvent=" + lastEventMs
-        + " median=" + medianIntervalMs() + " seen=" + intervalsSeen + " reference=" + referenceIntervalMs + '}';
+        + " median=" + medianIntervalMs() + " seen=" + intervalsSeen + " reference=" + referenceIntervalMs + " pacing=" + pacingMetric + '}';
   }
 }

@@ -130,6 +130,7 @@ public final class DeviceWatch {
           continue; // cannot happen with rows from one message; never invent a heartbeat from it
         }
         s = DeviceState.first(deviceId, r.eventTimeMs(), r.arrivalMs(), settings.intervalWindow());
+        pace(s, r, now, events);
         LOG.debug("Device {} seen for the first time; expected interval {} until learned", deviceId,
             settings.defaultInterval());
       } else if (r.firstOfMessage()) {
@@ -424,6 +425,7 @@ public final class DeviceWatch {
             .attribute("first_report", true)
             .build());
       }
+      pace(s, r, now, events);
       return;
     }
     timing(s, r, now, events);
@@ -444,12 +446,31 @@ public final class DeviceWatch {
     }
     if (silenceEnded) {
       events.addAll(resume(s, r, now));
-    } else if (onSchedule(delta, r.eventTimeMs() - s.getLastEventMs())) {
+    }
+    pace(s, r, now, events);
+    s.setLastArrivalMs(r.arrivalMs());
+    s.setLastEventMs(Math.max(s.getLastEventMs(), r.eventTimeMs()));
+  }
+
+  /**
+   * Learns the interval since the previous message of the device's pacing metric when this message
+   * is one of them: one interval per report, however many messages a report takes (see {@link PacingMetric}).
+   * A reading behind the device's newest event time (late, out of order) says nothing about its cadence.
+   */
+  private void pace(DeviceState s, Reading r, Instant now, List<AnomalyEvent> events) {
+    if (!PacingMetric.observe(s, r.metric())) {
+      return;
+    }
+    long previousArrivalMs = s.getPacingArrivalMs();
+    long previousEventMs = s.getPacingEventMs();
+    s.setPacingArrivalMs(r.arrivalMs());
+    s.setPacingEventMs(r.eventTimeMs());
+    long delta = r.arrivalMs() - previousArrivalMs;
+    boolean current = r.eventTimeMs() >= s.getLastEventMs();
+    if (previousArrivalMs > 0 && current && onSchedule(delta, r.eventTimeMs() - previousEventMs)) {
       s.addInterval(delta, settings.intervalWindow());
       frequency(s, r, now, events);
     }
-    s.setLastArrivalMs(r.arrivalMs());
-    s.setLastEventMs(Math.max(s.getLastEventMs(), r.eventTimeMs()));
   }
 
   /** FREQUENCY_CHANGE: the median of the newest intervals left the reference by the factor. */
@@ -649,6 +670,7 @@ public final class DeviceWatch {
           .build());
     }
     s.status(Status.ACTIVE);
+    s.setPacingArrivalMs(0); // the pacing metric's next interval would span the silence
     return events;
   }
 

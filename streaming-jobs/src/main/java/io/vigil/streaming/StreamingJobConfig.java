@@ -122,7 +122,8 @@ public final class StreamingJobConfig extends AbstractConfig {
   static final Map<String, String> CHECKPOINT_VERSIONS = Map.of(
       QUERY_TABLES, "v1", QUERY_GOLD, "v1",
       // v2: device watch state with registry, frequency, burst, skew and threshold fields; arrival watermark.
-      QUERY_DEVICE_WATCH, "v2");
+      // v3: the pacing metric (intervals learned per report, not per message: PacingMetric).
+      QUERY_DEVICE_WATCH, "v3");
 
   private static final List<String> PASS_THROUGH = List.of(KAFKA_SOURCE_PREFIX, KAFKA_SINK_PREFIX,
       WATCH_THRESHOLD_PREFIX, ParserRoutes.PREFIX);

@@ -93,4 +93,21 @@ class DeviceWatchFunctionTest {
     return new GenericRowWithSchema(new Object[] {"dev-1", arrivalMs - 2_000, arrivalMs, index, metric, value,
         new java.sql.Timestamp(arrivalMs)}, INPUT);
   }
+
+  @Test
+  void theStateWithItsPacingMetricRoundTripsThroughTheStateStoreEncoding() {
+    DeviceWatch watch = new DeviceWatch(DeviceWatchTest.settings(), java.time.Clock.fixed(java.time.Instant.ofEpochMilli(T0),
+        java.time.ZoneOffset.UTC));
+    DeviceState s = watch.onReadings("dev-1", null, List.of(new DeviceWatch.Reading(T0, T0, "temperature", 20.0, true),
+        new DeviceWatch.Reading(T0 + 150, T0 + 150, "humidity", 40.0, true))).state();
+    org.apache.spark.sql.catalyst.encoders.ExpressionEncoder<DeviceState> encoder =
+        (org.apache.spark.sql.catalyst.encoders.ExpressionEncoder<DeviceState>) org.apache.spark.sql.Encoders.bean(DeviceState.class);
+    // What the state store does with it: serialize to a row, read the row back (Scala's default arguments spelled out).
+    DeviceState back = encoder.resolveAndBind(encoder.resolveAndBind$default$1(), encoder.resolveAndBind$default$2())
+        .createDeserializer().apply(encoder.createSerializer().apply(s).copy());
+    assertThat(back.getPacingMetric()).isEqualTo("temperature");
+    assertThat(back.getPacingArrivalMs()).isEqualTo(T0);
+    assertThat(back.getMessagesByMetric()).containsExactlyInAnyOrderEntriesOf(java.util.Map.of("temperature", 1L, "humidity", 1L));
+    assertThat(back.toString()).isEqualTo(s.toString());
+  }
 }

@@ -16,6 +16,7 @@ import java.util.Random;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.params.ParameterizedTest;
 import org.junit.jupiter.params.provider.CsvSource;
+import org.junit.jupiter.params.provider.EnumSource;
 
 /** The device state machine driven by a fake clock, one 1 s trigger at a time, like the Spark wiring. */
 class DeviceWatchTest {
@@ -41,6 +42,8 @@ class DeviceWatchTest {
   long lastReadingArrival;
   /** The stream's read position; null means live (the wall clock). */
   Long readPosition;
+  /** Reports sent by {@link #reports}: each shape's report varies with it. */
+  int reportNumber;
 
   void use(DeviceWatchSettings s) {
     settings = s;
@@ -402,21 +405,156 @@ class DeviceWatchTest {
     assertThat(state.getExcursions()).containsOnlyKeys("cold");
   }
 
+  // ---- how a device splits a report into messages ---------------------------------------------
+
+  /** One MQTT message of a report: its leading metric and when it arrives after the report starts. */
+  record Message(long offsetMs, String metric) {}
+
+  /** How a device splits its reports into messages, the dialect families' shapes. */
+  enum Shape {
+    /** Vigil's contract, Tasmota, Zigbee2MQTT: one message with every metric; the watch sees its first. */
+    ONE_MESSAGE_ALL_METRICS {
+      @Override
+      List<Message> report(int n) {
+        return List.of(new Message(0, "temperature"));
+      }
+    },
+    /** ESPHome, Home Assistant statestream, Shelly Gen2 status: one message per metric, a burst 150 ms apart. */
+    ONE_MESSAGE_PER_METRIC {
+      @Override
+      List<Message> report(int n) {
+        return burst(List.of("temperature", "humidity", "power_w", "voltage", "rssi"));
+      }
+    },
+    /** The same in another order every report (Home Assistant publishes entities as their states change). */
+    ONE_MESSAGE_PER_METRIC_SHUFFLED {
+      @Override
+      List<Message> report(int n) {
+        List<String> metrics = new ArrayList<>(List.of("temperature", "humidity", "power_w", "voltage", "rssi"));
+        java.util.Collections.shuffle(metrics, new Random(n));
+        return burst(metrics);
+      }
+    },
+    /**
+     * One message per metric at different rates: temperature and humidity every report, the
+     * battery every sixth (it leads the very first report), a motion sensor's change between reports
+     * every fourth.
+     */
+    METRICS_AT_DIFFERENT_RATES {
+      @Override
+      List<Message> report(int n) {
+        List<Message> out = new ArrayList<>(burst(n % 6 == 0 ? List.of("battery", "temperature", "humidity")
+            : List.of("temperature", "humidity")));
+        if (n % 4 == 1) {
+          out.add(new Message(4_000, "motion"));
+        }
+        return out;
+      }
+    };
+
+    abstract List<Message> report(int n);
+
+    static List<Message> burst(List<String> metrics) {
+      List<Message> out = new ArrayList<>();
+      for (int i = 0; i < metrics.size(); i++) {
+        out.add(new Message(150L * i, metrics.get(i)));
+      }
+      return out;
+    }
+  }
+
+  @ParameterizedTest
+  @EnumSource(Shape.class)
+  void aSteadyCadenceRaisesNothingAndTheReportIntervalIsLearned(Shape shape) {
+    reports(shape, 60, 10_000);
+    assertThat(events).isEmpty();
+    assertThat(watch.expectedInterval(state)).isBetween(Duration.ofMillis(9_500), Duration.ofMillis(10_500));
+  }
+
+  @ParameterizedTest
+  @EnumSource(Shape.class)
+  void aCadenceChangeIsFlaggedOnce(Shape shape) {
+    reports(shape, 30, 10_000);
+    reports(shape, 20, 25_000); // 2.5x slower, still under the 30 s gap threshold
+    assertThat(kinds()).containsExactly(AnomalyKind.FREQUENCY_CHANGE);
+    assertThat(events.get(0).attributes()).containsEntry("direction", "slower");
+    assertThat(events.get(0).value()).isBetween(24.5, 25.5);
+    assertThat(events.get(0).expected()).isBetween(9.5, 10.5);
+  }
+
+  @ParameterizedTest
+  @EnumSource(Shape.class)
+  void aSilenceIsAGapThenInactiveAndItsLengthIsNeverLearned(Shape shape) {
+    reports(shape, 30, 10_000);
+    long lastArrival = lastReadingArrival;
+    advanceInTriggers(Duration.ofMinutes(15).toMillis());
+    assertThat(kinds()).containsExactly(AnomalyKind.GAP, AnomalyKind.INACTIVE);
+    assertThat(events.get(0).detectedAt()).isBetween(Instant.ofEpochMilli(lastArrival + 30_000),
+        Instant.ofEpochMilli(lastArrival + 31_000)); // at the first 1 s trigger past the 30 s threshold
+
+    reports(shape, 30, 10_000);
+    assertThat(kinds()).containsExactly(AnomalyKind.GAP, AnomalyKind.INACTIVE, AnomalyKind.GAP_CLOSED,
+        AnomalyKind.REAPPEARED);
+    assertThat(watch.expectedInterval(state)).isBetween(Duration.ofMillis(9_500), Duration.ofMillis(10_500));
+  }
+
+  @Test
+  void theMetricSeenMostPacesAndMetricsOfOneBurstNeverSwapOverALostMessage() {
+    reports(Shape.METRICS_AT_DIFFERENT_RATES, 3, 10_000);
+    assertThat(state.getPacingMetric()).isEqualTo("temperature"); // the battery led the first report only
+
+    reports(Shape.ONE_MESSAGE_PER_METRIC, 20, 10_000);
+    long intervals = state.getIntervalsSeen();
+    // The next report loses its temperature message: humidity is now seen as often, never twice as often.
+    report(Shape.ONE_MESSAGE_PER_METRIC.report(0).subList(1, 5), 10_000);
+    reports(Shape.ONE_MESSAGE_PER_METRIC, 1, 10_000);
+    assertThat(state.getPacingMetric()).isEqualTo("temperature");
+    assertThat(state.getIntervalsSeen()).isEqualTo(intervals + 1); // the 20 s without a temperature, one interval
+    assertThat(events).isEmpty();
+  }
+
+  /** {@code count} reports {@code intervalMs} apart, each split into messages as the shape says. */
+  void reports(Shape shape, int count, long intervalMs) {
+    for (int i = 0; i < count; i++) {
+      report(shape.report(reportNumber++), intervalMs);
+    }
+  }
+
+  /** One report's messages, then time on to the next report, {@code intervalMs} after this one began. */
+  void report(List<Message> messages, long intervalMs) {
+    long start = clock.millis();
+    for (Message m : messages) {
+      advanceInTriggers(start + m.offsetMs() - clock.millis());
+      arriveWith(m.metric(), 1.0);
+    }
+    advanceInTriggers(start + intervalMs - clock.millis());
+  }
+
   // ---- read position: backlog versus a silent fleet --------------------------------------------
 
   @Test
   void aQueryThatWasDownAndCatchesUpRaisesNoFalseGap() {
+    // After the restart each 1 s batch reads 5 s of the backlog (and the device keeps sending).
+    catchUpAfterDowntime(false, 1_000, 5_000);
+    assertThat(events).isEmpty();
+  }
+
+  /**
+   * A device reporting every 10 s; the query stops for 10 minutes while it keeps sending, then
+   * restarts (a new run of the query when {@code newRun}) and works off the backlog in batches that
+   * each take {@code batchMs} and read {@code readPerBatchMs} of it, while the device keeps sending.
+   */
+  void catchUpAfterDowntime(boolean newRun, long batchMs, long readPerBatchMs) {
     steady(20, 10_000);
     long position = lastReadingArrival; // the stream had read everything when the query stopped
-    // The query is stopped for 10 minutes while the device keeps sending every 10 s.
     clock.advance(Duration.ofMinutes(10).toMillis());
-    long sentUpTo = clock.millis();
+    if (newRun) {
+      watch = new DeviceWatch(settings, clock, clock.millis());
+    }
     long nextReading = lastReadingArrival + 10_000;
-    // After the restart each 1 s batch reads 5 s of the backlog (and the device keeps sending).
-    while (position < sentUpTo) {
-      clock.advance(1_000);
-      sentUpTo = clock.millis();
-      long readUpTo = Math.min(position + 5_000, sentUpTo);
+    while (position < clock.millis()) {
+      clock.advance(batchMs);
+      long readUpTo = Math.min(position + readPerBatchMs, clock.millis());
       List<DeviceWatch.Reading> batch = new ArrayList<>();
       for (; nextReading <= readUpTo; nextReading += 10_000) {
         batch.add(new DeviceWatch.Reading(nextReading + CLOCK_OFFSET_MS, nextReading));
@@ -429,7 +567,6 @@ class DeviceWatchTest {
       }
       position = readUpTo;
     }
-    assertThat(events).isEmpty();
   }
 
   @Test
@@ -535,26 +672,8 @@ class DeviceWatchTest {
   @Test
   void aRestartCatchingUpABacklogInSlowBatchesRaisesNoFalseGap() {
     use(settings(), T0);
-    steady(20, 10_000);
-    long position = lastReadingArrival;
-    clock.advance(Duration.ofMinutes(10).toMillis()); // down while the device keeps sending every 10 s
-    watch = new DeviceWatch(settings, clock, clock.millis());
-    long nextReading = lastReadingArrival + 10_000;
-    // Each batch takes 20 s and reads 60 s of the backlog (and the device keeps sending).
-    while (position < clock.millis()) {
-      clock.advance(20_000);
-      long readUpTo = Math.min(position + 60_000, clock.millis());
-      List<DeviceWatch.Reading> batch = new ArrayList<>();
-      for (; nextReading <= readUpTo; nextReading += 10_000) {
-        batch.add(new DeviceWatch.Reading(nextReading + CLOCK_OFFSET_MS, nextReading));
-      }
-      if (!batch.isEmpty()) {
-        collect(watch.onReadings(DEVICE, state, batch, position));
-      } else if (clock.millis() >= state.getWakeAtMs()) {
-        collect(watch.onTimeout(state, position));
-      }
-      position = readUpTo;
-    }
+    // Each batch takes 20 s and reads 60 s of the backlog.
+    catchUpAfterDowntime(true, 20_000, 60_000);
     assertThat(events).isEmpty();
   }
 

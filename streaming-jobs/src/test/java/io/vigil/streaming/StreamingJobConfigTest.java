@@ -42,7 +42,7 @@ class StreamingJobConfigTest {
     assertThat(c.lateDataPath()).isEqualTo("s3a://lake/vigil/late_data");
     assertThat(c.gold1mPath()).isEqualTo("s3a://lake/vigil/gold_1m");
     assertThat(c.gold1hPath()).isEqualTo("s3a://lake/vigil/gold_1h");
-    assertThat(c.checkpointPath("device-watch")).isEqualTo("/cp/device-watch/v2");
+    assertThat(c.checkpointPath("device-watch")).isEqualTo("/cp/device-watch/v3");
   }
 
   @Test

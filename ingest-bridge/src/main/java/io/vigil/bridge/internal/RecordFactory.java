@@ -47,11 +47,9 @@ public final class RecordFactory {
    * The record and, when refused, the rejection.
    *
    * @param dialect the payload family that read it (the route's preset), null for raw routes
+   * @param route the name of the route that took it
    */
-  public record Routed(ProducerRecord<byte[], byte[]> record, Rejection rejection, String dialect) {
-    public Routed(ProducerRecord<byte[], byte[]> record, Rejection rejection) {
-      this(record, rejection, null);
-    }
+  public record Routed(ProducerRecord<byte[], byte[]> record, Rejection rejection, String dialect, String route) {
 
     /** The MQTT topic the message came on, from its header. */
     public String mqttTopic() {
@@ -80,7 +78,8 @@ public final class RecordFactory {
     sparkplug.forEach((name, value) -> header(headers, name, value));
     byte[] key = result.deviceId().map(d -> d.getBytes(StandardCharsets.UTF_8)).orElse(null);
     if (result.isAccepted()) {
-      return new Routed(new ProducerRecord<>(route.kafkaTopic(), null, arrivalMillis, key, payload, headers), null, result.dialect());
+      return new Routed(new ProducerRecord<>(route.kafkaTopic(), null, arrivalMillis, key, payload, headers), null, result.dialect(),
+          route.name());
     }
     Rejection rejection = result.rejection().orElseThrow();
     header(headers, KafkaHeaders.REJECT_REASON, rejection.reason().name());
@@ -88,7 +87,8 @@ public final class RecordFactory {
       header(headers, KafkaHeaders.REJECT_FIELD, rejection.field());
     }
     header(headers, KafkaHeaders.REJECT_MESSAGE, rejection.message());
-    return new Routed(new ProducerRecord<>(deadLetterTopic, null, arrivalMillis, key, payload, headers), rejection, result.dialect());
+    return new Routed(new ProducerRecord<>(deadLetterTopic, null, arrivalMillis, key, payload, headers), rejection, result.dialect(),
+        route.name());
   }
 
   /**
@@ -121,7 +121,8 @@ public final class RecordFactory {
     String key = route.keyField() != null ? payloadField(message.payload(), route.keyField())
         : route.keyLayout() == null ? null : route.keyLayout().deviceIdOf(message.topic()).orElse(null);
     return new Routed(new ProducerRecord<>(route.kafkaTopic(), null, arrivalMillis,
-        key == null ? null : key.getBytes(StandardCharsets.UTF_8), message.payload(), mqttHeaders(route, message, arrivalMillis)), null);
+        key == null ? null : key.getBytes(StandardCharsets.UTF_8), message.payload(), mqttHeaders(route, message, arrivalMillis)), null,
+        null, route.name());
   }
 
   /** A top-level text or number field of a JSON payload; null (no key) when there is none. */
