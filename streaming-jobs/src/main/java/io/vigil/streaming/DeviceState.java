@@ -117,6 +117,11 @@ public final class DeviceState implements Serializable {
     status = value.name();
   }
 
+  /** Whether any message of the device carried a reading, not only its status. */
+  boolean sentReadings() {
+    return !messagesByMetric.isEmpty();
+  }
+
   boolean hasReported() {
     Status s = status();
     return s != Status.REGISTERED && s != Status.NEVER_REPORTED;

@@ -628,8 +628,15 @@ public final class DeviceWatch {
 
   // ---- silence ---------------------------------------------------------------------------------
 
-  /** Raises GAP and then INACTIVE as far as a silence up to {@code untilMs} warrants. */
+  /**
+   * Raises GAP and then INACTIVE as far as a silence up to {@code untilMs} warrants. A device that has
+   * only ever said it is online (a Sparkplug B edge node's birth, a last will's Online) has no cadence
+   * to miss: it is watched by what it says, an OFFLINE or a death, not by its silence.
+   */
   private List<AnomalyEvent> escalate(DeviceState s, long untilMs, Instant now) {
+    if (!s.sentReadings()) {
+      return List.of();
+    }
     List<AnomalyEvent> events = new ArrayList<>(2);
     long silenceMs = untilMs - s.getLastArrivalMs();
     if (s.status() == Status.ACTIVE && silenceMs >= gapAfterMs(s)) {

@@ -813,6 +813,22 @@ class DeviceWatchTest {
     assertThat(events).isEmpty();
   }
 
+  @Test
+  void aDeviceThatOnlyEverSaidItIsOnlineIsWatchedByItsStatusNotItsSilence() {
+    // A Sparkplug B edge node: a birth, then nothing of its own while its devices report, then its death.
+    status(DeviceStatus.State.ONLINE);
+    advanceInTriggers(Duration.ofHours(1).toMillis());
+    assertThat(events).isEmpty();
+    status(DeviceStatus.State.OFFLINE);
+    assertThat(kinds()).containsExactly(AnomalyKind.INACTIVE);
+    status(DeviceStatus.State.ONLINE);
+    assertThat(kinds()).containsExactly(AnomalyKind.INACTIVE, AnomalyKind.REAPPEARED);
+    // Once it sends readings, its silence counts like any device's.
+    steady(20, 10_000);
+    advanceInTriggers(60_000);
+    assertThat(kinds()).containsExactly(AnomalyKind.INACTIVE, AnomalyKind.REAPPEARED, AnomalyKind.GAP);
+  }
+
   void status(DeviceStatus.State value) {
     long now = clock.millis();
     collect(watch.onReadings(DEVICE, state, List.of(DeviceWatch.Reading.status(value, now + CLOCK_OFFSET_MS, now)),
