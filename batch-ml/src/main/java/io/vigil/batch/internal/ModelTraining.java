@@ -54,14 +54,13 @@ public final class ModelTraining {
   }
 
   /**
-   * Training examples with targets at or before {@code lastTarget} (a bucket index in the
-   * history; -1 means the whole history), each series normalised on its buckets up to that point.
+   * Training examples with targets at or before {@code lastTarget} (a bucket index in the history,
+   * the same for every series: all lie on the plan's grid), each series normalised on its buckets up
+   * to that point.
    */
-  public static Dataset<Row> examples(Dataset<Row> seriesRows, ForecastPlan plan, FeatureSpec spec, Backtest.Spec backtest,
-      boolean beforeBacktest, int stride) {
+  public static Dataset<Row> examples(Dataset<Row> seriesRows, ForecastPlan plan, FeatureSpec spec, int lastTarget, int stride) {
     return seriesRows.flatMap((FlatMapFunction<Row, Row>) row -> {
       SeriesHistory s = history(row, plan);
-      int lastTarget = beforeBacktest ? backtest.firstOrigin(s.length()) : s.length() - 1;
       List<Row> out = new ArrayList<>();
       if (lastTarget < 0) {
         return out.iterator();
@@ -91,5 +90,32 @@ public final class ModelTraining {
       ModelForecaster model) {
     return seriesRows.map((MapFunction<Row, Backtest.SeriesScore>) row -> Backtest.run(history(row, plan), spec, model),
         Encoders.javaSerialization(Backtest.SeriesScore.class)).collectAsList();
+  }
+
+  /**
+   * Backtests every series, as known up to bucket {@code visible - 1}, with {@code model} at each
+   * of {@code weights} (its correction's share, {@link ModelForecaster#withCorrectionWeight}), in one
+   * pass over the series. Element k of the result holds every series' score at {@code weights[k]}.
+   */
+  public static List<List<Backtest.SeriesScore>> backtestWeights(Dataset<Row> seriesRows, ForecastPlan plan, Backtest.Spec spec,
+      ModelForecaster model, int visible, double[] weights) {
+    List<ArrayList<Backtest.SeriesScore>> perSeries = seriesRows.map((MapFunction<Row, ArrayList<Backtest.SeriesScore>>) row -> {
+      SeriesHistory s = history(row, plan);
+      SeriesHistory known = visible < s.length() ? s.prefix(visible) : s;
+      ArrayList<Backtest.SeriesScore> out = new ArrayList<>(weights.length);
+      for (double w : weights) {
+        out.add(Backtest.run(known, spec, model.withCorrectionWeight(w)));
+      }
+      return out;
+    }, Encoders.javaSerialization((Class<ArrayList<Backtest.SeriesScore>>) (Class<?>) ArrayList.class)).collectAsList();
+    List<List<Backtest.SeriesScore>> byWeight = new ArrayList<>(weights.length);
+    for (int k = 0; k < weights.length; k++) {
+      List<Backtest.SeriesScore> scores = new ArrayList<>(perSeries.size());
+      for (List<Backtest.SeriesScore> series : perSeries) {
+        scores.add(series.get(k));
+      }
+      byWeight.add(scores);
+    }
+    return byWeight;
   }
 }
