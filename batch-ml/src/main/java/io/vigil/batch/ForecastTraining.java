@@ -165,14 +165,15 @@ public final class ForecastTraining {
 
   /**
    * The correction weight for a model trained on the first {@code visible} buckets: trees fitted on
-   * the examples before that history's backtest, backtested on it at every weight of the grid
-   * ({@link CorrectionWeight}); 0 when there are no such examples.
+   * the examples before that history's inner backtest ({@link Backtest.Spec#inner}), backtested on it
+   * at every weight of the grid ({@link CorrectionWeight}); 0 when there are no such examples.
    */
   private static double weightFromBacktest(Dataset<Row> series, ForecastPlan plan, FeatureSpec spec, Backtest.Spec backtestSpec,
       ModelTraining.Params gbt, int visible, int stride, double[] grid) {
-    int lastTarget = backtestSpec.firstOrigin(visible);
+    Optional<Backtest.Spec> innerSpec = backtestSpec.inner(visible);
+    int lastTarget = innerSpec.map(i -> i.firstOrigin(visible)).orElse(-1);
     if (lastTarget < 0) {
-      LOG.info("No history before the inner backtest: the backtested model forecasts with its base (correction weight 0)");
+      LOG.info("No history for an inner backtest: the backtested model forecasts with its base (correction weight 0)");
       return 0;
     }
     Dataset<Row> inner = ModelTraining.examples(series, plan, spec, lastTarget, stride).persist();
@@ -183,10 +184,11 @@ public final class ForecastTraining {
         return 0;
       }
       GBTRegressionModel trees = ModelTraining.fit(inner, gbt);
-      List<Backtest.Summary> summaries = ModelTraining.backtestWeights(series, plan, backtestSpec,
+      List<Backtest.Summary> summaries = ModelTraining.backtestWeights(series, plan, innerSpec.get(),
           ModelForecaster.of(spec, trees, 1), visible, grid).stream().map(Backtest.Summary::of).toList();
       double weight = CorrectionWeight.choose(grid, summaries);
-      LOG.info("Inner backtest ({} examples before it): relMASE by correction weight {}: {}; weight {}", rows, java.util.Arrays.toString(grid),
+      LOG.info("Inner backtest ({} origins, {} examples before it): relMASE by correction weight {}: {}; weight {}",
+          innerSpec.get().origins(), rows, java.util.Arrays.toString(grid),
           summaries.stream().map(Backtest.Summary::relMase).toList(), weight);
       return weight;
     } finally {

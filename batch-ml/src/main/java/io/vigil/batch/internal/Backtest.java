@@ -36,6 +36,18 @@ public final class Backtest {
     public int lastOrigin(int n) {
       return n - 1 - horizon;
     }
+
+    /**
+     * This backtest with as many origins (at most K, at the same spacing) as fit in the last half of a
+     * history of {@code n} buckets, so the buckets before it leave trees as much to learn from; empty
+     * when not even one origin's horizon fits. The inner backtest that weighs a model's correction
+     * ({@link CorrectionWeight}).
+     */
+    public java.util.Optional<Spec> inner(int n) {
+      int fitting = Math.min(origins, (n / 2 - horizon - 1) / spacing + 1);
+      return n / 2 < horizon + 1 ? java.util.Optional.empty()
+          : java.util.Optional.of(new Spec(fitting, spacing, horizon, season, movingAverageWindow, coverage));
+    }
   }
 
   /**

@@ -28,6 +28,32 @@ class BacktestTest {
     assertThat(BACKTEST.firstOrigin(336)).isEqualTo(336 - 1 - 12 - 4 * 12);
   }
 
+  @org.junit.jupiter.params.ParameterizedTest(name = "{0} buckets: {1} inner origins")
+  @org.junit.jupiter.params.provider.CsvSource({
+      // The bench's 14 days before its backtest (7 daily origins, H 24): 3 origins fit in the last half.
+      "168, 3, 24, 24, 7",
+      // Plenty of history: all K origins, at the same spacing.
+      "2000, 7, 24, 24, 7",
+      // Half the history holds exactly one horizon: one origin.
+      "50, 1, 24, 24, 7",
+      // Not even one: no inner backtest.
+      "49, 0, 24, 24, 7",
+      // The demo's backtest (3 origins 6 apart).
+      "300, 3, 24, 6, 3"})
+  void theInnerBacktestTakesAsManyOriginsAsFitInTheLastHalfOfTheHistory(int n, int origins, int horizon, int spacing, int k) {
+    Backtest.Spec outer = new Backtest.Spec(k, spacing, horizon, M, M, 0.9);
+
+    var inner = outer.inner(n);
+
+    assertThat(inner.map(Backtest.Spec::origins).orElse(0)).isEqualTo(origins);
+    inner.ifPresent(i -> {
+      assertThat(i.spacing()).isEqualTo(spacing);
+      assertThat(i.horizon()).isEqualTo(horizon);
+      // Its targets lie in the last half: the first half is left to fit trees on.
+      assertThat(i.firstOrigin(n)).isGreaterThanOrEqualTo(n - n / 2 - 1);
+    });
+  }
+
   @Test
   void theSeasonalProfileAloneBeatsSeasonalNaiveOnNoisySeasonalData() {
     // A predictor of 0 leaves the seasonal profile (mean of 4 seasons): its error variance is
