@@ -16,6 +16,7 @@ import java.time.Clock;
 import java.time.Instant;
 import java.time.ZoneOffset;
 import java.time.format.DateTimeFormatter;
+import java.util.Arrays;
 import java.util.HexFormat;
 import java.util.LinkedHashMap;
 import java.util.List;
@@ -87,10 +88,6 @@ public final class ForecastTraining {
       int n = plan.historyBuckets();
       int firstOrigin = backtestSpec.firstOrigin(n);
       int stride = config.trainOriginStride();
-      double[] grid = CorrectionWeight.grid();
-      // The backtested model is the procedure run on the history before the first origin: its trees'
-      // weight comes from a backtest on that history's own end, with trees fitted before it.
-      double backtestWeight = weightFromBacktest(series, plan, spec, backtestSpec, gbt, firstOrigin + 1, stride, grid);
       Dataset<Row> early = ModelTraining.examples(series, plan, spec, firstOrigin, stride).persist();
       long earlyRows = early.count();
       if (earlyRows == 0) {
@@ -101,39 +98,39 @@ public final class ForecastTraining {
           backtestSpec.origins());
       GBTRegressionModel backtested = ModelTraining.fit(early, gbt);
       early.unpersist();
-      List<List<Backtest.SeriesScore>> byWeight = ModelTraining.backtestWeights(series, plan, backtestSpec,
-          ModelForecaster.of(spec, backtested, 1), n, grid);
-      List<Backtest.Summary> summaries = byWeight.stream().map(Backtest.Summary::of).toList();
-      int chosen = indexOf(grid, backtestWeight);
-      List<Backtest.SeriesScore> scores = byWeight.get(chosen);
-      Backtest.Summary summary = summaries.get(chosen);
-      LOG.info("Backtest of {} (correction weight {}): relMASE {} over {} series ({} targets); MASE model {}, seasonal naive {},"
-          + " moving average {}; relMASE by correction weight {}: {}", version, backtestWeight, summary.relMase(),
-          summary.seriesScored(), summary.targets(), summary.meanMaseModel(), summary.meanMaseSeasonalNaive(),
-          summary.meanMaseMovingAverage(), java.util.Arrays.toString(grid), summaries.stream().map(Backtest.Summary::relMase).toList());
+      ModelForecaster trees = ModelForecaster.of(spec, backtested, 1);
+      // The correction's weight: each origin's targets are forecast with the weight the other origins chose.
+      double[] grid = CorrectionWeight.grid();
+      List<Backtest.WeightErrors> errors = ModelTraining.errorsByWeight(series, plan, backtestSpec, trees, grid);
+      double[] weightByOrigin = CorrectionWeight.crossFitted(grid, errors, backtestSpec.origins());
+      List<Backtest.SeriesScore> scores = ModelTraining.backtest(series, plan, backtestSpec, trees, weightByOrigin);
+      Backtest.Summary summary = Backtest.Summary.of(scores);
+      double weight = CorrectionWeight.best(grid, errors);
+      LOG.info("Backtest of {}: relMASE {} over {} series ({} targets); MASE model {}, seasonal naive {}, moving average {};"
+          + " correction weight by origin {} (each chosen on the other origins), on all origins {}; relMASE at weights {}: {}",
+          version, summary.relMase(), summary.seriesScored(), summary.targets(), summary.meanMaseModel(),
+          summary.meanMaseSeasonalNaive(), summary.meanMaseMovingAverage(), Arrays.toString(weightByOrigin), weight,
+          Arrays.toString(grid), Arrays.toString(Arrays.stream(CorrectionWeight.meanMase(grid, errors))
+              .map(m -> m / summary.meanMaseSeasonalNaive()).toArray()));
 
       GBTRegressionModel registered = backtested;
-      double registeredWeight = backtestWeight;
       long trainingRows = earlyRows;
       long trainedToIdx = plan.startIdx() + firstOrigin + 1;
-      if (config.modelRefit()) {
-        // The same procedure on the whole history: the backtest just run is the held-out evidence for the weight.
-        registeredWeight = CorrectionWeight.choose(grid, summaries);
-        if (registeredWeight > 0) {
-          Dataset<Row> all = ModelTraining.examples(series, plan, spec, n - 1, stride).persist();
-          trainingRows = all.count();
-          registered = ModelTraining.fit(all, gbt);
-          all.unpersist();
-          trainedToIdx = plan.endIdx();
-        }
+      // With weight 0 the model is its base, which reads the latest history anyway: nothing to refit.
+      if (config.modelRefit() && weight > 0) {
+        Dataset<Row> all = ModelTraining.examples(series, plan, spec, n - 1, stride).persist();
+        trainingRows = all.count();
+        registered = ModelTraining.fit(all, gbt);
+        all.unpersist();
+        trainedToIdx = plan.endIdx();
       }
-      LOG.info("Registering {} with correction weight {}", version, registeredWeight);
+      LOG.info("Registering {} with correction weight {}", version, weight);
       long b = plan.bucketMicros();
       ModelMetadata meta = new ModelMetadata(version, MODEL_TYPE, asOf.toString(), clock.instant().toString(),
           micros(plan.startIdx() * b), micros(trainedToIdx * b),
           micros((plan.startIdx() + firstOrigin + 1) * b), micros(plan.endIdx() * b),
           config.resolution().configName(), config.step().toString(), trainingRows, spec, spec.names(), params, hash,
-          summary, scores, registeredWeight, backtestWeight);
+          summary, scores, weight);
 
       OptionalDouble currentOnSameWindow = rescoreCurrent(registry, meta, series, plan, backtestSpec, summary);
       registry.save(meta, registered);
@@ -161,48 +158,6 @@ public final class ForecastTraining {
     LOG.info("Current model {} re-scored on the same backtest: relMASE {} (candidate {})", current.get().version(),
         s.relMase(), candidateSummary.relMase());
     return Double.isFinite(s.relMase()) ? OptionalDouble.of(s.relMase()) : OptionalDouble.empty();
-  }
-
-  /**
-   * The correction weight for a model trained on the first {@code visible} buckets: trees fitted on
-   * the examples before that history's inner backtest ({@link Backtest.Spec#inner}), backtested on it
-   * at every weight of the grid ({@link CorrectionWeight}); 0 when there are no such examples.
-   */
-  private static double weightFromBacktest(Dataset<Row> series, ForecastPlan plan, FeatureSpec spec, Backtest.Spec backtestSpec,
-      ModelTraining.Params gbt, int visible, int stride, double[] grid) {
-    Optional<Backtest.Spec> innerSpec = backtestSpec.inner(visible);
-    int lastTarget = innerSpec.map(i -> i.firstOrigin(visible)).orElse(-1);
-    if (lastTarget < 0) {
-      LOG.info("No history for an inner backtest: the backtested model forecasts with its base (correction weight 0)");
-      return 0;
-    }
-    Dataset<Row> inner = ModelTraining.examples(series, plan, spec, lastTarget, stride).persist();
-    try {
-      long rows = inner.count();
-      if (rows == 0) {
-        LOG.info("No examples before the inner backtest: the backtested model forecasts with its base (correction weight 0)");
-        return 0;
-      }
-      GBTRegressionModel trees = ModelTraining.fit(inner, gbt);
-      List<Backtest.Summary> summaries = ModelTraining.backtestWeights(series, plan, innerSpec.get(),
-          ModelForecaster.of(spec, trees, 1), visible, grid).stream().map(Backtest.Summary::of).toList();
-      double weight = CorrectionWeight.choose(grid, summaries);
-      LOG.info("Inner backtest ({} origins, {} examples before it): relMASE by correction weight {}: {}; weight {}",
-          innerSpec.get().origins(), rows, java.util.Arrays.toString(grid),
-          summaries.stream().map(Backtest.Summary::relMase).toList(), weight);
-      return weight;
-    } finally {
-      inner.unpersist();
-    }
-  }
-
-  private static int indexOf(double[] grid, double weight) {
-    for (int k = 0; k < grid.length; k++) {
-      if (grid[k] == weight) {
-        return k;
-      }
-    }
-    throw new IllegalArgumentException(weight + " is not in the grid");
   }
 
   static FeatureSpec featureSpec(ForecastJobConfig config) {

@@ -16,7 +16,6 @@ import java.util.Map;
  * @param backtestSeries per-series scores of the same backtest
  * @param correctionWeight the share of the trees' correction this model adds to its base
  *     ({@code CorrectionWeight}); absent in models saved before it existed, which added all of it
- * @param backtestCorrectionWeight the share the backtested forecaster added (chosen before the backtest)
  */
 public record ModelMetadata(
     String version,
@@ -36,8 +35,7 @@ public record ModelMetadata(
     String paramsHash,
     Backtest.Summary backtest,
     List<Backtest.SeriesScore> backtestSeries,
-    Double correctionWeight,
-    Double backtestCorrectionWeight) {
+    Double correctionWeight) {
 
   /** The share of the correction to add: models saved before the weight existed add all of it. */
   public double correctionWeightOrFull() {

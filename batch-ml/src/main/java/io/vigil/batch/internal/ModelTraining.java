@@ -92,30 +92,17 @@ public final class ModelTraining {
         Encoders.javaSerialization(Backtest.SeriesScore.class)).collectAsList();
   }
 
-  /**
-   * Backtests every series, as known up to bucket {@code visible - 1}, with {@code model} at each
-   * of {@code weights} (its correction's share, {@link ModelForecaster#withCorrectionWeight}), in one
-   * pass over the series. Element k of the result holds every series' score at {@code weights[k]}.
-   */
-  public static List<List<Backtest.SeriesScore>> backtestWeights(Dataset<Row> seriesRows, ForecastPlan plan, Backtest.Spec spec,
-      ModelForecaster model, int visible, double[] weights) {
-    List<ArrayList<Backtest.SeriesScore>> perSeries = seriesRows.map((MapFunction<Row, ArrayList<Backtest.SeriesScore>>) row -> {
-      SeriesHistory s = history(row, plan);
-      SeriesHistory known = visible < s.length() ? s.prefix(visible) : s;
-      ArrayList<Backtest.SeriesScore> out = new ArrayList<>(weights.length);
-      for (double w : weights) {
-        out.add(Backtest.run(known, spec, model.withCorrectionWeight(w)));
-      }
-      return out;
-    }, Encoders.javaSerialization((Class<ArrayList<Backtest.SeriesScore>>) (Class<?>) ArrayList.class)).collectAsList();
-    List<List<Backtest.SeriesScore>> byWeight = new ArrayList<>(weights.length);
-    for (int k = 0; k < weights.length; k++) {
-      List<Backtest.SeriesScore> scores = new ArrayList<>(perSeries.size());
-      for (List<Backtest.SeriesScore> series : perSeries) {
-        scores.add(series.get(k));
-      }
-      byWeight.add(scores);
-    }
-    return byWeight;
+  /** Every series' backtest errors at each of {@code weights} ({@link Backtest#errorsByWeight}), collected. */
+  public static List<Backtest.WeightErrors> errorsByWeight(Dataset<Row> seriesRows, ForecastPlan plan, Backtest.Spec spec,
+      ModelForecaster model, double[] weights) {
+    return seriesRows.map((MapFunction<Row, Backtest.WeightErrors>) row -> Backtest.errorsByWeight(history(row, plan), spec, model,
+        weights), Encoders.javaSerialization(Backtest.WeightErrors.class)).collectAsList();
+  }
+
+  /** Backtests every series with the model's correction weighted per origin ({@link Backtest#run}). */
+  public static List<Backtest.SeriesScore> backtest(Dataset<Row> seriesRows, ForecastPlan plan, Backtest.Spec spec,
+      ModelForecaster model, double[] weightByOrigin) {
+    return seriesRows.map((MapFunction<Row, Backtest.SeriesScore>) row -> Backtest.run(history(row, plan), spec, model,
+        weightByOrigin), Encoders.javaSerialization(Backtest.SeriesScore.class)).collectAsList();
   }
 }

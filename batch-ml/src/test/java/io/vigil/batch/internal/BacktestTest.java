@@ -28,30 +28,31 @@ class BacktestTest {
     assertThat(BACKTEST.firstOrigin(336)).isEqualTo(336 - 1 - 12 - 4 * 12);
   }
 
-  @org.junit.jupiter.params.ParameterizedTest(name = "{0} buckets: {1} inner origins")
-  @org.junit.jupiter.params.provider.CsvSource({
-      // The bench's 14 days before its backtest (7 daily origins, H 24): 3 origins fit in the last half.
-      "168, 3, 24, 24, 7",
-      // Plenty of history: all K origins, at the same spacing.
-      "2000, 7, 24, 24, 7",
-      // Half the history holds exactly one horizon: one origin.
-      "50, 1, 24, 24, 7",
-      // Not even one: no inner backtest.
-      "49, 0, 24, 24, 7",
-      // The demo's backtest (3 origins 6 apart).
-      "300, 3, 24, 6, 3"})
-  void theInnerBacktestTakesAsManyOriginsAsFitInTheLastHalfOfTheHistory(int n, int origins, int horizon, int spacing, int k) {
-    Backtest.Spec outer = new Backtest.Spec(k, spacing, horizon, M, M, 0.9);
+  @Test
+  void errorsByWeightAreTheErrorsTheBacktestScoresAtThatWeight() {
+    SeriesHistory s = noisySeasonal(4);
+    ModelForecaster corrected = new ModelForecaster(SPEC, f -> 0.3 * f[3]);
+    double[] weights = {0, 0.5, 1};
 
-    var inner = outer.inner(n);
+    Backtest.WeightErrors errors = Backtest.errorsByWeight(s, BACKTEST, corrected, weights);
 
-    assertThat(inner.map(Backtest.Spec::origins).orElse(0)).isEqualTo(origins);
-    inner.ifPresent(i -> {
-      assertThat(i.spacing()).isEqualTo(spacing);
-      assertThat(i.horizon()).isEqualTo(horizon);
-      // Its targets lie in the last half: the first half is left to fit trees on.
-      assertThat(i.firstOrigin(n)).isGreaterThanOrEqualTo(n - n / 2 - 1);
-    });
+    assertThat(errors.targets()).hasSize(BACKTEST.origins()).containsOnly(12);
+    for (int w = 0; w < weights.length; w++) {
+      double[] same = new double[BACKTEST.origins()];
+      java.util.Arrays.fill(same, weights[w]);
+      Backtest.SeriesScore score = Backtest.run(s, BACKTEST, corrected, same);
+      double sum = 0;
+      for (double[] perWeight : errors.absErrors()) {
+        sum += perWeight[w];
+      }
+      assertThat(sum / score.targets()).isCloseTo(score.maeModel(), within(1e-9));
+      assertThat(errors.scale()).isEqualTo(score.scale());
+    }
+    // Weights per origin: origin k's targets are forecast with weight k's.
+    Backtest.SeriesScore mixed = Backtest.run(s, BACKTEST, corrected, new double[] {0, 0.5, 1, 1, 0});
+    double expected = (errors.absErrors()[0][0] + errors.absErrors()[1][1] + errors.absErrors()[2][2] + errors.absErrors()[3][2]
+        + errors.absErrors()[4][0]) / (5 * 12);
+    assertThat(mixed.maeModel()).isCloseTo(expected, within(1e-9));
   }
 
   @Test
