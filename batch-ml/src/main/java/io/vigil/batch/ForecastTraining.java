@@ -36,7 +36,8 @@ import org.slf4j.LoggerFactory;
  *
  * <p>Steps: resample the history window before as_of; fit on examples whose targets lie before the
  * first backtest origin (each series normalised on that part only); run the rolling-origin
- * backtest; refit on the whole window (forecast.model.refit); save; promote. The version is
+ * backtest with the trees' correction weighted per origin by the other origins ({@link CorrectionWeight});
+ * refit on the whole window (forecast.model.refit) unless the weight on all origins is 0; save; promote. The version is
  * {@code gbt-<as_of>-<hash of the settings>}, so a rerun for the same as_of and settings finds its
  * model saved and only repeats the (idempotent) promotion.
  */
