@@ -1,6 +1,7 @@
 package io.vigil.batch;
 
 import io.vigil.batch.internal.Backtest;
+import io.vigil.batch.internal.CorrectionWeight;
 import io.vigil.batch.internal.DeltaTables;
 import io.vigil.batch.internal.FeatureSpec;
 import io.vigil.batch.internal.ForecastPlan;
@@ -15,6 +16,7 @@ import java.time.Clock;
 import java.time.Instant;
 import java.time.ZoneOffset;
 import java.time.format.DateTimeFormatter;
+import java.util.Arrays;
 import java.util.HexFormat;
 import java.util.LinkedHashMap;
 import java.util.List;
@@ -34,7 +36,8 @@ import org.slf4j.LoggerFactory;
  *
  * <p>Steps: resample the history window before as_of; fit on examples whose targets lie before the
  * first backtest origin (each series normalised on that part only); run the rolling-origin
- * backtest; refit on the whole window (forecast.model.refit); save; promote. The version is
+ * backtest with the trees' correction weighted per origin by the other origins ({@link CorrectionWeight});
+ * refit on the whole window (forecast.model.refit) unless the weight on all origins is 0; save; promote. The version is
  * {@code gbt-<as_of>-<hash of the settings>}, so a rerun for the same as_of and settings finds its
  * model saved and only repeats the (idempotent) promotion.
  */
@@ -85,7 +88,8 @@ public final class ForecastTraining {
     try {
       int n = plan.historyBuckets();
       int firstOrigin = backtestSpec.firstOrigin(n);
-      Dataset<Row> early = ModelTraining.examples(series, plan, spec, backtestSpec, true, config.trainOriginStride()).persist();
+      int stride = config.trainOriginStride();
+      Dataset<Row> early = ModelTraining.examples(series, plan, spec, firstOrigin, stride).persist();
       long earlyRows = early.count();
       if (earlyRows == 0) {
         throw VigilErrors.noTrainingData(config.silverPath(), micros(plan.startMicros()),
@@ -95,29 +99,39 @@ public final class ForecastTraining {
           backtestSpec.origins());
       GBTRegressionModel backtested = ModelTraining.fit(early, gbt);
       early.unpersist();
-      ModelForecaster forecaster = ModelForecaster.of(spec, backtested);
-      List<Backtest.SeriesScore> scores = ModelTraining.backtest(series, plan, backtestSpec, forecaster);
+      ModelForecaster trees = ModelForecaster.of(spec, backtested, 1);
+      // The correction's weight: each origin's targets are forecast with the weight the other origins chose.
+      double[] grid = CorrectionWeight.grid();
+      List<Backtest.WeightErrors> errors = ModelTraining.errorsByWeight(series, plan, backtestSpec, trees, grid);
+      double[] weightByOrigin = CorrectionWeight.crossFitted(grid, errors, backtestSpec.origins());
+      List<Backtest.SeriesScore> scores = ModelTraining.backtest(series, plan, backtestSpec, trees, weightByOrigin);
       Backtest.Summary summary = Backtest.Summary.of(scores);
-      LOG.info("Backtest of {}: relMASE {} over {} series ({} targets); MASE model {}, seasonal naive {}, moving average {}",
+      double weight = CorrectionWeight.best(grid, errors);
+      LOG.info("Backtest of {}: relMASE {} over {} series ({} targets); MASE model {}, seasonal naive {}, moving average {};"
+          + " correction weight by origin {} (each chosen on the other origins), on all origins {}; relMASE at weights {}: {}",
           version, summary.relMase(), summary.seriesScored(), summary.targets(), summary.meanMaseModel(),
-          summary.meanMaseSeasonalNaive(), summary.meanMaseMovingAverage());
+          summary.meanMaseSeasonalNaive(), summary.meanMaseMovingAverage(), Arrays.toString(weightByOrigin), weight,
+          Arrays.toString(grid), Arrays.toString(Arrays.stream(CorrectionWeight.meanMase(grid, errors))
+              .map(m -> m / summary.meanMaseSeasonalNaive()).toArray()));
 
       GBTRegressionModel registered = backtested;
       long trainingRows = earlyRows;
       long trainedToIdx = plan.startIdx() + firstOrigin + 1;
-      if (config.modelRefit()) {
-        Dataset<Row> all = ModelTraining.examples(series, plan, spec, backtestSpec, false, config.trainOriginStride()).persist();
+      // With weight 0 the model is its base, which reads the latest history anyway: nothing to refit.
+      if (config.modelRefit() && weight > 0) {
+        Dataset<Row> all = ModelTraining.examples(series, plan, spec, n - 1, stride).persist();
         trainingRows = all.count();
         registered = ModelTraining.fit(all, gbt);
         all.unpersist();
         trainedToIdx = plan.endIdx();
       }
+      LOG.info("Registering {} with correction weight {}", version, weight);
       long b = plan.bucketMicros();
       ModelMetadata meta = new ModelMetadata(version, MODEL_TYPE, asOf.toString(), clock.instant().toString(),
           micros(plan.startIdx() * b), micros(trainedToIdx * b),
           micros((plan.startIdx() + firstOrigin + 1) * b), micros(plan.endIdx() * b),
           config.resolution().configName(), config.step().toString(), trainingRows, spec, spec.names(), params, hash,
-          summary, scores);
+          summary, scores, weight);
 
       OptionalDouble currentOnSameWindow = rescoreCurrent(registry, meta, series, plan, backtestSpec, summary);
       registry.save(meta, registered);

@@ -14,6 +14,8 @@ import java.util.Map;
  * @param params every setting that shaped the model; {@code paramsHash} is part of the version
  * @param backtest overall scores; {@code backtest.relMase} decides promotion
  * @param backtestSeries per-series scores of the same backtest
+ * @param correctionWeight the share of the trees' correction this model adds to its base
+ *     ({@code CorrectionWeight}); absent in models saved before it existed, which added all of it
  */
 public record ModelMetadata(
     String version,
@@ -32,7 +34,13 @@ public record ModelMetadata(
     Map<String, String> params,
     String paramsHash,
     Backtest.Summary backtest,
-    List<Backtest.SeriesScore> backtestSeries) {
+    List<Backtest.SeriesScore> backtestSeries,
+    Double correctionWeight) {
+
+  /** The share of the correction to add: models saved before the weight existed add all of it. */
+  public double correctionWeightOrFull() {
+    return correctionWeight == null ? 1 : correctionWeight;
+  }
 
   /**
    * Whether this Vigil computes the features the model was trained on: the feature names saved with

@@ -161,7 +161,7 @@ public final class ModelRegistry {
   public ModelForecaster load(String version) {
     ModelMetadata meta = metadata(version);
     GBTRegressionModel model = GBTRegressionModel.load(new Path(new Path(root, version), "model").toString());
-    return ModelForecaster.of(meta.featureSpec(), model);
+    return ModelForecaster.of(meta.featureSpec(), model, meta.correctionWeightOrFull());
   }
 
   /**

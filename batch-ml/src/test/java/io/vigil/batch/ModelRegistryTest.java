@@ -32,7 +32,7 @@ class ModelRegistryTest {
     return new ModelMetadata(version, "gbt", backtestTo, NOW.toString(), "2026-11-01T00:00:00Z", backtestTo, backtestFrom,
         backtestTo, "hourly", "PT1H", 1000, new FeatureSpec(24, 6, 4, 24), new FeatureSpec(24, 6, 4, 24).names(),
         Map.of("forecast.model.max.iter", "40"), "abc", summary,
-        List.of(new Backtest.SeriesScore("d1", "temp", 100, 2, 1, 2, 3, 4, 5, 6, 1.1)));
+        List.of(new Backtest.SeriesScore("d1", "temp", 100, 2, 1, 2, 3, 4, 5, 6, 1.1)), 0.5);
   }
 
   static ModelMetadata meta(String version, double relMase) {
@@ -72,7 +72,7 @@ class ModelRegistryTest {
     ModelMetadata stale = new ModelMetadata(fresh.version(), fresh.modelType(), fresh.asOf(), fresh.createdAt(), fresh.trainedFrom(),
         fresh.trainedTo(), fresh.backtestFrom(), fresh.backtestTo(), fresh.resolution(), fresh.step(), fresh.trainingRows(),
         fresh.featureSpec(), List.of("horizon", "lag_1", "seasonal_lag_1"), fresh.params(), fresh.paramsHash(), fresh.backtest(),
-        fresh.backtestSeries());
+        fresh.backtestSeries(), fresh.correctionWeight());
     assertThat(fresh.featuresMatchThisVersion()).isTrue();
     assertThat(stale.featuresMatchThisVersion()).isFalse();
 
@@ -135,6 +135,20 @@ class ModelRegistryTest {
     assertThat(back.params()).isEqualTo(m.params());
     assertThat(back.backtestSeries()).isEqualTo(m.backtestSeries());
     assertThat(back.trainedTo()).isEqualTo(m.trainedTo());
+    assertThat(back.correctionWeightOrFull()).isEqualTo(0.5);
+  }
+
+  @Test
+  void aModelSavedBeforeCorrectionWeightsExistedAddsAllOfItsCorrection() {
+    ModelRegistry registry = registry();
+    ModelMetadata m = meta("gbt-1", 0.8);
+    ModelMetadata older = new ModelMetadata(m.version(), m.modelType(), m.asOf(), m.createdAt(), m.trainedFrom(), m.trainedTo(),
+        m.backtestFrom(), m.backtestTo(), m.resolution(), m.step(), m.trainingRows(), m.featureSpec(), m.features(), m.params(),
+        m.paramsHash(), m.backtest(), m.backtestSeries(), null);
+
+    registry.writeMetadata(older);
+
+    assertThat(registry.metadata("gbt-1").correctionWeightOrFull()).isEqualTo(1.0);
   }
 
   @Test

@@ -148,9 +148,13 @@ public final class DemoCommand implements Callable<Integer> {
   /** The trained model, its backtest against seasonal naive and whether it became the current model. */
   static String modelLine(io.vigil.batch.ForecastTraining.Report t) {
     var bt = t.backtest();
-    return String.format("Model       %s %s: backtest relMASE vs seasonal naive %s (MASE %s against %s) over %d series, %d targets%s",
+    double weight = t.metadata().correctionWeightOrFull();
+    return String.format("Model       %s %s: backtest relMASE vs seasonal naive %s (MASE %s against %s) over %d series, %d targets;"
+            + " %s%s",
         t.version(), t.promotion().promoted() ? "PROMOTED, current" : "not promoted", fmt(bt.relMase()), fmt(bt.meanMaseModel()),
         fmt(bt.meanMaseSeasonalNaive()), bt.seriesScored(), bt.targets(),
+        weight == 0 ? "seasonal profile + level offset, the trees' correction weighted 0 (it did not help on held-out origins)"
+            : String.format("seasonal profile + level offset + %.2f x the trees' correction", weight),
         t.promotion().promoted() ? "" : System.lineSeparator() + "            " + t.promotion().reason() + "; the baselines forecast instead");
   }
 

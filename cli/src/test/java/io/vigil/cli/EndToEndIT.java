@@ -96,6 +96,8 @@ class EndToEndIT {
     assertThat(r.batch().training().backtest().seriesScored()).isPositive();
     // The summary says which model was trained, how it did against seasonal naive, and whether it became current.
     assertThat(r.batch().training().backtest().relMase()).isFinite();
+    // Three days are enough for a model that beats seasonal naive: the trees' correction counts only as far as it helps.
+    assertThat(r.batch().training().promotion().promoted()).as(r.batch().training().promotion().reason()).isTrue();
     assertThat(summary.toString(java.nio.charset.StandardCharsets.UTF_8)).contains("Model       " + r.batch().training().version()
         + (r.batch().training().promotion().promoted() ? " PROMOTED, current" : " not promoted"));
     assertThat(r.batch().scoring().readingsScored()).isPositive();

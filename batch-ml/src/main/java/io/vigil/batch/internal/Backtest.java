@@ -99,14 +99,65 @@ public final class Backtest {
     }
   }
 
+  /**
+   * One series' errors at each correction weight, per backtest origin: what {@link CorrectionWeight}
+   * weighs the model's correction by.
+   *
+   * @param scale MASE's denominator, as in {@link SeriesScore}
+   * @param targets per origin k (0 = the first), the targets scored
+   * @param absErrors per origin k and weight w, the sum of the model's absolute errors over those targets
+   */
+  public record WeightErrors(String deviceId, String metric, double scale, int[] targets, double[][] absErrors)
+      implements Serializable {}
+
   /** Backtests one series; {@code model} is the forecaster trained on data before the first origin. */
   public static SeriesScore run(SeriesHistory s, Spec spec, ModelForecaster model) {
+    double[] same = new double[spec.origins()];
+    Arrays.fill(same, model.correctionWeight());
+    return run(s, spec, model, same);
+  }
+
+  /**
+   * One series' errors at every weight in {@code weights}, per origin, on the targets {@link #run}
+   * scores.
+   */
+  public static WeightErrors errorsByWeight(SeriesHistory s, Spec spec, ModelForecaster model, double[] weights) {
+    int n = s.length();
+    int first = spec.firstOrigin(n);
+    BaselineForecaster baseline = new BaselineForecaster(spec.season(), spec.movingAverageWindow(), 1, spec.coverage());
+    int[] targets = new int[spec.origins()];
+    double[][] errors = new double[spec.origins()][weights.length];
+    for (int k = 0; k < spec.origins(); k++) {
+      int t = first + k * spec.spacing();
+      if (t < 0 || !Features.servable(s, model.spec(), t)) {
+        continue;
+      }
+      double[] known = Arrays.copyOf(s.y(), t + 1);
+      double[] sn = baseline.seasonalNaive(known, t + 1, spec.horizon());
+      double ma = BaselineForecaster.movingAverage(known, t + 1, spec.movingAverageWindow());
+      for (int w = 0; w < weights.length; w++) {
+        double[] f = model.withCorrectionWeight(weights[w]).forecastFrom(s, t, spec.horizon()).values();
+        for (int h = 1; h <= spec.horizon(); h++) {
+          if (Features.scorable(s, model.spec(), t, h) && !Double.isNaN(sn[h - 1]) && !Double.isNaN(ma)) {
+            errors[k][w] += Math.abs(s.y()[t + h] - f[h - 1]);
+            targets[k] += w == 0 ? 1 : 0;
+          }
+        }
+      }
+    }
+    return new WeightErrors(s.deviceId(), s.metric(), scale(s, spec, first), targets, errors);
+  }
+
+  /**
+   * Backtests one series with the model's correction weighted per origin: {@code weightByOrigin[k]}
+   * at origin k (0 = the first).
+   */
+  public static SeriesScore run(SeriesHistory s, Spec spec, ModelForecaster model, double[] weightByOrigin) {
     int n = s.length();
     int first = spec.firstOrigin(n);
     FeatureSpec features = model.spec();
     BaselineForecaster baseline = new BaselineForecaster(spec.season(), spec.movingAverageWindow(), 1, spec.coverage());
-    double scale = first <= spec.season() ? Double.NaN
-        : BaselineForecaster.seasonalScale(s.y(), s.imputed(), first + 1, spec.season());
+    double scale = scale(s, spec, first);
     List<Double> em = new ArrayList<>();
     List<Double> es = new ArrayList<>();
     List<Double> ea = new ArrayList<>();
@@ -118,7 +169,8 @@ public final class Backtest {
       if (t < 0 || !Features.servable(s, features, t)) {
         continue;
       }
-      ModelForecaster.Forecast fm = model.forecastFrom(s, t, spec.horizon());
+      ModelForecaster.Forecast fm = model.withCorrectionWeight(weightByOrigin[(t - first) / spec.spacing()])
+          .forecastFrom(s, t, spec.horizon());
       double[] known = Arrays.copyOf(s.y(), t + 1);
       double[] sn = baseline.seasonalNaive(known, t + 1, spec.horizon());
       double ma = BaselineForecaster.movingAverage(known, t + 1, spec.movingAverageWindow());
@@ -139,6 +191,10 @@ public final class Backtest {
     }
     return new SeriesScore(s.deviceId(), s.metric(), em.size(), scale, mean(em), mean(es), mean(ea),
         mean(pm), mean(ps), mean(pa), ez.isEmpty() ? Double.NaN : BaselineForecaster.quantile(ez, spec.coverage()));
+  }
+
+  private static double scale(SeriesHistory s, Spec spec, int first) {
+    return first <= spec.season() ? Double.NaN : BaselineForecaster.seasonalScale(s.y(), s.imputed(), first + 1, spec.season());
   }
 
   static double smape(double actual, double forecast) {

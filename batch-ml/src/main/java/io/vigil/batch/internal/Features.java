@@ -26,7 +26,8 @@ import java.util.List;
  * already in the profile. On the demo's three days (12 devices, hourly) 7,068 of the 8,259 rows
  * before the backtest were such rows, and the model's backtest relMASE was 3.11 against 0.74 for the
  * base alone; learning only where the base is formed it was 1.33 (too few rows left; on seven days
- * 0.67 as of one hour, 1.03 as of another). Where the base is not formed the model adds nothing.
+ * 0.67 as of one hour, 1.03 as of another). Where the base is not formed the model adds nothing; where
+ * it is, only the share of the correction that held-out data supports ({@link CorrectionWeight}).
  */
 public final class Features {
   private Features() {}

@@ -23,19 +23,42 @@ public final class ModelForecaster implements Serializable {
 
   private final FeatureSpec spec;
   private final Predictor predictor;
+  private final double correctionWeight;
 
+  /** The base plus the predictor's full correction. */
   public ModelForecaster(FeatureSpec spec, Predictor predictor) {
+    this(spec, predictor, 1);
+  }
+
+  /**
+   * @param correctionWeight the share of the predictor's correction added to the base, in [0, 1]:
+   *     0 forecasts with the base alone ({@link CorrectionWeight} says how it is chosen)
+   */
+  public ModelForecaster(FeatureSpec spec, Predictor predictor, double correctionWeight) {
+    if (!(correctionWeight >= 0 && correctionWeight <= 1)) {
+      throw new IllegalArgumentException("correction weight must be in [0, 1], was " + correctionWeight);
+    }
     this.spec = spec;
     this.predictor = predictor;
+    this.correctionWeight = correctionWeight;
   }
 
   /** A forecaster around an MLlib model (its {@code predict} runs locally, without a session). */
-  public static ModelForecaster of(FeatureSpec spec, GBTRegressionModel model) {
-    return new ModelForecaster(spec, features -> model.predict(Vectors.dense(features)));
+  public static ModelForecaster of(FeatureSpec spec, GBTRegressionModel model, double correctionWeight) {
+    return new ModelForecaster(spec, features -> model.predict(Vectors.dense(features)), correctionWeight);
+  }
+
+  /** The same base and predictor with another share of the correction. */
+  public ModelForecaster withCorrectionWeight(double weight) {
+    return new ModelForecaster(spec, predictor, weight);
   }
 
   public FeatureSpec spec() {
     return spec;
+  }
+
+  public double correctionWeight() {
+    return correctionWeight;
   }
 
   /** Forecasts the {@code steps} buckets after the end of {@code history}; null when it cannot serve it. */
@@ -61,7 +84,7 @@ public final class ModelForecaster implements Serializable {
     for (int h = 1; h <= steps; h++) {
       double[] f = Features.vector(spec, grid, z, origin, h);
       // The trees learned corrections to a formed base only; to a fallback base they add nothing.
-      double correction = Features.baseFormed(spec, z, origin, h) ? predictor.predict(f) : 0;
+      double correction = correctionWeight > 0 && Features.baseFormed(spec, z, origin, h) ? correctionWeight * predictor.predict(f) : 0;
       out[h - 1] = norm.denormalise(Features.base(spec, z, origin, h) + correction);
     }
     return new Forecast(out, norm.scale());

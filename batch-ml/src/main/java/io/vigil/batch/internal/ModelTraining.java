@@ -54,14 +54,13 @@ public final class ModelTraining {
   }
 
   /**
-   * Training examples with targets at or before {@code lastTarget} (a bucket index in the
-   * history; -1 means the whole history), each series normalised on its buckets up to that point.
+   * Training examples with targets at or before {@code lastTarget} (a bucket index in the history,
+   * the same for every series: all lie on the plan's grid), each series normalised on its buckets up
+   * to that point.
    */
-  public static Dataset<Row> examples(Dataset<Row> seriesRows, ForecastPlan plan, FeatureSpec spec, Backtest.Spec backtest,
-      boolean beforeBacktest, int stride) {
+  public static Dataset<Row> examples(Dataset<Row> seriesRows, ForecastPlan plan, FeatureSpec spec, int lastTarget, int stride) {
     return seriesRows.flatMap((FlatMapFunction<Row, Row>) row -> {
       SeriesHistory s = history(row, plan);
-      int lastTarget = beforeBacktest ? backtest.firstOrigin(s.length()) : s.length() - 1;
       List<Row> out = new ArrayList<>();
       if (lastTarget < 0) {
         return out.iterator();
@@ -91,5 +90,19 @@ public final class ModelTraining {
       ModelForecaster model) {
     return seriesRows.map((MapFunction<Row, Backtest.SeriesScore>) row -> Backtest.run(history(row, plan), spec, model),
         Encoders.javaSerialization(Backtest.SeriesScore.class)).collectAsList();
+  }
+
+  /** Every series' backtest errors at each of {@code weights} ({@link Backtest#errorsByWeight}), collected. */
+  public static List<Backtest.WeightErrors> errorsByWeight(Dataset<Row> seriesRows, ForecastPlan plan, Backtest.Spec spec,
+      ModelForecaster model, double[] weights) {
+    return seriesRows.map((MapFunction<Row, Backtest.WeightErrors>) row -> Backtest.errorsByWeight(history(row, plan), spec, model,
+        weights), Encoders.javaSerialization(Backtest.WeightErrors.class)).collectAsList();
+  }
+
+  /** Backtests every series with the model's correction weighted per origin ({@link Backtest#run}). */
+  public static List<Backtest.SeriesScore> backtest(Dataset<Row> seriesRows, ForecastPlan plan, Backtest.Spec spec,
+      ModelForecaster model, double[] weightByOrigin) {
+    return seriesRows.map((MapFunction<Row, Backtest.SeriesScore>) row -> Backtest.run(history(row, plan), spec, model,
+        weightByOrigin), Encoders.javaSerialization(Backtest.SeriesScore.class)).collectAsList();
   }
 }

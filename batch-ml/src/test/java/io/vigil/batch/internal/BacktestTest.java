@@ -29,6 +29,33 @@ class BacktestTest {
   }
 
   @Test
+  void errorsByWeightAreTheErrorsTheBacktestScoresAtThatWeight() {
+    SeriesHistory s = noisySeasonal(4);
+    ModelForecaster corrected = new ModelForecaster(SPEC, f -> 0.3 * f[3]);
+    double[] weights = {0, 0.5, 1};
+
+    Backtest.WeightErrors errors = Backtest.errorsByWeight(s, BACKTEST, corrected, weights);
+
+    assertThat(errors.targets()).hasSize(BACKTEST.origins()).containsOnly(12);
+    for (int w = 0; w < weights.length; w++) {
+      double[] same = new double[BACKTEST.origins()];
+      java.util.Arrays.fill(same, weights[w]);
+      Backtest.SeriesScore score = Backtest.run(s, BACKTEST, corrected, same);
+      double sum = 0;
+      for (double[] perWeight : errors.absErrors()) {
+        sum += perWeight[w];
+      }
+      assertThat(sum / score.targets()).isCloseTo(score.maeModel(), within(1e-9));
+      assertThat(errors.scale()).isEqualTo(score.scale());
+    }
+    // Weights per origin: origin k's targets are forecast with weight k's.
+    Backtest.SeriesScore mixed = Backtest.run(s, BACKTEST, corrected, new double[] {0, 0.5, 1, 1, 0});
+    double expected = (errors.absErrors()[0][0] + errors.absErrors()[1][1] + errors.absErrors()[2][2] + errors.absErrors()[3][2]
+        + errors.absErrors()[4][0]) / (5 * 12);
+    assertThat(mixed.maeModel()).isCloseTo(expected, within(1e-9));
+  }
+
+  @Test
   void theSeasonalProfileAloneBeatsSeasonalNaiveOnNoisySeasonalData() {
     // A predictor of 0 leaves the seasonal profile (mean of 4 seasons): its error variance is
     // sigma^2 (1 + 1/4) against seasonal naive's 2 sigma^2, so relMASE should be near 0.79.

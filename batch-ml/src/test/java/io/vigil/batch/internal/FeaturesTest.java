@@ -254,4 +254,22 @@ class FeaturesTest {
       assertThat(a[h]).isGreaterThan(b[h]);
     }
   }
+
+  @Test
+  void theCorrectionWeightScalesWhatTheModelAddsToItsBase() {
+    SeriesHistory s = series(6 * M, 3);
+    int t = 4 * M;
+    ModelForecaster corrected = new ModelForecaster(SPEC, f -> 2);
+    double[] base = new ModelForecaster(SPEC, f -> 0).forecastFrom(s, t, SPEC.horizon()).values();
+    double[] none = corrected.withCorrectionWeight(0).forecastFrom(s, t, SPEC.horizon()).values();
+    double[] quarter = corrected.withCorrectionWeight(0.25).forecastFrom(s, t, SPEC.horizon()).values();
+    double[] full = corrected.forecastFrom(s, t, SPEC.horizon()).values();
+    double scale = Normaliser.fit(s.prefix(t + 1), t + 1).scale();
+
+    assertThat(none).containsExactly(base);
+    for (int h = 0; h < base.length; h++) {
+      assertThat(quarter[h] - base[h]).isCloseTo(0.5 * scale, within(1e-9));
+      assertThat(full[h] - base[h]).isCloseTo(2 * scale, within(1e-9));
+    }
+  }
 }
